@@ -1,0 +1,56 @@
+#include "DecodeWorker.h"
+
+#include <string>
+
+#include "AddonContext.h"
+
+DecodeWorker::DecodeWorker(Napi::Env env, AddonContext* context, Napi::Object contextObject, DecodeInput input)
+    : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), context_(context), input_(std::move(input)) {
+    // Keeps the context alive (and out of the garbage collector's reach) until the decode ends.
+    contextReference_ = Napi::Persistent(contextObject);
+}
+
+void DecodeWorker::Execute() {
+    const LlamaApi& api = llamaApi();
+    llama_context* context = context_->context();
+    const int32_t count = static_cast<int32_t>(input_.tokens.size());
+
+    llama_batch batch = api.batch_init(count, 0, 1);
+    for (int32_t i = 0; i < count; i++) {
+        batch.token[i] = input_.tokens[i];
+        batch.pos[i] = input_.positions[i];
+        batch.n_seq_id[i] = 1;
+        batch.seq_id[i][0] = input_.sequenceIds[i];
+        batch.logits[i] = input_.outputs[i] != 0;
+    }
+    batch.n_tokens = count;
+    int32_t status = api.decode(context, batch);
+    api.batch_free(batch);
+    if (status != 0) {
+        SetError("llama_decode failed with status " + std::to_string(status));
+        return;
+    }
+
+    const size_t scoreCount = input_.scoreTokenIds.size();
+    for (int32_t i = 0; i < count; i++) {
+        if (input_.outputs[i] == 0) continue;
+        const float* logits = api.get_logits_ith(context, i);
+        if (logits == nullptr) {
+            SetError("llama.cpp returned no logits for batch position " + std::to_string(i));
+            return;
+        }
+        for (size_t s = 0; s < scoreCount; s++) scores_.push_back(logits[input_.scoreTokenIds[s]]);
+    }
+}
+
+void DecodeWorker::OnOK() {
+    context_->finishDecode();
+    Napi::Float32Array result = Napi::Float32Array::New(Env(), scores_.size());
+    std::copy(scores_.begin(), scores_.end(), result.Data());
+    deferred_.Resolve(result);
+}
+
+void DecodeWorker::OnError(const Napi::Error& error) {
+    context_->finishDecode();
+    deferred_.Reject(error.Value());
+}

@@ -1,0 +1,318 @@
+import { DisposedError, InvalidArgumentError, ModelLoadError, NonFiniteScoreError, UnsupportedModelError } from "./errors/errors.js";
+import { inspectModelFile, type ModelFileSummary } from "./gguf/inspectModelFile.js";
+import { FlagEmbeddingInputBuilder } from "./input/FlagEmbeddingInputBuilder.js";
+import { TextTokenizer } from "./input/TextTokenizer.js";
+import type { AddonContext, AddonModel } from "./native/AddonTypes.js";
+import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
+import { detectProfile, getProfile } from "./profiles/loadProfiles.js";
+import type { ModelProfile } from "./profiles/ModelProfile.js";
+import type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions } from "./RerankerOptions.js";
+import { resolveRuntimeSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
+import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./scheduling/ScoringGroup.js";
+import { SlotScheduler } from "./scheduling/SlotScheduler.js";
+import { LruCache } from "./utils/LruCache.js";
+import { expectArray, expectBoolean, expectInteger, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
+
+export type RerankerDescription = {
+    model: { path: string; architecture: string; names: string[]; weightType: string; tensorTypes: Record<string, number>; parameterCount: number };
+    profile: string;
+    prompt: string;
+    maxLength: number;
+    scoreTokens: { text: string; id: number }[];
+    kvType: "f32" | "f16";
+    flashAttention: boolean;
+    backend: BackendDescription;
+    settings: RuntimeSettings;
+};
+
+/**
+ * Scores (query, passage) pairs with an LLM reranker in GGUF form, exactly as FlagEmbedding's
+ * decoder-only reranker does: the raw logit of "Yes" at the last token of
+ * [bos] A: query \n B: passage \n prompt.
+ */
+export class Reranker {
+    readonly profile: ModelProfile;
+    readonly prompt: string;
+    private readonly backend: LlamaBackend;
+    private readonly summary: ModelFileSummary;
+    private readonly model: AddonModel;
+    private readonly context: AddonContext;
+    private readonly settings: RuntimeSettings;
+    private readonly tokenizer: TextTokenizer;
+    private readonly inputBuilder: FlagEmbeddingInputBuilder;
+    private readonly scoreTokenIds: Int32Array;
+    private readonly sequenceCapacity: number;
+    private readonly vocabularySize: number;
+    private readonly parameterCount: number;
+    private readonly scoreCache: LruCache<string, number>;
+    private queue: Promise<unknown> = Promise.resolve();
+    private disposePromise: Promise<void> | undefined;
+    /** Counters of the last score()/scoreTokens() call, for benchmarks. */
+    lastRunStats: SchedulerStats = { decodes: 0, tokensEvaluated: 0 };
+
+    private constructor(parts: {
+        profile: ModelProfile;
+        prompt: string;
+        backend: LlamaBackend;
+        summary: ModelFileSummary;
+        model: AddonModel;
+        context: AddonContext;
+        settings: RuntimeSettings;
+        tokenizer: TextTokenizer;
+        inputBuilder: FlagEmbeddingInputBuilder;
+        scoreTokenIds: Int32Array;
+    }) {
+        this.profile = parts.profile;
+        this.prompt = parts.prompt;
+        this.backend = parts.backend;
+        this.summary = parts.summary;
+        this.model = parts.model;
+        this.context = parts.context;
+        this.settings = parts.settings;
+        this.tokenizer = parts.tokenizer;
+        this.inputBuilder = parts.inputBuilder;
+        this.scoreTokenIds = parts.scoreTokenIds;
+        const modelDescription = parts.model.describe();
+        this.vocabularySize = modelDescription.vocabularySize;
+        this.parameterCount = modelDescription.parameterCount;
+        this.sequenceCapacity = parts.context.describe().sequenceContextSize;
+        this.scoreCache = new LruCache(parts.settings.scoreCacheSize);
+    }
+
+    static async load(options: RerankerLoadOptions): Promise<Reranker> {
+        if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
+        const modelPath = expectString("model", options.model);
+        const summary = await inspectModelFile(modelPath);
+        const profile = options.profile !== undefined ? getProfile(expectString("profile", options.profile)) : detectProfile(summary.architecture, summary.names);
+        if (!profile || !profile.architectures.includes(summary.architecture)) {
+            throw new UnsupportedModelError(
+                `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
+            );
+        }
+        if (!summary.tokens.includes(profile.score.token)) {
+            throw new UnsupportedModelError(`the vocabulary of ${modelPath} has no "${profile.score.token}" token, which profile ${profile.name} scores`);
+        }
+        const prompt = options.prompt !== undefined ? expectString("prompt", options.prompt) : profile.prompt;
+        const maxLength = options.maxLength !== undefined ? expectInteger("maxLength", options.maxLength, 1) : profile.maxLength;
+        const warn = options.onWarning ?? ((warning: RerankWarning) => process.emitWarning(warning.message, { code: warning.code }));
+        if (summary.weightType !== "F32") {
+            warn({
+                code: "LOW_PRECISION_WEIGHTS",
+                message: `${modelPath} stores its weights as ${summary.weightType}; scores will differ from the F32 model. Convert with --outtype f32 for FlagEmbedding-exact scores.`
+            });
+        }
+
+        const backend = await LlamaBackend.get(options.gpu ?? "auto");
+        const settings = resolveRuntimeSettings(options, backend.description);
+        if (settings.kvType === "f16" || settings.flashAttention) {
+            warn({ code: "F16_KV_CACHE", message: "the KV cache is F16 (kvType \"f16\" or flash attention on); scores move by about 1e-2 against F32." });
+        }
+
+        let model: AddonModel;
+        try {
+            model = await backend.addon.loadModel(modelPath, backend.description.gpu === false ? 0 : -1);
+        } catch (error) {
+            throw new ModelLoadError(`llama.cpp could not load ${modelPath}: ${(error as Error).message}`, error);
+        }
+        try {
+            const tokenizer = new TextTokenizer(model, settings.tokenCacheSize);
+            const description = model.describe();
+            const inputBuilder = new FlagEmbeddingInputBuilder((text) => tokenizer.tokenize(text), description.bosToken, profile, maxLength, prompt);
+            // FlagEmbedding's yes_loc: the first id of tokenizing the word on its own.
+            const scoreTokenIds = Int32Array.of(tokenizer.tokenize(profile.score.token)[0]!);
+            const cellsPerSequence = Math.ceil(inputBuilder.maxSequenceLength / 256) * 256;
+            const context = await backend.addon.createContext(model, {
+                contextSize: cellsPerSequence * settings.slots,
+                batchSize: settings.batchSize,
+                ubatchSize: settings.ubatchSize,
+                sequences: settings.slots,
+                threads: settings.threads,
+                kvType: settings.kvType,
+                flashAttention: settings.flashAttention,
+                unifiedKv: false,
+                loras: [],
+                estimatedBytes: 0
+            });
+            return new Reranker({ profile, prompt, backend, summary, model, context, settings, tokenizer, inputBuilder, scoreTokenIds });
+        } catch (error) {
+            model.dispose();
+            throw error instanceof Error && "code" in error ? error : new ModelLoadError(`could not create a llama.cpp context: ${(error as Error).message}`, error);
+        }
+    }
+
+    get disposed(): boolean {
+        return this.disposePromise !== undefined;
+    }
+
+    /** The exact token ids scored for (query, passage). */
+    buildInput(query: string, passage: string): number[] {
+        this.requireLive();
+        return Array.from(this.inputBuilder.build(expectString("query", query), expectString("passage", passage)).tokens);
+    }
+
+    /** FlagEmbedding's compute_score: one score per pair, in input order. */
+    async score(pairs: [string, string][], options: ScoreOptions = {}): Promise<number[]> {
+        this.requireLive();
+        const normalize = readNormalize(options);
+        expectArray("pairs", pairs).forEach((pair, i) => {
+            if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
+                throw invalidArgument(`pairs[${i}]`, "a [query, passage] pair of strings", pair);
+            }
+        });
+        const scores = await this.enqueue(() => this.scorePairs(pairs));
+        return normalize ? scores.map(sigmoid) : scores;
+    }
+
+    /** Scores passages against one query; best first. */
+    async rerank(query: string, passages: string[], options: RerankOptions = {}): Promise<RerankResult[]> {
+        this.requireLive();
+        expectString("query", query);
+        expectArray("passages", passages).forEach((passage, i) => expectString(`passages[${i}]`, passage));
+        const topN = options.topN === undefined ? passages.length : expectInteger("topN", options.topN, 0);
+        const scores = await this.score(passages.map((passage) => [query, passage] as [string, string]), { normalize: readNormalize(options) });
+        return scores
+            .map((score, index) => ({ index, score, passage: passages[index]! }))
+            .sort((a, b) => b.score - a.score || a.index - b.index)
+            .slice(0, topN);
+    }
+
+    /** Scores ready-made token sequences: the logit of the score token after each one's last token. */
+    async scoreTokens(sequences: number[][]): Promise<number[]> {
+        this.requireLive();
+        const converted = expectArray("sequences", sequences).map((sequence, i) => this.toTokenArray(sequence, i));
+        return this.enqueue(async () => {
+            const groups: ScoringGroup[] = [{ prefixLength: 0, sequences: sortedByLength(converted.map((tokens, index) => ({ index, tokens }))) }];
+            return this.evaluate(groups, converted.length, (index) => `sequence ${index}`);
+        });
+    }
+
+    describe(): RerankerDescription {
+        this.requireLive();
+        return {
+            model: {
+                path: this.summary.path,
+                architecture: this.summary.architecture,
+                names: this.summary.names,
+                weightType: this.summary.weightType,
+                tensorTypes: this.summary.tensorTypes,
+                parameterCount: this.parameterCount
+            },
+            profile: this.profile.name,
+            prompt: this.prompt,
+            maxLength: this.inputBuilder.maxLength,
+            scoreTokens: Array.from(this.scoreTokenIds, (id) => ({ text: this.model.tokenText(id), id })),
+            kvType: this.settings.kvType,
+            flashAttention: this.settings.flashAttention,
+            backend: this.backend.description,
+            settings: this.settings
+        };
+    }
+
+    /** Waits for in-flight work, then frees the context and the model. Safe to call twice. */
+    dispose(): Promise<void> {
+        this.disposePromise ??= this.queue
+            .catch(() => undefined)
+            .then(() => {
+                this.context.dispose();
+                this.model.dispose();
+            });
+        return this.disposePromise;
+    }
+
+    [Symbol.asyncDispose](): Promise<void> {
+        return this.dispose();
+    }
+
+    private async scorePairs(pairs: [string, string][]): Promise<number[]> {
+        const scores = new Array<number>(pairs.length);
+        const cacheKeys = pairs.map(([query, passage]) => JSON.stringify([query, passage]));
+        const groupsByQuery = new Map<string, ScoringSequence[]>();
+        const prefixLengths = new Map<string, number>();
+        let uncached = 0;
+        pairs.forEach(([query, passage], index) => {
+            const cached = this.settings.scoreCacheSize > 0 ? this.scoreCache.get(cacheKeys[index]!) : undefined;
+            if (cached !== undefined) {
+                scores[index] = cached;
+                return;
+            }
+            const input = this.inputBuilder.build(query, passage);
+            const key = this.settings.sharePrefix ? query : `#${index}`;
+            if (!groupsByQuery.has(key)) groupsByQuery.set(key, []);
+            groupsByQuery.get(key)!.push({ index, tokens: input.tokens });
+            prefixLengths.set(key, this.settings.sharePrefix ? input.sharedPrefixLength : 0);
+            uncached++;
+        });
+        if (uncached === 0) return scores;
+        const groups = [...groupsByQuery].map(([key, sequences]) => ({ prefixLength: prefixLengths.get(key)!, sequences: sortedByLength(sequences) }));
+        const evaluated = await this.evaluate(groups, pairs.length, (index) => `pair ${index}`);
+        for (const group of groups) {
+            for (const { index } of group.sequences) {
+                scores[index] = evaluated[index]!;
+                if (this.settings.scoreCacheSize > 0) this.scoreCache.set(cacheKeys[index]!, evaluated[index]!);
+            }
+        }
+        return scores;
+    }
+
+    private async evaluate(groups: ScoringGroup[], count: number, describeItem: (index: number) => string): Promise<number[]> {
+        const results = new Float32Array(count * this.scoreTokenIds.length).fill(Number.NaN);
+        const scheduler = new SlotScheduler(this.context, { slots: this.settings.slots, batchSize: this.settings.batchSize, scoreTokenIds: this.scoreTokenIds });
+        try {
+            await scheduler.run(groups, results);
+        } finally {
+            this.lastRunStats = scheduler.stats;
+        }
+        const scores: number[] = [];
+        for (const group of groups) {
+            for (const { index } of group.sequences) {
+                const value = results[index]!;
+                if (!Number.isFinite(value)) {
+                    throw new NonFiniteScoreError(index, value, `${describeItem(index)}; profile ${this.profile.name}, weights ${this.summary.weightType}, KV cache ${this.settings.kvType.toUpperCase()}`);
+                }
+                scores[index] = value;
+            }
+        }
+        return scores;
+    }
+
+    private toTokenArray(sequence: unknown, index: number): Int32Array {
+        if (!Array.isArray(sequence) || sequence.length === 0) throw invalidArgument(`sequences[${index}]`, "a non-empty array of token ids", sequence);
+        if (sequence.length > this.sequenceCapacity) {
+            throw new InvalidArgumentError(`sequences[${index}] has ${sequence.length} tokens; this reranker holds at most ${this.sequenceCapacity} per sequence`);
+        }
+        for (const token of sequence) {
+            if (typeof token !== "number" || !Number.isInteger(token) || token < 0 || token >= this.vocabularySize) {
+                throw invalidArgument(`sequences[${index}] token`, `an integer token id in [0, ${this.vocabularySize})`, token);
+            }
+        }
+        return Int32Array.from(sequence as number[]);
+    }
+
+    private enqueue<T>(work: () => Promise<T>): Promise<T> {
+        const run = this.queue.catch(() => undefined).then(() => {
+            this.requireLive();
+            return work();
+        });
+        this.queue = run;
+        return run;
+    }
+
+    private requireLive(): void {
+        if (this.disposed) throw new DisposedError("this Reranker");
+    }
+}
+
+function readNormalize(options: ScoreOptions): boolean {
+    if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
+    return options.normalize === undefined ? false : expectBoolean("normalize", options.normalize);
+}
+
+function sigmoid(value: number): number {
+    return 1 / (1 + Math.exp(-value));
+}
+
+// Longest first, as FlagEmbedding orders its batches: long sequences start early and short ones
+// fill the gaps they leave in the last decodes.
+function sortedByLength(sequences: ScoringSequence[]): ScoringSequence[] {
+    return [...sequences].sort((a, b) => b.tokens.length - a.tokens.length || a.index - b.index);
+}

@@ -1,0 +1,56 @@
+import type { GpuOption } from "./native/LlamaBackend.js";
+
+export type RerankWarning = {
+    code: "LOW_PRECISION_WEIGHTS" | "PROMPT_MISMATCH" | "F16_KV_CACHE";
+    message: string;
+};
+
+export type RerankerLoadOptions = {
+    /** Path of the GGUF file. */
+    model: string;
+    /** Which backend node-llama-cpp loads: "auto" (default) picks CUDA, Metal or Vulkan when present, else the CPU. */
+    gpu?: GpuOption;
+    /** A profile name from models/ (default: detected from the GGUF). */
+    profile?: string;
+    /** Sequences evaluated side by side, one KV slot each. Default: 4 on CPU, 16 on a GPU. */
+    slots?: number;
+    /** FlagEmbedding's max_length: the passage budget in tokens. Default: the profile's (512). */
+    maxLength?: number;
+    /** The prompt appended to every pair. Default: the profile's, which the model was trained with. */
+    prompt?: string;
+    /** CPU threads for llama.cpp. Default: node-llama-cpp's count of math cores. */
+    threads?: number;
+    /** Tokens per llama_decode. Default: 512 on CPU, 2048 on a GPU. */
+    batchSize?: number;
+    /** Physical micro-batch. Default: 512. */
+    ubatchSize?: number;
+    /** KV cache precision. Default "f32"; "f16" halves its memory and costs accuracy. */
+    kvType?: "f32" | "f16";
+    /** Flash attention. Default off: with it on, llama.cpp keeps the KV cache in F16. */
+    flashAttention?: boolean;
+    /** Decode the [bos] + query + separator prefix once per query and share it. Default true. */
+    sharePrefix?: boolean;
+    /** Texts whose token ids are remembered (queries and passages). Default 10000; 0 disables. */
+    tokenCacheSize?: number;
+    /** Scores remembered by (query, passage). Default 0 (off). */
+    scoreCacheSize?: number;
+    /** Receives warnings (low-precision weights, prompt mismatch). Default: process.emitWarning. */
+    onWarning?: (warning: RerankWarning) => void;
+};
+
+export type ScoreOptions = {
+    /** Apply a sigmoid to each score, as FlagEmbedding's normalize=True does. */
+    normalize?: boolean;
+};
+
+export type RerankOptions = ScoreOptions & {
+    /** Return only the best topN results. */
+    topN?: number;
+};
+
+export type RerankResult = {
+    /** Position of the passage in the input array. */
+    index: number;
+    score: number;
+    passage: string;
+};

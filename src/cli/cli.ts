@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { RerankError } from "../errors/RerankError.js";
+import { commands } from "./commands.js";
+
+const usage = `llm-rerank — rerank with LLM rerankers (GGUF) through llama.cpp
+
+Commands:
+  rank    --model M.gguf --query Q (--passage P ... | --passages FILE) [--top N] [--normalize] [--json]
+  score   --model M.gguf --pairs FILE.jsonl [--normalize] [--json]
+  tokens  --model M.gguf --query Q --passage P
+  describe --model M.gguf
+  make-test-model --out FILE [--preset tiny|mid|bench] [--seed N] [--f16] [--weight-scale X] [--if-missing]
+
+Common flags: --gpu auto|cuda|metal|vulkan|cpu  --slots N  --max-length N  --prompt TEXT  --profile NAME
+              --threads N  --kv-type f32|f16  --flash-attention  --no-share-prefix`;
+
+async function main(argv: string[]): Promise<number> {
+    const [name, ...rest] = argv;
+    if (!name || name === "--help" || name === "-h" || name === "help") {
+        console.log(usage);
+        return name ? 0 : 1;
+    }
+    const command = commands[name];
+    if (!command) {
+        console.error(`llm-rerank: unknown command "${name}"\n\n${usage}`);
+        return 2;
+    }
+    return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+    (code) => {
+        process.exitCode = code;
+    },
+    (error: unknown) => {
+        if (error instanceof RerankError) console.error(`llm-rerank: ${error.message} [${error.code}]`);
+        else if (error instanceof Error && "code" in error && error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") console.error(`llm-rerank: ${error.message}\n\n${usage}`);
+        else console.error(error);
+        process.exitCode = error instanceof RerankError ? 1 : 2;
+    }
+);

@@ -1,0 +1,81 @@
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { InvalidArgumentError } from "../errors/errors.js";
+import { Reranker } from "../Reranker.js";
+import { integerFlag, requiredString, rerankerFlags, rerankerOptionsFrom } from "./commonOptions.js";
+import { readPairs, readPassages } from "./readPassages.js";
+
+type Command = (args: string[]) => Promise<number>;
+
+async function withReranker<T>(values: Parameters<typeof rerankerOptionsFrom>[0], work: (reranker: Reranker) => Promise<T>): Promise<T> {
+    const reranker = await Reranker.load(rerankerOptionsFrom(values));
+    try {
+        return await work(reranker);
+    } finally {
+        await reranker.dispose();
+    }
+}
+
+const rank: Command = async (args) => {
+    const { values } = parseArgs({
+        args,
+        options: { ...rerankerFlags, query: { type: "string" }, passage: { type: "string", multiple: true }, passages: { type: "string" }, top: { type: "string" }, normalize: { type: "boolean" }, json: { type: "boolean" } }
+    });
+    const query = requiredString(values, "query");
+    const passages = [...(values.passage ?? []), ...(values.passages ? readPassages(values.passages) : [])];
+    if (passages.length === 0) throw new InvalidArgumentError("give passages with --passage P (repeatable) or --passages FILE");
+    const results = await withReranker(values, (reranker) => reranker.rerank(query, passages, { topN: integerFlag(values, "top"), normalize: values.normalize === true }));
+    if (values.json) console.log(JSON.stringify({ results: results.map(({ index, score }) => ({ index, score })) }));
+    else for (const { index, score, passage } of results) console.log(`${score.toFixed(6)}\t${index}\t${passage.replace(/\s+/g, " ").slice(0, 100)}`);
+    return 0;
+};
+
+const score: Command = async (args) => {
+    const { values } = parseArgs({ args, options: { ...rerankerFlags, pairs: { type: "string" }, normalize: { type: "boolean" }, json: { type: "boolean" } } });
+    const pairs = readPairs(requiredString(values, "pairs"));
+    const scores = await withReranker(values, (reranker) => reranker.score(pairs, { normalize: values.normalize === true }));
+    if (values.json) console.log(JSON.stringify({ scores }));
+    else for (const value of scores) console.log(String(value));
+    return 0;
+};
+
+const tokens: Command = async (args) => {
+    const { values } = parseArgs({ args, options: { ...rerankerFlags, query: { type: "string" }, passage: { type: "string" } } });
+    const ids = await withReranker(values, async (reranker) => reranker.buildInput(requiredString(values, "query"), values.passage ?? ""));
+    console.log(JSON.stringify(ids));
+    return 0;
+};
+
+const describe: Command = async (args) => {
+    const { values } = parseArgs({ args, options: rerankerFlags });
+    const description = await withReranker(values, async (reranker) => reranker.describe());
+    console.log(JSON.stringify(description, null, 2));
+    return 0;
+};
+
+const makeTestModel: Command = async (args) => {
+    const { values } = parseArgs({
+        args,
+        options: { out: { type: "string" }, preset: { type: "string" }, seed: { type: "string" }, f16: { type: "boolean" }, "weight-scale": { type: "string" }, "if-missing": { type: "boolean" } }
+    });
+    const outPath = requiredString(values, "out");
+    if (values["if-missing"] && existsSync(outPath)) {
+        console.error(`llm-rerank: ${outPath} exists; keeping it`);
+        return 0;
+    }
+    const preset = (values.preset ?? "tiny") as "tiny" | "mid" | "bench";
+    if (!["tiny", "mid", "bench"].includes(preset)) throw new InvalidArgumentError(`--preset expects tiny, mid or bench, got ${preset}`);
+    const { writeTestModel } = await import("../testModel/writeTestModel.js");
+    const started = Date.now();
+    const written = await writeTestModel({
+        outPath,
+        preset,
+        seed: integerFlag(values, "seed"),
+        weightType: values.f16 ? "f16" : "f32",
+        weightScale: values["weight-scale"] === undefined ? undefined : Number(values["weight-scale"])
+    });
+    console.error(`llm-rerank: wrote ${written.outPath} (${(written.bytes / 2 ** 20).toFixed(1)} MiB, ${preset}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+};
+
+export const commands: Record<string, Command> = { rank, score, tokens, describe, "make-test-model": makeTestModel };

@@ -1,0 +1,81 @@
+import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
+import { BackendError } from "../errors/errors.js";
+import type { LlmRerankAddon } from "./AddonTypes.js";
+import { findLoadedLibllamas } from "./findLoadedLibllama.js";
+import { loadAddon } from "./loadAddon.js";
+
+export type GpuOption = "auto" | "cuda" | "metal" | "vulkan" | false;
+
+export type BackendDescription = {
+    /** The GPU API node-llama-cpp selected, or false for CPU only. */
+    gpu: "cuda" | "metal" | "vulkan" | false;
+    /** "prebuilt" binaries shipped with node-llama-cpp, or a "localBuild" made on this machine. */
+    build: "prebuilt" | "localBuild";
+    libllamaPath: string;
+    cpuMathCores: number;
+    systemInfo: string;
+};
+
+/**
+ * node-llama-cpp's llama.cpp, shared with our addon. node-llama-cpp picks and loads the binaries
+ * (GPU detection, CPU variant, local build or prebuilt); the addon then binds to that same libllama,
+ * so there is never a second copy of llama.cpp in the process.
+ */
+export class LlamaBackend {
+    private static readonly backends = new Map<string, Promise<LlamaBackend>>();
+
+    readonly addon: LlmRerankAddon;
+    readonly llama: Llama;
+    readonly description: BackendDescription;
+
+    private constructor(addon: LlmRerankAddon, llama: Llama, description: BackendDescription) {
+        this.addon = addon;
+        this.llama = llama;
+        this.description = description;
+    }
+
+    static get(gpu: GpuOption): Promise<LlamaBackend> {
+        const key = String(gpu);
+        let backend = LlamaBackend.backends.get(key);
+        if (!backend) {
+            backend = LlamaBackend.create(gpu);
+            LlamaBackend.backends.set(key, backend);
+            backend.catch(() => LlamaBackend.backends.delete(key));
+        }
+        return backend;
+    }
+
+    private static async create(gpu: GpuOption): Promise<LlamaBackend> {
+        const addon = loadAddon();
+        let llama: Llama;
+        try {
+            // build "never": use a local build when one exists, else the prebuilt binaries, and never
+            // start a compiler inside a user's app.
+            llama = await getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false });
+        } catch (error) {
+            throw new BackendError(`node-llama-cpp could not load llama.cpp for gpu=${String(gpu)}: ${(error as Error).message}`, error);
+        }
+        const libraries = findLoadedLibllamas();
+        if (libraries.length !== 1) {
+            throw new BackendError(
+                libraries.length === 0
+                    ? "node-llama-cpp loaded no libllama that this process can see"
+                    : `more than one libllama is loaded (${libraries.join(", ")}); use one gpu setting per process`
+            );
+        }
+        const libllamaPath = libraries[0]!;
+        let systemInfo: string;
+        try {
+            systemInfo = addon.bindLibllama(libllamaPath);
+        } catch (error) {
+            throw new BackendError(`the addon could not bind to ${libllamaPath}: ${(error as Error).message}`, error);
+        }
+        return new LlamaBackend(addon, llama, {
+            gpu: llama.gpu,
+            build: llama.buildType === "localBuild" ? "localBuild" : "prebuilt",
+            libllamaPath,
+            cpuMathCores: llama.cpuMathCores,
+            systemInfo
+        });
+    }
+}

@@ -1,0 +1,39 @@
+import { InvalidArgumentError } from "../errors/errors.js";
+
+// One message format for every bad argument, as sharp does: the parameter, what was expected,
+// what was given.
+export function invalidArgument(name: string, expected: string, actual: unknown): InvalidArgumentError {
+    const shown = typeof actual === "string" ? JSON.stringify(actual.length > 60 ? actual.slice(0, 57) + "..." : actual) : String(actual);
+    return new InvalidArgumentError(`Expected ${expected} for ${name} but received ${shown} of type ${actual === null ? "null" : typeof actual}`);
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function expectInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        throw invalidArgument(name, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer between ${min} and ${max}`, value);
+    }
+    return value;
+}
+
+export function expectString(name: string, value: unknown): string {
+    if (typeof value !== "string") throw invalidArgument(name, "a string", value);
+    return value;
+}
+
+export function expectBoolean(name: string, value: unknown): boolean {
+    if (typeof value !== "boolean") throw invalidArgument(name, "a boolean", value);
+    return value;
+}
+
+export function expectOneOf<T extends string | boolean>(name: string, value: unknown, allowed: readonly T[]): T {
+    if (!allowed.includes(value as T)) throw invalidArgument(name, `one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, value);
+    return value as T;
+}
+
+export function expectArray(name: string, value: unknown): unknown[] {
+    if (!Array.isArray(value)) throw invalidArgument(name, "an array", value);
+    return value;
+}
