@@ -289,10 +289,8 @@ export class Reranker {
     }
 
     private enqueue<T>(work: () => Promise<T>): Promise<T> {
-        const run = this.queue.catch(() => undefined).then(() => {
-            this.requireLive();
-            return work();
-        });
+        // Work accepted before dispose() still runs: dispose() waits for this queue.
+        const run = this.queue.catch(() => undefined).then(work);
         this.queue = run;
         return run;
     }

@@ -1,0 +1,71 @@
+import { mkdir, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { GgufWriter } from "../gguf/GgufWriter.js";
+import type { GgufTensorFill } from "../gguf/GgufTensorSource.js";
+import { loadGemmaVocabulary } from "./loadGemmaVocabulary.js";
+import { planGemmaTensors, type TestTensorSpec } from "./planGemmaTensors.js";
+import { SeededRandom } from "./SeededRandom.js";
+import { setGemmaMetadata } from "./setGemmaMetadata.js";
+import { testModelPresets, type TestModelPresetName } from "./TestModelPreset.js";
+
+export type WriteTestModelOptions = {
+    readonly outPath: string;
+    readonly preset: TestModelPresetName;
+    /** Any uint32; the same seed (and options) always produce a byte-identical file. Default 42. */
+    readonly seed?: number;
+    /** "f16" stores token_embd and the projection matrices as F16; norms stay F32. Default "f32". */
+    readonly weightType?: "f32" | "f16";
+    /** Multiplies every projection matrix; large values make activations overflow (F16). Default 1. */
+    readonly weightScale?: number;
+};
+
+export type WrittenTestModel = {
+    readonly outPath: string;
+    readonly bytes: number;
+};
+
+/**
+ * Writes a Gemma 1 architecture GGUF with seeded random weights and the real Gemma
+ * vocabulary, which llama.cpp loads and tokenizes like a converted Gemma model.
+ */
+export async function writeTestModel(options: WriteTestModelOptions): Promise<WrittenTestModel> {
+    const { outPath, preset, seed = 42, weightType = "f32", weightScale = 1 } = options;
+    const shape = testModelPresets[preset];
+    if (shape == null)
+        throw new Error(`Unknown test model preset "${preset}"; use one of ${Object.keys(testModelPresets).join(", ")}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+        throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+    if (weightType !== "f32" && weightType !== "f16")
+        throw new Error(`weightType must be "f32" or "f16", got "${weightType}"`);
+    if (!Number.isFinite(weightScale) || weightScale <= 0)
+        throw new RangeError(`weightScale must be a positive finite number, got ${weightScale}`);
+
+    const vocabulary = await loadGemmaVocabulary();
+    const writer = new GgufWriter();
+    setGemmaMetadata(writer, shape, vocabulary, { preset, seed, weightType, weightScale });
+    for (const spec of planGemmaTensors(shape, vocabulary.tokens.length, { weightType, weightScale }))
+        writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededFill(seed, spec) });
+
+    // write next to the target and rename, so concurrent test workers never load a half-written model
+    await mkdir(dirname(outPath), { recursive: true });
+    const partialPath = `${outPath}.${process.pid}.${Date.now()}.partial`;
+    try {
+        const bytes = await writer.writeToFile(partialPath);
+        await rename(partialPath, outPath);
+        return { outPath, bytes };
+    } catch (error) {
+        await rm(partialPath, { force: true });
+        throw error;
+    }
+}
+
+/** Uniform values with the spec's mean and standard deviation (half-width = sqrt(3) * sd), one random stream per tensor. */
+function seededFill(seed: number, spec: TestTensorSpec): GgufTensorFill {
+    const halfWidth = spec.standardDeviation * Math.sqrt(3);
+    let random = new SeededRandom(seed, spec.name);
+    return (chunk, firstElement) => {
+        if (firstElement === 0)
+            random = new SeededRandom(seed, spec.name);
+        random.fillUniform(chunk, spec.center, halfWidth);
+    };
+}

@@ -1,0 +1,14 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+// Generated once by test/setup/generateModels.ts and kept between runs (gitignored).
+export const testModelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".models");
+
+export const testModels = {
+    /** n_embd 64, 2 layers, multi-query attention. */
+    tiny: path.join(testModelsDir, "tiny-gemma-f32.gguf"),
+    /** n_embd 256, 4 layers, 4 heads over 2 KV heads (grouped-query attention). */
+    mid: path.join(testModelsDir, "mid-gemma-f32.gguf"),
+    /** The tiny model with F16 weights. */
+    tinyF16: path.join(testModelsDir, "tiny-gemma-f16.gguf")
+} as const;
