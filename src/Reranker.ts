@@ -1,4 +1,5 @@
-import { DisposedError, InvalidArgumentError, ModelLoadError, NonFiniteScoreError, UnsupportedModelError } from "./errors/errors.js";
+import { existsSync } from "node:fs";
+import { DisposedError, InvalidArgumentError, ModelLoadError, ModelNotFoundError, NonFiniteScoreError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
 import { inspectModelFile, type ModelFileSummary } from "./gguf/inspectModelFile.js";
 import { FlagEmbeddingInputBuilder } from "./input/FlagEmbeddingInputBuilder.js";
 import { TextTokenizer } from "./input/TextTokenizer.js";
@@ -6,12 +7,13 @@ import type { AddonContext, AddonModel } from "./native/AddonTypes.js";
 import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
 import { detectProfile, getProfile } from "./profiles/loadProfiles.js";
 import type { ModelProfile } from "./profiles/ModelProfile.js";
+import { promptRecordPath, readPromptRecord } from "./profiles/PromptRecord.js";
 import type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions } from "./RerankerOptions.js";
 import { resolveRuntimeSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
 import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./scheduling/ScoringGroup.js";
 import { SlotScheduler } from "./scheduling/SlotScheduler.js";
 import { LruCache } from "./utils/LruCache.js";
-import { expectArray, expectBoolean, expectInteger, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
+import { expectArray, expectBoolean, expectFiniteNumber, expectInteger, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
 
 export type RerankerDescription = {
     model: { path: string; architecture: string; names: string[]; weightType: string; tensorTypes: Record<string, number>; parameterCount: number };
@@ -92,9 +94,21 @@ export class Reranker {
         if (!summary.tokens.includes(profile.score.token)) {
             throw new UnsupportedModelError(`the vocabulary of ${modelPath} has no "${profile.score.token}" token, which profile ${profile.name} scores`);
         }
-        const prompt = options.prompt !== undefined ? expectString("prompt", options.prompt) : profile.prompt;
+        const loraPath = options.lora !== undefined ? expectString("lora", options.lora) : undefined;
+        const loraScale = options.loraScale !== undefined ? expectFiniteNumber("loraScale", options.loraScale) : 1;
+        // An adapter's recorded prompt wins over the base model's: fine-tuning is where it was set.
+        const record = (loraPath !== undefined ? readPromptRecord(loraPath) : undefined) ?? readPromptRecord(modelPath);
+        const prompt = options.prompt !== undefined ? expectString("prompt", options.prompt) : (record?.prompt ?? profile.prompt);
         const maxLength = options.maxLength !== undefined ? expectInteger("maxLength", options.maxLength, 1) : profile.maxLength;
         const warn = options.onWarning ?? ((warning: RerankWarning) => process.emitWarning(warning.message, { code: warning.code }));
+        if (record && record.profile !== profile.name) {
+            warn({ code: "PROMPT_MISMATCH", message: `${promptRecordPath(loraPath ?? modelPath)} records profile ${record.profile}, but ${profile.name} is in use` });
+        }
+        if (record && record.prompt !== prompt) {
+            const message = `the prompt differs from the one ${promptRecordPath(loraPath ?? modelPath)} records for this model: trained with ${JSON.stringify(record.prompt)}, scoring with ${JSON.stringify(prompt)}`;
+            if (options.strict === true) throw new PromptMismatchError(message);
+            warn({ code: "PROMPT_MISMATCH", message });
+        }
         if (summary.weightType !== "F32") {
             warn({
                 code: "LOW_PRECISION_WEIGHTS",
@@ -115,6 +129,7 @@ export class Reranker {
             throw new ModelLoadError(`llama.cpp could not load ${modelPath}: ${(error as Error).message}`, error);
         }
         try {
+            const loras = loraPath !== undefined ? [{ adapter: await loadLora(model, loraPath), scale: loraScale }] : [];
             const tokenizer = new TextTokenizer(model, settings.tokenCacheSize);
             const description = model.describe();
             const inputBuilder = new FlagEmbeddingInputBuilder((text) => tokenizer.tokenize(text), description.bosToken, profile, maxLength, prompt);
@@ -130,7 +145,7 @@ export class Reranker {
                 kvType: settings.kvType,
                 flashAttention: settings.flashAttention,
                 unifiedKv: false,
-                loras: [],
+                loras,
                 estimatedBytes: 0
             });
             return new Reranker({ profile, prompt, backend, summary, model, context, settings, tokenizer, inputBuilder, scoreTokenIds });
@@ -297,6 +312,15 @@ export class Reranker {
 
     private requireLive(): void {
         if (this.disposed) throw new DisposedError("this Reranker");
+    }
+}
+
+async function loadLora(model: AddonModel, path: string) {
+    if (!existsSync(path)) throw new ModelNotFoundError(path);
+    try {
+        return await model.loadLora(path);
+    } catch (error) {
+        throw new ModelLoadError(`llama.cpp could not load the LoRA adapter ${path}: ${(error as Error).message}`, error);
     }
 }
 

@@ -34,6 +34,15 @@ export type RerankerLoadOptions = {
     tokenCacheSize?: number;
     /** Scores remembered by (query, passage). Default 0 (off). */
     scoreCacheSize?: number;
+    /**
+     * Fail with a PromptMismatchError, instead of warning, when the prompt differs from the one
+     * recorded in the model's (or adapter's) `.rerank.json` sidecar.
+     */
+    strict?: boolean;
+    /** A llama.cpp LoRA adapter (GGUF) applied on top of the model; its own sidecar records its prompt. */
+    lora?: string;
+    /** Scale of the LoRA adapter. Default 1. */
+    loraScale?: number;
     /** Receives warnings (low-precision weights, prompt mismatch). Default: process.emitWarning. */
     onWarning?: (warning: RerankWarning) => void;
 };

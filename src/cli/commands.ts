@@ -3,6 +3,8 @@ import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
 import { Reranker } from "../Reranker.js";
 import { integerFlag, requiredString, rerankerFlags, rerankerOptionsFrom } from "./commonOptions.js";
+import { checkCommand } from "./checkCommand.js";
+import { exportTrainCommand, profileCommand } from "./profileCommands.js";
 import { readPairs, readPassages } from "./readPassages.js";
 
 type Command = (args: string[]) => Promise<number>;
@@ -78,4 +80,13 @@ const makeTestModel: Command = async (args) => {
     return 0;
 };
 
-export const commands: Record<string, Command> = { rank, score, tokens, describe, "make-test-model": makeTestModel };
+export const commands: Record<string, Command> = {
+    rank,
+    score,
+    tokens,
+    describe,
+    check: checkCommand,
+    profile: profileCommand,
+    "export-train": exportTrainCommand,
+    "make-test-model": makeTestModel
+};

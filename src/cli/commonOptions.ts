@@ -13,7 +13,9 @@ export const rerankerFlags = {
     "batch-size": { type: "string" },
     "kv-type": { type: "string" },
     "flash-attention": { type: "boolean" },
-    "no-share-prefix": { type: "boolean" }
+    "no-share-prefix": { type: "boolean" },
+    strict: { type: "boolean" },
+    lora: { type: "string" }
 } satisfies ParseArgsConfig["options"];
 
 type FlagValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -46,6 +48,8 @@ export function rerankerOptionsFrom(values: FlagValues): RerankerLoadOptions {
         kvType: values["kv-type"] as RerankerLoadOptions["kvType"],
         flashAttention: values["flash-attention"] === true ? true : undefined,
         sharePrefix: values["no-share-prefix"] === true ? false : undefined,
+        strict: values.strict === true,
+        lora: values.lora as string | undefined,
         onWarning: (warning) => console.error(`llm-rerank: warning: ${warning.message}`)
     };
 }

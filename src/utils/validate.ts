@@ -37,3 +37,8 @@ export function expectArray(name: string, value: unknown): unknown[] {
     if (!Array.isArray(value)) throw invalidArgument(name, "an array", value);
     return value;
 }
+
+export function expectFiniteNumber(name: string, value: unknown): number {
+    if (typeof value !== "number" || !Number.isFinite(value)) throw invalidArgument(name, "a finite number", value);
+    return value;
+}

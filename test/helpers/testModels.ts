@@ -10,5 +10,7 @@ export const testModels = {
     /** n_embd 256, 4 layers, 4 heads over 2 KV heads (grouped-query attention). */
     mid: path.join(testModelsDir, "mid-gemma-f32.gguf"),
     /** The tiny model with F16 weights. */
-    tinyF16: path.join(testModelsDir, "tiny-gemma-f16.gguf")
+    tinyF16: path.join(testModelsDir, "tiny-gemma-f16.gguf"),
+    /** F16 weights scaled by 1000: activations overflow F16 and the logits come out NaN. */
+    tinyOverflow: path.join(testModelsDir, "tiny-gemma-f16-overflow.gguf")
 } as const;
