@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { DisposedError, InvalidArgumentError, ModelLoadError, ModelNotFoundError, NonFiniteScoreError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
 import { inspectModelFile, type ModelFileSummary } from "./gguf/inspectModelFile.js";
-import { FlagEmbeddingInputBuilder } from "./input/FlagEmbeddingInputBuilder.js";
+import { createInputBuilder } from "./input/createInputBuilder.js";
+import type { InputBuilder } from "./input/InputBuilder.js";
 import { TextTokenizer } from "./input/TextTokenizer.js";
 import type { AddonContext, AddonModel } from "./native/AddonTypes.js";
 import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
@@ -41,7 +42,7 @@ export class Reranker {
     private readonly context: AddonContext;
     private readonly settings: RuntimeSettings;
     private readonly tokenizer: TextTokenizer;
-    private readonly inputBuilder: FlagEmbeddingInputBuilder;
+    private readonly inputBuilder: InputBuilder;
     private readonly scoreTokenIds: Int32Array;
     private readonly sequenceCapacity: number;
     private readonly vocabularySize: number;
@@ -61,7 +62,7 @@ export class Reranker {
         context: AddonContext;
         settings: RuntimeSettings;
         tokenizer: TextTokenizer;
-        inputBuilder: FlagEmbeddingInputBuilder;
+        inputBuilder: InputBuilder;
         scoreTokenIds: Int32Array;
     }) {
         this.profile = parts.profile;
@@ -91,8 +92,10 @@ export class Reranker {
                 `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
             );
         }
-        if (!summary.tokens.includes(profile.score.token)) {
-            throw new UnsupportedModelError(`the vocabulary of ${modelPath} has no "${profile.score.token}" token, which profile ${profile.name} scores`);
+        for (const token of scoredTokenTexts(profile)) {
+            if (!summary.tokens.includes(token)) {
+                throw new UnsupportedModelError(`the vocabulary of ${modelPath} has no "${token}" token, which profile ${profile.name} scores`);
+            }
         }
         const loraPath = options.lora !== undefined ? expectString("lora", options.lora) : undefined;
         const loraScale = options.loraScale !== undefined ? expectFiniteNumber("loraScale", options.loraScale) : 1;
@@ -132,9 +135,9 @@ export class Reranker {
             const loras = loraPath !== undefined ? [{ adapter: await loadLora(model, loraPath), scale: loraScale }] : [];
             const tokenizer = new TextTokenizer(model, settings.tokenCacheSize);
             const description = model.describe();
-            const inputBuilder = new FlagEmbeddingInputBuilder((text) => tokenizer.tokenize(text), description.bosToken, profile, maxLength, prompt);
+            const inputBuilder = createInputBuilder(tokenizer, description.bosToken, profile, maxLength, prompt);
             // FlagEmbedding's yes_loc: the first id of tokenizing the word on its own.
-            const scoreTokenIds = Int32Array.of(tokenizer.tokenize(profile.score.token)[0]!);
+            const scoreTokenIds = Int32Array.from(scoredTokenTexts(profile), (text) => tokenizer.tokenize(text)[0]!);
             const cellsPerSequence = Math.ceil(inputBuilder.maxSequenceLength / 256) * 256;
             const context = await backend.addon.createContext(model, {
                 contextSize: cellsPerSequence * settings.slots,
@@ -162,7 +165,7 @@ export class Reranker {
     /** The exact token ids scored for (query, passage). */
     buildInput(query: string, passage: string): number[] {
         this.requireLive();
-        return Array.from(this.inputBuilder.build(expectString("query", query), expectString("passage", passage)).tokens);
+        return Array.from(this.inputBuilder.build(expectString("query", query), expectString("passage", passage)));
     }
 
     /** FlagEmbedding's compute_score: one score per pair, in input order. */
@@ -175,7 +178,7 @@ export class Reranker {
             }
         });
         const scores = await this.enqueue(() => this.scorePairs(pairs));
-        return normalize ? scores.map(sigmoid) : scores;
+        return normalize && this.profile.normalize === "sigmoid" ? scores.map(sigmoid) : scores;
     }
 
     /** Scores passages against one query; best first. */
@@ -242,7 +245,6 @@ export class Reranker {
         const scores = new Array<number>(pairs.length);
         const cacheKeys = pairs.map(([query, passage]) => JSON.stringify([query, passage]));
         const groupsByQuery = new Map<string, ScoringSequence[]>();
-        const prefixLengths = new Map<string, number>();
         let uncached = 0;
         pairs.forEach(([query, passage], index) => {
             const cached = this.settings.scoreCacheSize > 0 ? this.scoreCache.get(cacheKeys[index]!) : undefined;
@@ -250,15 +252,16 @@ export class Reranker {
                 scores[index] = cached;
                 return;
             }
-            const input = this.inputBuilder.build(query, passage);
             const key = this.settings.sharePrefix ? query : `#${index}`;
             if (!groupsByQuery.has(key)) groupsByQuery.set(key, []);
-            groupsByQuery.get(key)!.push({ index, tokens: input.tokens });
-            prefixLengths.set(key, this.settings.sharePrefix ? input.sharedPrefixLength : 0);
+            groupsByQuery.get(key)!.push({ index, tokens: this.inputBuilder.build(query, passage) });
             uncached++;
         });
         if (uncached === 0) return scores;
-        const groups = [...groupsByQuery].map(([key, sequences]) => ({ prefixLength: prefixLengths.get(key)!, sequences: sortedByLength(sequences) }));
+        const groups = [...groupsByQuery.values()].map((sequences) => ({
+            prefixLength: this.settings.sharePrefix ? sharedPrefixLength(sequences) : 0,
+            sequences: sortedByLength(sequences)
+        }));
         const evaluated = await this.evaluate(groups, pairs.length, (index) => `pair ${index}`);
         for (const group of groups) {
             for (const { index } of group.sequences) {
@@ -278,9 +281,10 @@ export class Reranker {
             this.lastRunStats = scheduler.stats;
         }
         const scores: number[] = [];
+        const width = this.scoreTokenIds.length;
         for (const group of groups) {
             for (const { index } of group.sequences) {
-                const value = results[index]!;
+                const value = combineScore(this.profile, results.subarray(index * width, (index + 1) * width));
                 if (!Number.isFinite(value)) {
                     throw new NonFiniteScoreError(index, value, `${describeItem(index)}; profile ${this.profile.name}, weights ${this.summary.weightType}, KV cache ${this.settings.kvType.toUpperCase()}`);
                 }
@@ -322,6 +326,32 @@ async function loadLora(model: AddonModel, path: string) {
     } catch (error) {
         throw new ModelLoadError(`llama.cpp could not load the LoRA adapter ${path}: ${(error as Error).message}`, error);
     }
+}
+
+function scoredTokenTexts(profile: ModelProfile): string[] {
+    return profile.score.kind === "softmax" ? [profile.score.token, profile.score.against] : [profile.score.token];
+}
+
+// Float32 logits in, a float64 score out. The softmax of two logits is a sigmoid of their
+// difference, which cannot overflow.
+function combineScore(profile: ModelProfile, logits: Float32Array): number {
+    const nonFinite = logits.find((logit) => !Number.isFinite(logit));
+    if (nonFinite !== undefined) return nonFinite;
+    if (profile.score.kind === "logit") return logits[0]!;
+    return sigmoid(logits[0]! - logits[1]!);
+}
+
+/** Tokens every sequence of a group starts with, leaving each at least its last token to decode. */
+function sharedPrefixLength(sequences: ScoringSequence[]): number {
+    if (sequences.length < 2) return 0;
+    let length = Math.min(...sequences.map((sequence) => sequence.tokens.length)) - 1;
+    const first = sequences[0]!.tokens;
+    for (const { tokens } of sequences) {
+        let i = 0;
+        while (i < length && tokens[i] === first[i]) i++;
+        length = i;
+    }
+    return length;
 }
 
 function readNormalize(options: ScoreOptions): boolean {

@@ -1,12 +1,5 @@
 import type { FlagEmbeddingProfile } from "../profiles/ModelProfile.js";
-
-export type TokenizeFunction = (text: string) => Int32Array;
-
-export type BuiltInput = {
-    tokens: Int32Array;
-    /** Length of [bos] + query + separator: the part every passage of one query shares. */
-    sharedPrefixLength: number;
-};
+import { concatTokens, type InputBuilder, type TokenizeFunction } from "./InputBuilder.js";
 
 /**
  * Builds the token ids FlagEmbedding's decoder-only reranker feeds the model:
@@ -17,7 +10,7 @@ export type BuiltInput = {
  * Each piece is tokenized on its own, as FlagEmbedding does, so a piece boundary is always a token
  * boundary.
  */
-export class FlagEmbeddingInputBuilder {
+export class FlagEmbeddingInputBuilder implements InputBuilder {
     readonly maxLength: number;
     readonly queryMaxLength: number;
     readonly promptTokens: Int32Array;
@@ -42,14 +35,9 @@ export class FlagEmbeddingInputBuilder {
         this.maxSequenceLength = this.pairMaxLength + this.separatorTokens.length + this.promptTokens.length;
     }
 
-    /** [bos] + query + separator: identical for every passage of one query. */
-    buildPrefix(query: string): Int32Array {
+    build(query: string, passage: string): Int32Array {
         const queryTokens = this.tokenize(this.profile.queryPrefix + query).subarray(0, this.queryMaxLength);
-        return concat([Int32Array.of(this.bosToken), queryTokens, this.separatorTokens]);
-    }
-
-    build(query: string, passage: string): BuiltInput {
-        const prefix = this.buildPrefix(query);
+        const prefix = concatTokens([Int32Array.of(this.bosToken), queryTokens, this.separatorTokens]);
         const passageTokens = this.tokenize(this.profile.passagePrefix + passage).subarray(0, this.maxLength);
         const firstLength = prefix.length - this.separatorTokens.length;
         const secondLength = this.separatorTokens.length + passageTokens.length;
@@ -58,17 +46,6 @@ export class FlagEmbeddingInputBuilder {
         // everything) if the cut had to remove the whole second part; with the query capped at
         // 3/4 of maxLength that cannot happen.
         const keptPassage = excess > 0 && excess < secondLength ? passageTokens.subarray(0, passageTokens.length - excess) : passageTokens;
-        const tokens = concat([prefix, keptPassage, this.separatorTokens, this.promptTokens]);
-        return { tokens, sharedPrefixLength: prefix.length };
+        return concatTokens([prefix, keptPassage, this.separatorTokens, this.promptTokens]);
     }
-}
-
-function concat(parts: Int32Array[]): Int32Array {
-    const result = new Int32Array(parts.reduce((sum, part) => sum + part.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-        result.set(part, offset);
-        offset += part.length;
-    }
-    return result;
 }

@@ -24,6 +24,14 @@ export class TextTokenizer {
         return tokens;
     }
 
+    /**
+     * For a profile's own template text only, never user text: parses special-token markers such
+     * as <|im_start|> into their control tokens.
+     */
+    tokenizeTemplate(text: string): Int32Array {
+        return this.model.tokenize(text, true);
+    }
+
     get cacheStats(): { entries: number; hits: number; misses: number } {
         return { entries: this.cache.size, hits: this.cache.hits, misses: this.cache.misses };
     }

@@ -3,22 +3,44 @@
  * model: scoring with another prompt than the one it was trained with silently ruins the scores,
  * so it lives here, next to the format, and not in application code.
  */
-export type FlagEmbeddingProfile = {
+type ProfileBase = {
     name: string;
     description: string;
     /** llama.cpp architectures (general.architecture) this profile serves. */
     architectures: string[];
     /** Lower-case fragments of general.name / general.basename that identify the family. */
     nameHints: string[];
+    /** The prompt (FlagEmbedding) or instruction (Qwen3-Reranker) the model was trained with. */
+    prompt: string;
+    /** Token budget; what it bounds is format-specific. */
+    maxLength: number;
+    /**
+     * "logit": the raw logit of token at the last position (FlagEmbedding's yes_loc).
+     * "softmax": exp(l[token]) / (exp(l[token]) + exp(l[against])), a probability.
+     */
+    score: { kind: "logit"; token: string } | { kind: "softmax"; token: string; against: string };
+    /** What `normalize: true` applies to a score. */
+    normalize: "sigmoid" | "none";
+};
+
+/** FlagEmbedding's decoder-only reranker format (bge-reranker-v2-gemma). */
+export type FlagEmbeddingProfile = ProfileBase & {
     format: "flag-embedding";
     queryPrefix: string;
     passagePrefix: string;
     separator: string;
-    prompt: string;
-    maxLength: number;
-    /** The score is the raw logit of this token at the last position (FlagEmbedding's yes_loc). */
-    score: { kind: "logit"; token: string };
-    normalize: "sigmoid";
 };
 
-export type ModelProfile = FlagEmbeddingProfile;
+/**
+ * A chat template around one user message (Qwen3-Reranker). The template's own markers are parsed
+ * as special tokens; the user's instruction, query and document never are.
+ */
+export type ChatTemplateProfile = ProfileBase & {
+    format: "chat-template";
+    templatePrefix: string;
+    /** With {instruction}, {query} and {document}, in that order; {document} ends it. */
+    userTemplate: string;
+    templateSuffix: string;
+};
+
+export type ModelProfile = FlagEmbeddingProfile | ChatTemplateProfile;

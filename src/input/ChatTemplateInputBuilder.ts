@@ -1,0 +1,52 @@
+import { InvalidArgumentError } from "../errors/errors.js";
+import type { ChatTemplateProfile } from "../profiles/ModelProfile.js";
+import { concatTokens, type InputBuilder, type TokenizeFunction } from "./InputBuilder.js";
+
+/**
+ * Qwen3-Reranker's input: templatePrefix + user message + templateSuffix, where the user message is
+ * "<Instruct>: {instruction}\n<Query>: {query}\n<Document>: {document}". The template pieces are
+ * tokenized with special-token parsing (they hold <|im_start|> and <|im_end|>); the user message is
+ * tokenized as plain text in one piece, as the model card tokenizes it, so that the boundary before
+ * the document merges exactly as it does there.
+ *
+ * Truncation: the whole input is kept within maxLength by cutting the document's tokens from its
+ * end; the template's tail is always kept. A query and instruction that leave no room at all are
+ * an error rather than silently cut.
+ */
+export class ChatTemplateInputBuilder implements InputBuilder {
+    readonly maxLength: number;
+    readonly maxSequenceLength: number;
+    private readonly prefixTokens: Int32Array;
+    private readonly suffixTokens: Int32Array;
+    private readonly tokenize: TokenizeFunction;
+    private readonly profile: ChatTemplateProfile;
+    private readonly instruction: string;
+
+    constructor(tokenize: TokenizeFunction, tokenizeTemplate: TokenizeFunction, profile: ChatTemplateProfile, maxLength: number, instruction: string) {
+        this.tokenize = tokenize;
+        this.profile = profile;
+        this.instruction = instruction;
+        this.prefixTokens = tokenizeTemplate(profile.templatePrefix);
+        this.suffixTokens = tokenizeTemplate(profile.templateSuffix);
+        this.maxLength = maxLength;
+        this.maxSequenceLength = maxLength;
+        if (this.prefixTokens.length + this.suffixTokens.length >= maxLength) {
+            throw new InvalidArgumentError(`maxLength ${maxLength} leaves no room inside the ${profile.name} template`);
+        }
+    }
+
+    build(query: string, passage: string): Int32Array {
+        const [beforeDocument] = this.profile.userTemplate.split("{document}");
+        // One pass, so an instruction or query containing "{query}" stays literal.
+        const head = beforeDocument!.replace(/\{(instruction|query)\}/g, (_, field: string) => (field === "instruction" ? this.instruction : query));
+        const userTokens = this.tokenize(head + passage);
+        const budget = this.maxLength - this.prefixTokens.length - this.suffixTokens.length;
+        if (userTokens.length <= budget) return concatTokens([this.prefixTokens, userTokens, this.suffixTokens]);
+        // The head's tokens, less one: its last token may merge with the document's first characters.
+        const headLength = Math.max(0, this.tokenize(head).length - 1);
+        if (headLength >= budget) {
+            throw new InvalidArgumentError(`the query and instruction take ${headLength} tokens; maxLength ${this.maxLength} leaves ${budget} for the whole message`);
+        }
+        return concatTokens([this.prefixTokens, userTokens.subarray(0, budget), this.suffixTokens]);
+    }
+}
