@@ -133,7 +133,7 @@ export class Reranker {
         }
         try {
             const loras = loraPath !== undefined ? [{ adapter: await loadLora(model, loraPath), scale: loraScale }] : [];
-            const tokenizer = new TextTokenizer(model, settings.tokenCacheSize);
+            const tokenizer = new TextTokenizer(model, settings.tokenCacheSize, summary.architecture === "gemma");
             const description = model.describe();
             const inputBuilder = createInputBuilder(tokenizer, description.bosToken, profile, maxLength, prompt);
             // FlagEmbedding's yes_loc: the first id of tokenizing the word on its own.

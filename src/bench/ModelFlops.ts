@@ -58,6 +58,11 @@ export class ModelFlops {
         return new ModelFlops(perToken, perOutput, perAttendedKey, nonEmbedding);
     }
 
+    readonly explanation =
+        "FLOPs llama.cpp executes: 2 × the attention projections for every token, 2 × the FFN of all layers but the last for every token, " +
+        "2 × (last layer's FFN + output matrix) for output tokens only (llama.cpp drops the other rows before them), plus causal attention " +
+        "(2·n_head·(d_k + d_v) per attended key); the textbook 2·N·tokens figure is in the JSON as nominalGflopPerSecond.";
+
     /** What llama.cpp computed for the decodes in the tally. */
     executed(tally: DecodeTally): number {
         return tally.tokens * this.perToken + tally.outputs * this.perOutput + tally.attendedKeys * this.perAttendedKey;

@@ -15,7 +15,12 @@ export type WriteTestModelOptions = {
     readonly seed?: number;
     /** "f16" stores token_embd and the projection matrices as F16; norms stay F32. Default "f32". */
     readonly weightType?: "f32" | "f16";
-    /** Multiplies every projection matrix; large values make activations overflow (F16). Default 1. */
+    /**
+     * Multiplies every projection matrix. Default 1. With "f16", llama.cpp's CPU matmuls convert
+     * activations to F16, and the FFN activations grow like weightScale^2 past 65504. Observed on
+     * CPU (node-llama-cpp 3.21.1): 1000 gave NaN logits for every input tried (tiny and mid),
+     * 300 likewise (tiny), 100 for some inputs only, 50 for none.
+     */
     readonly weightScale?: number;
 };
 

@@ -2,45 +2,45 @@ import type { GgufFile } from "./GgufFile.js";
 
 /** Gemma-1 hyperparameters, read from the GGUF metadata keys llama.cpp's converter writes. */
 export class GemmaConfig {
-  private constructor(
-    readonly nEmbd: number,
-    readonly nLayer: number,
-    readonly nHead: number,
-    readonly nHeadKv: number,
-    readonly headDim: number,
-    readonly valueDim: number,
-    readonly nFf: number,
-    readonly rmsEps: number,
-    readonly ropeBase: number,
-    readonly nVocab: number,
-  ) {}
+    private constructor(
+        readonly nEmbd: number,
+        readonly nLayer: number,
+        readonly nHead: number,
+        readonly nHeadKv: number,
+        readonly headDim: number,
+        readonly valueDim: number,
+        readonly nFf: number,
+        readonly rmsEps: number,
+        readonly ropeBase: number,
+        readonly nVocab: number,
+    ) {}
 
-  static fromGguf(gguf: GgufFile): GemmaConfig {
-    const arch = gguf.string("general.architecture");
-    if (arch !== "gemma") throw new Error(`reference implements architecture "gemma" only, file is "${arch}"`);
-    const key = (name: string) => `gemma.${name}`;
-    const nEmbd = gguf.number(key("embedding_length"));
-    const nHead = gguf.number(key("attention.head_count"));
-    const headDim = gguf.number(key("attention.key_length"), nEmbd / nHead);
-    const ropeDims = gguf.number(key("rope.dimension_count"), headDim);
-    // Gemma rotates the whole head; a partial rotary width would be a different model.
-    if (ropeDims !== headDim) throw new Error(`rope.dimension_count ${ropeDims} != head_dim ${headDim}`);
-    const scaling = gguf.get(key("rope.scaling.type"));
-    if (scaling !== undefined && scaling !== "none") throw new Error(`RoPE scaling ${String(scaling)} not supported`);
-    const nHeadKv = gguf.number(key("attention.head_count_kv"), nHead);
-    if (nHead % nHeadKv !== 0) throw new Error(`head_count ${nHead} not a multiple of head_count_kv ${nHeadKv}`);
-    if (headDim % 2 !== 0) throw new Error(`head_dim ${headDim} must be even for RoPE`);
-    return new GemmaConfig(
-      nEmbd,
-      gguf.number(key("block_count")),
-      nHead,
-      nHeadKv,
-      headDim,
-      gguf.number(key("attention.value_length"), headDim),
-      gguf.number(key("feed_forward_length")),
-      gguf.number(key("attention.layer_norm_rms_epsilon")),
-      gguf.number(key("rope.freq_base"), 10000),
-      gguf.tensor("token_embd.weight").dims[1],
-    );
-  }
+    static fromGguf(gguf: GgufFile): GemmaConfig {
+        const arch = gguf.string("general.architecture");
+        if (arch !== "gemma") throw new Error(`reference implements architecture "gemma" only, file is "${arch}"`);
+        const key = (name: string) => `gemma.${name}`;
+        const nEmbd = gguf.number(key("embedding_length"));
+        const nHead = gguf.number(key("attention.head_count"));
+        const headDim = gguf.number(key("attention.key_length"), nEmbd / nHead);
+        const ropeDims = gguf.number(key("rope.dimension_count"), headDim);
+        // Gemma rotates the whole head; a partial rotary width would be a different model.
+        if (ropeDims !== headDim) throw new Error(`rope.dimension_count ${ropeDims} != head_dim ${headDim}`);
+        const scaling = gguf.get(key("rope.scaling.type"));
+        if (scaling !== undefined && scaling !== "none") throw new Error(`RoPE scaling ${String(scaling)} not supported`);
+        const nHeadKv = gguf.number(key("attention.head_count_kv"), nHead);
+        if (nHead % nHeadKv !== 0) throw new Error(`head_count ${nHead} not a multiple of head_count_kv ${nHeadKv}`);
+        if (headDim % 2 !== 0) throw new Error(`head_dim ${headDim} must be even for RoPE`);
+        return new GemmaConfig(
+            nEmbd,
+            gguf.number(key("block_count")),
+            nHead,
+            nHeadKv,
+            headDim,
+            gguf.number(key("attention.value_length"), headDim),
+            gguf.number(key("feed_forward_length")),
+            gguf.number(key("attention.layer_norm_rms_epsilon")),
+            gguf.number(key("rope.freq_base"), 10000),
+            gguf.tensor("token_embd.weight").dims[1],
+        );
+    }
 }

@@ -74,7 +74,12 @@ export function truncateOnlySecond(ids: number[], pairIds: number[], maxLength: 
     return { ids, pairIds: pairIds.slice(0, pairIds.length - tokensToRemove) };
 }
 
-export type FlagEmbeddingInputSettings = { maxLength: number; prompt: string };
+export type FlagEmbeddingInputSettings = {
+    maxLength: number;
+    prompt: string;
+    /** The tokenizer call FlagEmbedding makes; HF's Gemma tokenizer unless a test swaps in a variant. */
+    encode?: (text: string) => readonly number[];
+};
 
 export type FlagEmbeddingInputParts = {
     /** bos + the (possibly truncated) query tokens: the first sequence of prepare_for_model. */
@@ -94,12 +99,13 @@ export type FlagEmbeddingInputParts = {
 /** The input FlagEmbedding builds for (query, passage), kept in its parts for truncation checks. */
 export function flagEmbeddingInputParts(query: string, passage: string, settings: FlagEmbeddingInputSettings): FlagEmbeddingInputParts {
     const { queryInstruction, passageInstruction, separator } = flagEmbeddingDefaults;
+    const encode = settings.encode ?? hfEncode;
     const queryMaxLength = Math.floor((settings.maxLength * 3) / 4);
-    const separatorIds = hfEncode(separator);
-    const promptIds = hfEncode(settings.prompt);
+    const separatorIds = [...encode(separator)];
+    const promptIds = [...encode(settings.prompt)];
     const pairMaxLength = settings.maxLength + separatorIds.length + promptIds.length;
-    const queryIds = truncateSingle(hfEncode(queryInstruction + query), queryMaxLength);
-    const passageIds = truncateSingle(hfEncode(passageInstruction + passage), settings.maxLength);
+    const queryIds = truncateSingle([...encode(queryInstruction + query)], queryMaxLength);
+    const passageIds = truncateSingle([...encode(passageInstruction + passage)], settings.maxLength);
     const { ids: first, pairIds: second } = truncateOnlySecond([hfBosTokenId(), ...queryIds], [...separatorIds, ...passageIds], pairMaxLength);
     const tail = [...separatorIds, ...promptIds];
     return { first, second, tail, ids: [...first, ...second, ...tail], queryMaxLength, pairMaxLength };

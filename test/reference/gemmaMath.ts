@@ -6,26 +6,26 @@
 
 /** x / sqrt(mean(x^2) + eps) * w. Gemma's "(1 + w)" is already folded into the stored w by the GGUF conversion. */
 export function rmsNorm(
-  x: Float64Array, xOffset: number, n: number, weight: Float64Array, eps: number,
-  out: Float64Array, outOffset: number,
+    x: Float64Array, xOffset: number, n: number, weight: Float64Array, eps: number,
+    out: Float64Array, outOffset: number,
 ): void {
-  let sumSquares = 0;
-  for (let i = 0; i < n; i++) sumSquares += x[xOffset + i] * x[xOffset + i];
-  const scale = 1 / Math.sqrt(sumSquares / n + eps);
-  for (let i = 0; i < n; i++) out[outOffset + i] = x[xOffset + i] * scale * weight[i];
+    let sumSquares = 0;
+    for (let i = 0; i < n; i++) sumSquares += x[xOffset + i] * x[xOffset + i];
+    const scale = 1 / Math.sqrt(sumSquares / n + eps);
+    for (let i = 0; i < n; i++) out[outOffset + i] = x[xOffset + i] * scale * weight[i];
 }
 
 /** tanh approximation of GELU, which is what Gemma's `gelu_pytorch_tanh` activation means. */
 export function geluTanh(x: number): number {
-  return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
 }
 
 /** Per-pair inverse frequencies base^(-2i/headDim), i < headDim/2. */
 export function ropeInverseFrequencies(headDim: number, base: number): Float64Array {
-  const half = headDim / 2;
-  const inv = new Float64Array(half);
-  for (let i = 0; i < half; i++) inv[i] = Math.pow(base, (-2 * i) / headDim);
-  return inv;
+    const half = headDim / 2;
+    const inv = new Float64Array(half);
+    for (let i = 0; i < half; i++) inv[i] = Math.pow(base, (-2 * i) / headDim);
+    return inv;
 }
 
 /**
@@ -33,18 +33,18 @@ export function ropeInverseFrequencies(headDim: number, base: number): Float64Ar
  * with element i + headDim/2 (not with its neighbour, as in the GPT-J layout).
  */
 export function applyNeoxRope(
-  vec: Float64Array, offset: number, headDim: number, position: number, inverseFrequencies: Float64Array,
+    vec: Float64Array, offset: number, headDim: number, position: number, inverseFrequencies: Float64Array,
 ): void {
-  const half = headDim / 2;
-  for (let i = 0; i < half; i++) {
-    const theta = position * inverseFrequencies[i];
-    const cos = Math.cos(theta);
-    const sin = Math.sin(theta);
-    const a = vec[offset + i];
-    const b = vec[offset + i + half];
-    vec[offset + i] = a * cos - b * sin;
-    vec[offset + i + half] = b * cos + a * sin;
-  }
+    const half = headDim / 2;
+    for (let i = 0; i < half; i++) {
+        const theta = position * inverseFrequencies[i];
+        const cos = Math.cos(theta);
+        const sin = Math.sin(theta);
+        const a = vec[offset + i];
+        const b = vec[offset + i + half];
+        vec[offset + i] = a * cos - b * sin;
+        vec[offset + i + half] = b * cos + a * sin;
+    }
 }
 
 /**
@@ -53,52 +53,52 @@ export function applyNeoxRope(
  * each load of a weight, which roughly halves the time of this, the hot loop.
  */
 export function matMulRows(
-  weight: Float64Array, nIn: number, nOut: number,
-  x: Float64Array, xStride: number, firstRow: number, rowCount: number,
-  y: Float64Array, yStride: number,
+    weight: Float64Array, nIn: number, nOut: number,
+    x: Float64Array, xStride: number, firstRow: number, rowCount: number,
+    y: Float64Array, yStride: number,
 ): void {
-  const end = firstRow + rowCount;
-  for (let j = 0; j < nOut; j++) {
-    const w = j * nIn;
-    let t = firstRow;
-    for (; t + 3 < end; t += 4) {
-      const x0 = t * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let i = 0; i < nIn; i++) {
-        const wi = weight[w + i];
-        s0 += wi * x[x0 + i];
-        s1 += wi * x[x1 + i];
-        s2 += wi * x[x2 + i];
-        s3 += wi * x[x3 + i];
-      }
-      y[t * yStride + j] = s0;
-      y[(t + 1) * yStride + j] = s1;
-      y[(t + 2) * yStride + j] = s2;
-      y[(t + 3) * yStride + j] = s3;
+    const end = firstRow + rowCount;
+    for (let j = 0; j < nOut; j++) {
+        const w = j * nIn;
+        let t = firstRow;
+        for (; t + 3 < end; t += 4) {
+            const x0 = t * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+            let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (let i = 0; i < nIn; i++) {
+                const wi = weight[w + i];
+                s0 += wi * x[x0 + i];
+                s1 += wi * x[x1 + i];
+                s2 += wi * x[x2 + i];
+                s3 += wi * x[x3 + i];
+            }
+            y[t * yStride + j] = s0;
+            y[(t + 1) * yStride + j] = s1;
+            y[(t + 2) * yStride + j] = s2;
+            y[(t + 3) * yStride + j] = s3;
+        }
+        for (; t < end; t++) {
+            const xo = t * xStride;
+            let sum = 0;
+            for (let i = 0; i < nIn; i++) sum += weight[w + i] * x[xo + i];
+            y[t * yStride + j] = sum;
+        }
     }
-    for (; t < end; t++) {
-      const xo = t * xStride;
-      let sum = 0;
-      for (let i = 0; i < nIn; i++) sum += weight[w + i] * x[xo + i];
-      y[t * yStride + j] = sum;
-    }
-  }
 }
 
 /** Numerically stable softmax of values[0..n) in place. */
 export function softmaxInPlace(values: Float64Array, n: number): void {
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) if (values[i] > max) max = values[i];
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    values[i] = Math.exp(values[i] - max);
-    sum += values[i];
-  }
-  for (let i = 0; i < n; i++) values[i] /= sum;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) if (values[i] > max) max = values[i];
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+        values[i] = Math.exp(values[i] - max);
+        sum += values[i];
+    }
+    for (let i = 0; i < n; i++) values[i] /= sum;
 }
 
 /** Which KV head a query head reads under grouped-query attention. */
 export function kvHeadForQueryHead(queryHead: number, nHead: number, nHeadKv: number): number {
-  if (nHead % nHeadKv !== 0) throw new Error(`n_head ${nHead} not a multiple of n_head_kv ${nHeadKv}`);
-  return Math.floor(queryHead / (nHead / nHeadKv));
+    if (nHead % nHeadKv !== 0) throw new Error(`n_head ${nHead} not a multiple of n_head_kv ${nHeadKv}`);
+    return Math.floor(queryHead / (nHead / nHeadKv));
 }

@@ -1,0 +1,24 @@
+import type { GpuOption } from "../native/LlamaBackend.js";
+import type { TokenRange } from "./BenchWorkload.js";
+
+export type BenchMode = "configurations" | "threads";
+
+export type BenchOptions = {
+    model: string;
+    gpu: GpuOption;
+    queries: number;
+    passagesPerQuery: number;
+    queryTokens: TokenRange;
+    passageTokens: TokenRange;
+    rounds: number;
+    seed: number;
+    /** Threads for every configuration; undefined: the library's default. */
+    threads?: number;
+    /** "configurations": (a) (b) (c) raw [+ (c) on the other build]; "threads": (c) at each count. */
+    mode: BenchMode;
+    threadCounts: number[];
+    /** Also run (c) on the other llama.cpp build (prebuilt vs local), when both exist. */
+    compareBuilds: boolean;
+    /** Fail unless this process got that build. */
+    requireBuild?: "prebuilt" | "localBuild";
+};

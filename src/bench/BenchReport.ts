@@ -1,0 +1,74 @@
+import type { ContenderSummary } from "./BenchSummary.js";
+
+export type BenchCheck = { name: string; passed: boolean; detail: string };
+
+export type BenchRatio = { name: string; value: number; detail?: string };
+
+/** Everything a bench run found, as written to --json. */
+export type BenchReport = {
+    startedAt: string;
+    wallSeconds: number;
+    machine: { cpu: string; cores: number; platform: string; node: string };
+    model: { path: string; parameterCount: number; nonEmbeddingParameters: number; weightType: string };
+    backend: { gpu: string | false; build: string; libllamaPath: string; threads: number; systemInfo: string };
+    workload: {
+        queries: number;
+        passagesPerQuery: number;
+        queryTokens: { min: number; max: number; mean: number };
+        passageTokens: { min: number; max: number; mean: number };
+        inputTokens: { min: number; max: number; mean: number };
+        sharedPrefixTokens: { min: number; max: number; mean: number };
+        seed: number;
+        rounds: number;
+    };
+    flopsCounted: string;
+    contenders: ContenderSummary[];
+    ratios: BenchRatio[];
+    checks: BenchCheck[];
+    peakRssBytes: number;
+    vram?: { total: number; used: number };
+    notes: string[];
+};
+
+/** The report as text: one table row per configuration, then ratios and checks. */
+export function formatReport(report: BenchReport): string {
+    const header = ["configuration", "pairs/s", "tok/s", "tokens", "decodes", "p50 ms", "p95 ms", "GFLOP/s", "in decode", "RSS MiB", "loop p99 ms"];
+    const rows = report.contenders.map((summary) => [
+        summary.label,
+        summary.pairsPerSecond.toFixed(2),
+        summary.tokensPerSecond.toFixed(0),
+        String(summary.tokensEvaluated),
+        String(summary.decodes),
+        summary.latencyP50Ms.toFixed(0),
+        summary.latencyP95Ms.toFixed(0),
+        summary.executedGflopPerSecond.toFixed(1),
+        `${(summary.decodeShare * 100).toFixed(1)}%`,
+        (summary.peakRssBytes / 2 ** 20).toFixed(0),
+        summary.loopDelayP99Ms === null ? "—" : summary.loopDelayP99Ms.toFixed(1)
+    ]);
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+    const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+    const { workload, backend, machine, model } = report;
+    const out = [
+        `model ${model.path} (${(model.nonEmbeddingParameters / 1e6).toFixed(0)} M non-embedding parameters, ${model.weightType})`,
+        `backend ${backend.gpu === false ? "cpu" : backend.gpu}, ${backend.build} (${backend.libllamaPath}), ${backend.threads} threads; ${machine.cpu}, ${machine.cores} cores`,
+        `workload ${workload.queries} × ${workload.passagesPerQuery} pairs, query ${workload.queryTokens.min}–${workload.queryTokens.max} tokens, ` +
+            `passage ${workload.passageTokens.min}–${workload.passageTokens.max} (mean ${workload.passageTokens.mean.toFixed(0)}), ` +
+            `input ${workload.inputTokens.min}–${workload.inputTokens.max}, shared prefix ${workload.sharedPrefixTokens.min}–${workload.sharedPrefixTokens.max}; ` +
+            `${workload.rounds} interleaved round(s), ${report.wallSeconds.toFixed(0)} s`,
+        "",
+        line(header),
+        line(widths.map((width) => "-".repeat(width))),
+        ...rows.map(line),
+        "",
+        ...report.ratios.map((ratio) => `${ratio.name}: ${ratio.value.toFixed(3)}${ratio.detail ? `  (${ratio.detail})` : ""}`),
+        "",
+        ...report.checks.map((check) => `${check.passed ? "ok  " : "FAIL"} ${check.name}: ${check.detail}`),
+        "",
+        `peak RSS of this process ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB` +
+            (report.vram ? `; VRAM used ${(report.vram.used / 2 ** 20).toFixed(0)} of ${(report.vram.total / 2 ** 20).toFixed(0)} MiB` : ""),
+        `GFLOP/s counts ${report.flopsCounted}`,
+        ...report.notes
+    ];
+    return out.join("\n");
+}

@@ -1,0 +1,39 @@
+import type { WorkloadQuery } from "./BenchWorkload.js";
+import type { DecodeTally } from "./RecordingContext.js";
+
+/** What one contender did in one round: the whole workload, one rerank call per query. */
+export type RoundResult = {
+    /** Wall time of each rerank call, in query order (ms). */
+    callMs: number[];
+    /** What its decodes held (and, for raw, their time). */
+    tally: DecodeTally;
+    /** Σ lastRunStats.tokensEvaluated over its score calls: the library's own count. */
+    tokensEvaluated: number;
+    /** Per query, the score of each passage in input order (absent for raw, which has no pairs). */
+    scores?: number[][];
+    /** Resident set size after the round, bytes. */
+    rssBytes: number;
+    /** Largest |score − recorded score| over the replayed outputs (raw only). */
+    replayDifference?: number;
+};
+
+/** Facts about where a contender runs, for the report. */
+export type ContenderSetup = {
+    build: string;
+    threads: number;
+    slots: number;
+    batchSize: number;
+    sharePrefix: boolean;
+    libllamaPath: string;
+};
+
+/** One configuration under test. Rounds of all contenders are interleaved by the runner. */
+export interface Contender {
+    readonly key: string;
+    readonly label: string;
+    readonly setup: ContenderSetup;
+    /** Untimed: touches the weights and the context's buffers once. */
+    warmUp(workload: WorkloadQuery[]): Promise<void>;
+    runRound(workload: WorkloadQuery[]): Promise<RoundResult>;
+    dispose(): Promise<void>;
+}

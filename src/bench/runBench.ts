@@ -1,0 +1,198 @@
+import { readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import type { RerankerLoadOptions } from "../RerankerOptions.js";
+import { BenchRunner, type ContenderRun } from "./BenchRunner.js";
+import type { BenchOptions } from "./BenchOptions.js";
+import type { BenchCheck, BenchRatio, BenchReport } from "./BenchReport.js";
+import { maxScoreDifference, speedRatio, summarize, tokenRateRatio } from "./BenchSummary.js";
+import { BenchWorkload } from "./BenchWorkload.js";
+import type { Contender } from "./Contender.js";
+import { loadInstrumentedReranker, type InstrumentedReranker } from "./loadInstrumentedReranker.js";
+import { ModelFlops } from "./ModelFlops.js";
+import { RawReplayContender } from "./RawReplayContender.js";
+import { RerankerContender } from "./RerankerContender.js";
+import { WorkerContender, type WorkerBuild } from "./WorkerContender.js";
+import { describeWorkload, type WorkloadShape } from "./describeWorkload.js";
+
+/** Loads the configurations, runs them in interleaved rounds and sums up what they did. */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+    const started = Date.now();
+    const flops = await ModelFlops.fromModelFile(options.model);
+    const contenders: Contender[] = [];
+    const notes: string[] = [];
+    try {
+        const base: RerankerLoadOptions = {
+            model: options.model,
+            gpu: options.gpu,
+            threads: options.threads,
+            // Off (also the library's default): a warm score cache would make every round after the first free.
+            scoreCacheSize: 0,
+            onWarning: (warning) => console.error(`bench: warning: ${warning.message}`)
+        };
+        let reference: InstrumentedReranker;
+        if (options.mode === "configurations") {
+            const naive = await loadInstrumentedReranker({ ...base, slots: 1, sharePrefix: false });
+            const batched = await loadInstrumentedReranker({ ...base, sharePrefix: false });
+            const full = await loadInstrumentedReranker(base);
+            reference = full;
+            const fullContender = new RerankerContender("c", "(c) full: slots + shared prefix", full.reranker, full.recorder, "whole-list");
+            contenders.push(
+                new RerankerContender("a", "(a) naive: 1 pair per decode", naive.reranker, naive.recorder, "pair-at-a-time"),
+                new RerankerContender("b", "(b) batched slots, no sharing", batched.reranker, batched.recorder, "whole-list"),
+                fullContender,
+                new RawReplayContender("raw", "(raw) (c)'s batches, addon only", fullContender.setup, full.backend.addon, full.recorder)
+            );
+        } else {
+            let first: InstrumentedReranker | undefined;
+            for (const threads of options.threadCounts) {
+                const loaded = await loadInstrumentedReranker({ ...base, threads });
+                first ??= loaded;
+                contenders.push(new RerankerContender(`c-${threads}t`, `(c) full, ${threads} thread${threads === 1 ? "" : "s"}`, loaded.reranker, loaded.recorder, "whole-list"));
+            }
+            reference = first!;
+        }
+
+        const loadedBuild = reference.reranker.describe().backend.build;
+        if (options.requireBuild && loadedBuild !== options.requireBuild) {
+            throw new Error(`asked for the ${options.requireBuild} llama.cpp build, but node-llama-cpp loaded the ${loadedBuild} one`);
+        }
+        const profile = reference.reranker.profile;
+        const prefixes = profile.format === "flag-embedding" ? { query: profile.queryPrefix, passage: profile.passagePrefix } : { query: "", passage: "" };
+        const countTokens = (text: string) => reference.recorder.model.tokenize(text, false).length;
+        const workload = BenchWorkload.build(
+            { queries: options.queries, passagesPerQuery: options.passagesPerQuery, queryTokens: options.queryTokens, passageTokens: options.passageTokens, seed: options.seed },
+            countTokens,
+            prefixes.query,
+            prefixes.passage
+        );
+        const shape = describeWorkload(workload, reference.reranker, countTokens);
+
+        const description = reference.reranker.describe();
+        if (options.mode === "configurations" && options.compareBuilds) {
+            const other = await startOtherBuild(options, description.backend.build, contenders.find((contender) => contender.key === "c")!, notes);
+            if (other) contenders.push(other);
+        }
+
+        const runs = await new BenchRunner(contenders, options.rounds).run(workload.items);
+        const byKey = new Map(runs.map((run) => [run.contender.key, run]));
+        const summaries = runs.map((run) => summarize(run, workload.pairCount, flops, !(run.contender instanceof WorkerContender)));
+        const { ratios, checks } = options.mode === "configurations" ? compareConfigurations(byKey, shape, description.backend.build) : compareThreads(runs);
+
+        const vram = description.backend.gpu === false ? undefined : await reference.backend.llama.getVramState();
+        if (options.mode === "configurations") {
+            notes.push("(a) scores one pair per score() call: one KV slot, one sequence per llama_decode, no prefix sharing (as node-llama-cpp's LlamaRankingContext does).");
+            notes.push("(raw) times only its decode() calls; the other rows time whole score()/rerank() calls.");
+        }
+        notes.push("RSS per row is this whole process's RSS after that row's rounds: every configuration maps the same weights, so rows are not additive.");
+        return {
+            startedAt: new Date(started).toISOString(),
+            wallSeconds: (Date.now() - started) / 1000,
+            machine: { cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, platform: `${process.platform}-${process.arch}`, node: process.version },
+            model: { path: options.model, parameterCount: description.model.parameterCount, nonEmbeddingParameters: flops.nonEmbeddingParameters, weightType: description.model.weightType },
+            backend: {
+                gpu: description.backend.gpu,
+                build: description.backend.build,
+                libllamaPath: description.backend.libllamaPath,
+                threads: description.settings.threads,
+                systemInfo: description.backend.systemInfo
+            },
+            workload: { ...shape.summary, seed: options.seed, rounds: options.rounds },
+            flopsCounted: flops.explanation,
+            contenders: summaries,
+            ratios,
+            checks,
+            peakRssBytes: process.resourceUsage().maxRSS * 1024,
+            vram: vram ? { total: vram.total, used: vram.used } : undefined,
+            notes
+        };
+    } finally {
+        for (const contender of [...contenders].reverse()) await contender.dispose().catch(() => undefined);
+    }
+}
+
+async function startOtherBuild(options: BenchOptions, thisBuild: string, full: Contender, notes: string[]): Promise<WorkerContender | undefined> {
+    const otherBuild: WorkerBuild = thisBuild === "localBuild" ? "prebuilt" : "localBuild";
+    if (otherBuild === "localBuild" && !hasLocalBuilds()) {
+        notes.push("No local llama.cpp build exists (llm-rerank build-llama makes one), so prebuilt vs local was not compared.");
+        return undefined;
+    }
+    const worker = await WorkerContender.start("c-other", `(c) on the ${otherBuild === "prebuilt" ? "prebuilt" : "local"} build`, otherBuild, {
+        type: "load",
+        model: options.model,
+        gpu: options.gpu,
+        threads: full.setup.threads,
+        slots: full.setup.slots,
+        batchSize: full.setup.batchSize
+    });
+    if (worker.setup.build !== otherBuild) {
+        notes.push(`A child process asked for the ${otherBuild} build got the ${worker.setup.build} one, so builds were not compared.`);
+        await worker.dispose();
+        return undefined;
+    }
+    return worker;
+}
+
+function hasLocalBuilds(): boolean {
+    const entry = createRequire(import.meta.url).resolve("node-llama-cpp");
+    try {
+        return readdirSync(path.resolve(path.dirname(entry), "..", "llama", "localBuilds")).length > 0;
+    } catch {
+        return false;
+    }
+}
+
+function compareConfigurations(byKey: Map<string, ContenderRun>, shape: WorkloadShape, build: string): { ratios: BenchRatio[]; checks: BenchCheck[] } {
+    const [a, b, c, raw] = (["a", "b", "c", "raw"] as const).map((key) => byKey.get(key)!);
+    const tokens = (run: ContenderRun) => run.rounds[0]!.tokensEvaluated;
+    const ideal = tokens(b!) / tokens(c!);
+    const fullOverNaive = speedRatio(c!, a!);
+    const ratios: BenchRatio[] = [
+        { name: "c/a (pairs/s)", value: fullOverNaive, detail: `${((fullOverNaive / ideal) * 100).toFixed(0)}% of the ideal prefix-sharing speedup ${ideal.toFixed(3)}` },
+        { name: "c/b (pairs/s)", value: speedRatio(c!, b!) },
+        { name: "b/a (pairs/s)", value: speedRatio(b!, a!) },
+        { name: "c/raw (pairs/s)", value: speedRatio(c!, raw!), detail: "1 = the TypeScript layer costs nothing" },
+        { name: "ideal prefix-sharing speedup", value: ideal, detail: `${tokens(b!)} tokens without sharing ÷ ${tokens(c!)} with it` }
+    ];
+    const scoreDifference = maxScoreDifference(c!, b!);
+    const checks: BenchCheck[] = [
+        {
+            name: "(a) and (b) evaluate every token",
+            passed: tokens(a!) === tokens(b!) && tokens(b!) === shape.totalInputTokens,
+            detail: `${tokens(a!)} and ${tokens(b!)} tokens; the inputs hold ${shape.totalInputTokens}`
+        },
+        {
+            name: "prefix sharing saves (P − 1) × shared prefix length",
+            passed: tokens(b!) - tokens(c!) === shape.expectedPrefixSaving,
+            detail: `(b) − (c) = ${tokens(b!) - tokens(c!)} tokens, expected ${shape.expectedPrefixSaving}`
+        },
+        { name: "max |score (c) − score (b)|", passed: scoreDifference <= 1e-3, detail: scoreDifference.toExponential(2) },
+        { name: "max |score (a) − score (b)|", passed: maxScoreDifference(a!, b!) <= 1e-3, detail: maxScoreDifference(a!, b!).toExponential(2) },
+        {
+            name: "raw replay reproduces (c)'s logits",
+            passed: raw!.rounds.every((round) => round.replayDifference === 0),
+            detail: `max |difference| ${Math.max(...raw!.rounds.map((round) => round.replayDifference ?? Number.NaN)).toExponential(2)}`
+        }
+    ];
+    const other = byKey.get("c-other");
+    if (other) {
+        const [local, prebuilt] = build === "localBuild" ? [c!, other] : [other, c!];
+        ratios.push({ name: "local build ÷ prebuilt (tokens/s of (c))", value: tokenRateRatio(local, prebuilt) });
+        const difference = maxScoreDifference(c!, other);
+        checks.push({ name: "local and prebuilt builds give identical scores", passed: difference === 0, detail: `max |difference| ${difference.toExponential(2)}` });
+    }
+    return { ratios, checks };
+}
+
+function compareThreads(runs: ContenderRun[]): { ratios: BenchRatio[]; checks: BenchCheck[] } {
+    const ratios: BenchRatio[] = [];
+    const checks: BenchCheck[] = [];
+    const [first, ...others] = runs;
+    for (const run of others) {
+        ratios.push({ name: `${run.contender.key} / ${first!.contender.key} (pairs/s)`, value: speedRatio(run, first!) });
+        const difference = maxScoreDifference(run, first!);
+        checks.push({ name: `max |score ${run.contender.key} − score ${first!.contender.key}|`, passed: difference <= 1e-3, detail: difference.toExponential(2) });
+    }
+    return { ratios, checks };
+}

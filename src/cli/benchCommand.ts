@@ -1,0 +1,110 @@
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { InvalidArgumentError } from "../errors/errors.js";
+import type { GpuOption } from "../native/LlamaBackend.js";
+import type { BenchOptions } from "../bench/BenchOptions.js";
+import { formatReport } from "../bench/BenchReport.js";
+import { renderBarChartSvg } from "../bench/BenchSvgChart.js";
+import { runBench } from "../bench/runBench.js";
+import { preferPrebuiltEnvironmentVariable } from "../bench/workerProtocol.js";
+import { integerFlag } from "./commonOptions.js";
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const defaultModel = path.join(packageRoot, "models", "bench-gemma-f32.gguf");
+
+const usage = `llm-rerank bench [--model M.gguf] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q] [--passages P] [--short]
+                 [--rounds N] [--quick] [--threads N] [--compare-threads] [--build auto|prebuilt|local] [--no-build-compare]
+                 [--seed N] [--json FILE] [--svg FILE]
+
+Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --short 30–60, queries ~30) with
+  (a) one pair per decode, (b) batched slots, (c) batched slots + shared query prefix (the default
+  Reranker), (raw) (c)'s exact batches sent straight to the addon, and (c) on the other llama.cpp build
+  (prebuilt vs local) when both exist; rounds are interleaved (a b c raw a b c raw ...).
+--compare-threads runs (c) with 1 and with 2 threads instead. --quick: 16 passages, 1 round.
+Default model: models/bench-gemma-f32.gguf (generated on first use, ~3 GB).`;
+
+/** `llm-rerank bench`: throughput of the scheduling strategies side by side, in one process. */
+export const benchCommand = async (args: string[]): Promise<number> => {
+    const { values } = parseArgs({
+        args,
+        options: {
+            model: { type: "string" },
+            gpu: { type: "string" },
+            queries: { type: "string" },
+            passages: { type: "string" },
+            short: { type: "boolean" },
+            rounds: { type: "string" },
+            quick: { type: "boolean" },
+            threads: { type: "string" },
+            "compare-threads": { type: "boolean" },
+            build: { type: "string" },
+            "no-build-compare": { type: "boolean" },
+            seed: { type: "string" },
+            json: { type: "string" },
+            svg: { type: "string" },
+            help: { type: "boolean", short: "h" }
+        }
+    });
+    if (values.help) {
+        console.log(usage);
+        return 0;
+    }
+    const quick = values.quick === true;
+    const options: BenchOptions = {
+        model: values.model ?? defaultModel,
+        gpu: parseGpu(values.gpu),
+        queries: positive(integerFlag(values, "queries") ?? 1, "queries"),
+        passagesPerQuery: positive(integerFlag(values, "passages") ?? (quick ? 16 : 64), "passages"),
+        queryTokens: { min: 26, max: 34 },
+        passageTokens: values.short ? { min: 30, max: 60 } : { min: 150, max: 250 },
+        rounds: positive(integerFlag(values, "rounds") ?? (quick ? 1 : values["compare-threads"] ? 2 : 1), "rounds"),
+        seed: integerFlag(values, "seed") ?? 1,
+        threads: integerFlag(values, "threads"),
+        mode: values["compare-threads"] ? "threads" : "configurations",
+        threadCounts: [1, 2],
+        compareBuilds: values["no-build-compare"] !== true
+    };
+    const build = values.build ?? "auto";
+    if (!["auto", "prebuilt", "local"].includes(build)) throw new InvalidArgumentError(`--build expects auto, prebuilt or local, got ${build}`);
+    if (build === "prebuilt") process.env[preferPrebuiltEnvironmentVariable] = "1";
+    if (build !== "auto") options.requireBuild = build === "prebuilt" ? "prebuilt" : "localBuild";
+
+    if (!existsSync(options.model)) {
+        if (values.model !== undefined) throw new InvalidArgumentError(`--model ${options.model} does not exist`);
+        console.error(`bench: generating ${options.model} (bench preset, ~3 GB; once)`);
+        const { writeTestModel } = await import("../testModel/writeTestModel.js");
+        await writeTestModel({ outPath: options.model, preset: "bench" });
+    }
+
+    const report = await runBench(options);
+    console.log(formatReport(report));
+    if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (values.svg) {
+        const { backend, machine, workload } = report;
+        writeFileSync(
+            values.svg,
+            renderBarChartSvg(report.contenders, {
+                title: `llm-rerank bench: ${path.basename(report.model.path)}`,
+                lines: [
+                    `backend ${backend.gpu === false ? "cpu" : backend.gpu}, ${backend.build} build, ${backend.threads} threads; ${machine.cpu} (${machine.cores} cores)`,
+                    `${workload.queries} × ${workload.passagesPerQuery} pairs, passages ${workload.passageTokens.min}–${workload.passageTokens.max} tokens; ${workload.rounds} round(s); ${report.startedAt}`
+                ]
+            })
+        );
+    }
+    return report.checks.every((check) => check.passed) ? 0 : 1;
+};
+
+function parseGpu(value: string | undefined): GpuOption {
+    if (value === undefined) return "auto";
+    if (value === "cpu" || value === "false") return false;
+    if (value === "auto" || value === "cuda" || value === "metal" || value === "vulkan") return value;
+    throw new InvalidArgumentError(`--gpu expects auto, cuda, metal, vulkan or cpu, got ${value}`);
+}
+
+function positive(value: number, name: string): number {
+    if (value < 1) throw new InvalidArgumentError(`--${name} must be at least 1, got ${value}`);
+    return value;
+}
