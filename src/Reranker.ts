@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { DisposedError, InvalidArgumentError, ModelLoadError, ModelNotFoundError, NonFiniteScoreError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
+import { DisposedError, InvalidArgumentError, ModelLoadError, NonFiniteScoreError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
+import { inspectAdapterFile } from "./gguf/inspectAdapterFile.js";
 import { inspectModelFile, type ModelFileSummary } from "./gguf/inspectModelFile.js";
 import { createInputBuilder } from "./input/createInputBuilder.js";
 import type { InputBuilder } from "./input/InputBuilder.js";
@@ -99,6 +99,7 @@ export class Reranker {
         }
         const loraPath = options.lora !== undefined ? expectString("lora", options.lora) : undefined;
         const loraScale = options.loraScale !== undefined ? expectFiniteNumber("loraScale", options.loraScale) : 1;
+        if (loraPath !== undefined) await inspectAdapterFile(loraPath, summary.architecture);
         // An adapter's recorded prompt wins over the base model's: fine-tuning is where it was set.
         const record = (loraPath !== undefined ? readPromptRecord(loraPath) : undefined) ?? readPromptRecord(modelPath);
         const prompt = options.prompt !== undefined ? expectString("prompt", options.prompt) : (record?.prompt ?? profile.prompt);
@@ -320,7 +321,6 @@ export class Reranker {
 }
 
 async function loadLora(model: AddonModel, path: string) {
-    if (!existsSync(path)) throw new ModelNotFoundError(path);
     try {
         return await model.loadLora(path);
     } catch (error) {

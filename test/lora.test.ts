@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ModelLoadError, ModelNotFoundError, Reranker } from "../src/index.js";
+import { InvalidModelFileError, ModelNotFoundError, Reranker } from "../src/index.js";
 import { loadGoldenPairs } from "./helpers/goldenPairs.js";
 import { referenceTolerance } from "./helpers/referenceTolerance.js";
 import { testModels } from "./helpers/testModels.js";
@@ -56,7 +56,9 @@ describe("LoRA adapters", () => {
         await expect(Reranker.load({ model: testModels.tiny, gpu: false, lora: path.join(workDir, "none.gguf") })).rejects.toBeInstanceOf(ModelNotFoundError);
         const notAnAdapter = path.join(workDir, "model-not-adapter.gguf");
         await writeMiniGemma(notAnAdapter);
-        await expect(Reranker.load({ model: testModels.tiny, gpu: false, lora: notAnAdapter })).rejects.toBeInstanceOf(ModelLoadError);
+        await expect(Reranker.load({ model: testModels.tiny, gpu: false, lora: notAnAdapter })).rejects.toThrow(/not a LoRA adapter/);
+        await expect(Reranker.load({ model: testModels.tiny, gpu: false, lora: notAnAdapter })).rejects.toBeInstanceOf(InvalidModelFileError);
+        await expect(Reranker.load({ model: adapterPath, gpu: false })).rejects.toThrow(/is a LoRA adapter, not a model/);
     });
 
 });

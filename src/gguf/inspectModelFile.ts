@@ -1,8 +1,6 @@
-import { statSync } from "node:fs";
-import { readGgufFileInfo } from "node-llama-cpp";
-import { InvalidModelFileError, ModelNotFoundError } from "../errors/errors.js";
+import { InvalidModelFileError } from "../errors/errors.js";
 import { checkGemmaTensors } from "./checkGemmaTensors.js";
-import { ggmlTypeName, tensorByteSize } from "./ggmlTypeSizes.js";
+import { readCheckedGguf } from "./readCheckedGguf.js";
 
 export type ModelFileSummary = {
     path: string;
@@ -17,55 +15,21 @@ export type ModelFileSummary = {
 };
 
 /**
- * Reads a GGUF's header with node-llama-cpp's parser (no llama.cpp involved) and checks what would
- * make llama.cpp abort the process instead of failing gracefully: tensor data outside the file,
- * hyper-parameters that divide by zero, tensors whose shapes contradict the hyper-parameters.
+ * Checks a model GGUF before llama.cpp sees it: beyond the generic checks, the things that make
+ * llama.cpp abort the process instead of failing gracefully — hyper-parameters that divide by zero,
+ * tensors whose shapes contradict the hyper-parameters.
  */
 export async function inspectModelFile(path: string): Promise<ModelFileSummary> {
-    let fileBytes: number;
-    try {
-        const stats = statSync(path);
-        if (!stats.isFile()) throw new Error("not a regular file");
-        fileBytes = stats.size;
-    } catch (error) {
-        throw new ModelNotFoundError(path, error);
-    }
-    let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
-    try {
-        info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false, sourceType: "filesystem" });
-    } catch (error) {
-        throw new InvalidModelFileError(path, (error as Error).message, error);
-    }
-    const metadata = info.metadata as unknown as Record<string, Record<string, unknown>>;
+    const { info, metadata, fileBytes, tensorTypes, weightType } = await readCheckedGguf(path);
     const general = metadata.general ?? {};
     const architecture = general.architecture;
     if (typeof architecture !== "string") throw new InvalidModelFileError(path, "general.architecture is missing");
+    if (general.type === "adapter") throw new InvalidModelFileError(path, "it is a LoRA adapter, not a model; pass it as the lora option");
     const tokenizer = (metadata.tokenizer as { ggml?: { tokens?: unknown } } | undefined)?.ggml;
     const tokens = Array.isArray(tokenizer?.tokens) ? (tokenizer.tokens as string[]) : [];
     if (tokens.length === 0) throw new InvalidModelFileError(path, "it has no tokenizer vocabulary (tokenizer.ggml.tokens)");
-
-    const tensors = info.tensorInfo ?? [];
-    if (tensors.length === 0) throw new InvalidModelFileError(path, "it holds no tensors");
-    const tensorTypes: Record<string, number> = {};
-    let largestTensor = { elements: 0, type: "F32" };
-    const dataStart = info.infoEndOffset ?? 0;
-    for (const tensor of tensors) {
-        const dimensions = tensor.dimensions.map(Number);
-        if (dimensions.some((dimension) => !Number.isSafeInteger(dimension) || dimension <= 0)) {
-            throw new InvalidModelFileError(path, `tensor ${tensor.name} has invalid dimensions [${dimensions.join(", ")}]`);
-        }
-        const elements = dimensions.reduce((product, dimension) => product * dimension, 1);
-        const typeName = ggmlTypeName(tensor.ggmlType);
-        tensorTypes[typeName] = (tensorTypes[typeName] ?? 0) + 1;
-        if (dimensions.length >= 2 && elements > largestTensor.elements) largestTensor = { elements, type: typeName };
-        const bytes = tensorByteSize(tensor.ggmlType, elements);
-        const end = Number(tensor.offset) + dataStart + (bytes ?? 0);
-        if (end > fileBytes) {
-            throw new InvalidModelFileError(path, `tensor ${tensor.name} ends at byte ${end}, past the end of the file (${fileBytes} bytes): the file is truncated`);
-        }
-    }
-    if (architecture === "gemma") checkGemmaTensors(path, metadata.gemma ?? {}, tensors, tokens.length);
+    if (architecture === "gemma") checkGemmaTensors(path, metadata.gemma ?? {}, info.tensorInfo ?? [], tokens.length);
 
     const names = [general.name, general.basename, general.finetune].filter((name): name is string => typeof name === "string");
-    return { path, architecture, names, tokens, tensorTypes, weightType: largestTensor.type, fileBytes };
+    return { path, architecture, names, tokens, tensorTypes, weightType, fileBytes };
 }

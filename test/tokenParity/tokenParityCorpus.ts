@@ -37,14 +37,6 @@ export function containsControlTokenLiteral(text: string): boolean {
 const piecePrefix = "A: ";
 
 /**
- * HF's BPE cuts a run of 32 or more spaces into 16-space tokens and a last one of 16–31, while
- * llama.cpp matches its space-run tokens (USER_DEFINED, at most 31 spaces) greedily: 31 first.
- */
-export function containsSpaceRunOver31(text: string): boolean {
-    return / {32,}/.test(piecePrefix + text);
-}
-
-/**
  * HF matches the "▁▁"…"▁"×31 added tokens against the raw text, before its normalizer turns spaces
  * into "▁"; the GGUF stores those tokens as spaces, so llama.cpp never produces them from a literal
  * "▁" (U+2581). A lone "▁" between other characters is a space to both.
@@ -56,7 +48,6 @@ export function containsLowerBlockRun(text: string): boolean {
 /** Each known divergence and the corpus category that holds exactly the texts it affects. */
 export const knownDivergences = [
     { category: "control-token-literals", affects: containsControlTokenLiteral },
-    { category: "space-runs-over-31", affects: containsSpaceRunOver31 },
     { category: "lower-block-runs", affects: containsLowerBlockRun }
 ] as const;
 
