@@ -134,8 +134,12 @@ export class Reranker {
         }
         try {
             const loras = loraPath !== undefined ? [{ adapter: await loadLora(model, loraPath), scale: loraScale }] : [];
-            const tokenizer = new TextTokenizer(model, settings.tokenCacheSize, summary.architecture === "gemma");
             const description = model.describe();
+            const tokenizer = new TextTokenizer(model, {
+                cacheEntries: settings.tokenCacheSize,
+                matchHfSpaceRuns: summary.architecture === "gemma",
+                userDefinedLiterals: relabelledUserDefinedTokens(summary, model, description)
+            });
             const inputBuilder = createInputBuilder(tokenizer, description.bosToken, profile, maxLength, prompt);
             // FlagEmbedding's yes_loc: the first id of tokenizing the word on its own.
             const scoreTokenIds = Int32Array.from(scoredTokenTexts(profile), (text) => tokenizer.tokenize(text)[0]!);
@@ -326,6 +330,19 @@ async function loadLora(model: AddonModel, path: string) {
     } catch (error) {
         throw new ModelLoadError(`llama.cpp could not load the LoRA adapter ${path}: ${(error as Error).message}`, error);
     }
+}
+
+const userDefinedTokenType = 4;
+const controlAttribute = 1 << 3;
+
+/** USER_DEFINED tokens in the file that llama.cpp's loader flags as control (e.g. Gemma's "</s>"). */
+function relabelledUserDefinedTokens(summary: ModelFileSummary, model: AddonModel, description: { bosToken: number; eosToken: number }) {
+    const literals: { text: string; id: number }[] = [];
+    summary.tokenTypes.forEach((type, id) => {
+        if (type !== userDefinedTokenType || id === description.bosToken || id === description.eosToken) return;
+        if ((model.tokenAttributes(id) & controlAttribute) !== 0) literals.push({ text: summary.tokens[id]!, id });
+    });
+    return literals;
 }
 
 function scoredTokenTexts(profile: ModelProfile): string[] {

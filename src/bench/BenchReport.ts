@@ -10,7 +10,8 @@ export type BenchReport = {
     wallSeconds: number;
     machine: { cpu: string; cores: number; platform: string; node: string };
     model: { path: string; parameterCount: number; nonEmbeddingParameters: number; weightType: string };
-    backend: { gpu: string | false; build: string; libllamaPath: string; threads: number; systemInfo: string };
+    /** threads: of every configuration, or of each in turn (--compare-threads), e.g. "1, 2". */
+    backend: { gpu: string | false; build: string; libllamaPath: string; threads: string; systemInfo: string };
     workload: {
         queries: number;
         passagesPerQuery: number;
@@ -68,6 +69,7 @@ export function formatReport(report: BenchReport): string {
         `peak RSS of this process ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB` +
             (report.vram ? `; VRAM used ${(report.vram.used / 2 ** 20).toFixed(0)} of ${(report.vram.total / 2 ** 20).toFixed(0)} MiB` : ""),
         `GFLOP/s counts ${report.flopsCounted}`,
+        "loop p99 ms: 99th percentile of how late a 10 ms timer on this process's event loop fired while that configuration ran (worst round).",
         ...report.notes
     ];
     return out.join("\n");

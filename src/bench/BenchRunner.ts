@@ -6,10 +6,17 @@ import { ProgressBar } from "./ProgressBar.js";
 export type ContenderRun = {
     contender: Contender;
     rounds: RoundResult[];
-    /** Per round: the 99th percentile and the maximum of this process's event-loop delay (ms). */
+    /**
+     * Per round: the 99th percentile and the maximum of this process's event-loop delay (ms), as
+     * the time by which a timer fired late: monitorEventLoopDelay's samples minus its resolution,
+     * which they include.
+     */
     loopDelayP99Ms: number[];
     loopDelayMaxMs: number[];
 };
+
+// Finer sampling would itself disturb what is measured.
+const loopResolutionMs = 10;
 
 /**
  * Runs every contender once per round, in a fixed order (a b c raw a b c raw ...), so that
@@ -27,8 +34,7 @@ export class BenchRunner {
     async run(workload: WorkloadQuery[]): Promise<ContenderRun[]> {
         const progress = new ProgressBar(this.contenders.length * (this.rounds + 1));
         const runs: ContenderRun[] = this.contenders.map((contender) => ({ contender, rounds: [], loopDelayP99Ms: [], loopDelayMaxMs: [] }));
-        // 10 ms resolution: finer sampling would itself disturb what is measured.
-        const monitor = monitorEventLoopDelay({ resolution: 10 });
+        const monitor = monitorEventLoopDelay({ resolution: loopResolutionMs });
         try {
             for (const run of runs) {
                 progress.show(`warm-up ${run.contender.label}`);
@@ -41,8 +47,8 @@ export class BenchRunner {
                     progress.show(`round ${round + 1}/${this.rounds} ${run.contender.label}`);
                     monitor.reset();
                     run.rounds.push(await run.contender.runRound(workload));
-                    run.loopDelayP99Ms.push(monitor.percentile(99) / 1e6);
-                    run.loopDelayMaxMs.push(monitor.max / 1e6);
+                    run.loopDelayP99Ms.push(Math.max(0, monitor.percentile(99) / 1e6 - loopResolutionMs));
+                    run.loopDelayMaxMs.push(Math.max(0, monitor.max / 1e6 - loopResolutionMs));
                     progress.step();
                 }
             }

@@ -95,7 +95,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
                 gpu: description.backend.gpu,
                 build: description.backend.build,
                 libllamaPath: description.backend.libllamaPath,
-                threads: description.settings.threads,
+                threads: contenders.map((contender) => contender.setup.threads).filter((threads, i, all) => all.indexOf(threads) === i).join(", "),
                 systemInfo: description.backend.systemInfo
             },
             workload: { ...shape.summary, seed: options.seed, rounds: options.rounds },

@@ -7,6 +7,8 @@ export type ModelFileSummary = {
     architecture: string;
     names: string[];
     tokens: string[];
+    /** tokenizer.ggml.token_type: 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte. */
+    tokenTypes: number[];
     /** Tensor count per ggml type name, e.g. { F32: 20, F16: 9 }. */
     tensorTypes: Record<string, number>;
     /** The type of the large 2-D weights: what decides the model's precision. */
@@ -25,11 +27,12 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
     const architecture = general.architecture;
     if (typeof architecture !== "string") throw new InvalidModelFileError(path, "general.architecture is missing");
     if (general.type === "adapter") throw new InvalidModelFileError(path, "it is a LoRA adapter, not a model; pass it as the lora option");
-    const tokenizer = (metadata.tokenizer as { ggml?: { tokens?: unknown } } | undefined)?.ggml;
+    const tokenizer = (metadata.tokenizer as { ggml?: { tokens?: unknown; token_type?: unknown } } | undefined)?.ggml;
     const tokens = Array.isArray(tokenizer?.tokens) ? (tokenizer.tokens as string[]) : [];
+    const tokenTypes = Array.isArray(tokenizer?.token_type) ? (tokenizer.token_type as number[]) : [];
     if (tokens.length === 0) throw new InvalidModelFileError(path, "it has no tokenizer vocabulary (tokenizer.ggml.tokens)");
     if (architecture === "gemma") checkGemmaTensors(path, metadata.gemma ?? {}, info.tensorInfo ?? [], tokens.length);
 
     const names = [general.name, general.basename, general.finetune].filter((name): name is string => typeof name === "string");
-    return { path, architecture, names, tokens, tensorTypes, weightType, fileBytes };
+    return { path, architecture, names, tokens, tokenTypes, tensorTypes, weightType, fileBytes };
 }

@@ -12,7 +12,7 @@ import { controlTokenLiterals, corpusTexts } from "./tokenParityCorpus.js";
 // with special-token parsing off reads such literals as characters. The same holds for <mask>,
 // <2mass>, [@BOS@] and <unusedN>: HF marks them special: false, but every Gemma GGUF types them
 // CONTROL (convert_hf_to_gguf.py's does_token_look_special), and the <unusedN> embeddings were
-// never trained on text. "</s>" is the exception that is not a decision; see its test below.
+// never trained on text. "</s>" (213) is not among them: see its own test below.
 
 const settings = { maxLength: flagEmbeddingDefaults.maxLength, prompt: flagEmbeddingDefaults.prompt };
 const plainQuery = "What is the capital of France?";
@@ -35,8 +35,8 @@ function ourPassagePiece(passage: string): number[] {
 }
 
 describe("HF's ids for control-token literals", () => {
-    it("are the added tokens 0–107 (pad, eos, bos, unk, mask, 2mass, [@BOS@], unused0–98, start/end_of_turn) and 213 (</s>)", () => {
-        expect(controlTokenLiterals.map(hfTokenId)).toEqual([...Array.from({ length: 108 }, (_, id) => id), 213]);
+    it("are the added tokens 0–107 (pad, eos, bos, unk, mask, 2mass, [@BOS@], unused0–98, start/end_of_turn)", () => {
+        expect(controlTokenLiterals.map(hfTokenId)).toEqual(Array.from({ length: 108 }, (_, id) => id));
         expect([hfTokenId("<bos>"), hfTokenId("<eos>"), hfTokenId("<start_of_turn>"), hfTokenId("<end_of_turn>")]).toEqual([2, 1, 106, 107]);
     });
 });
@@ -62,22 +62,23 @@ describe.each([
     });
 });
 
-// Not a decision but llama.cpp's doing: "</s>" is an ordinary token for HF (special: false, one of
-// Gemma's HTML-tag tokens 169–216: <s> is 204, </s> is 213) and USER_DEFINED in the GGUF, but
-// llama.cpp's loader adds CONTROL to any token spelled "</s>" while it collects end-of-generation
-// tokens, so special-token parsing off reads it as "</", "s", ">". FlagEmbedding feeds 213 for
-// strikethrough HTML. Pinned here so that changing it (see the report to the lead) is deliberate.
+// Decision: "</s>" is an ordinary token for HF (special: false, one of Gemma's HTML-tag tokens
+// 169–216: <s> is 204, </s> is 213) and USER_DEFINED in the GGUF, so bge-reranker-v2-gemma was
+// trained with 213 for strikethrough HTML. llama.cpp's loader adds CONTROL to any token spelled
+// "</s>" while it collects end-of-generation tokens, which would make it plain "</", "s", ">" with
+// special-token parsing off. The library matches it as the file and HF define it; for Gemma it
+// carries no control meaning (its end of sequence is <eos>, id 1).
 describe("the literal </s>", () => {
-    it("stays text [</ (2692), s, >] where HF gives 213", () => {
-        expect(ourPassagePiece("</s>")).toEqual([235305, 235292, 2692, 235256, 235313]);
+    it("is 213, as HF gives it", () => {
+        expect(ourPassagePiece("</s>")).toEqual([235305, 235292, 235248, 213]);
         expect(hfEncode("B: </s>")).toEqual([235305, 235292, 235248, 213]);
     });
 
-    it("splits <s>…</s> HTML: the opening tag is matched like HF's 204, the closing one is not", () => {
+    it("splits <s>…</s> HTML exactly as HF does", () => {
         const ours = ourPassagePiece("Strike <s>this</s> out");
         expect(ours).toContain(204);
-        expect(ours).not.toContain(213);
-        expect(hfEncode("B: Strike <s>this</s> out")).toContain(213);
+        expect(ours).toContain(213);
+        expect([235305, 235292, ...ours.slice(2)]).toEqual(hfEncode("B: Strike <s>this</s> out"));
     });
 });
 

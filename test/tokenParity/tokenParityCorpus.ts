@@ -11,9 +11,10 @@ export const corpusTexts: readonly CorpusText[] = (
  * as plain characters with special-token parsing off, while HF's tokenizer maps them to their ids:
  * - special in tokenizer_config.json: <pad> <eos> <bos> <unk> <start_of_turn> <end_of_turn>;
  * - named like control tokens by convert_hf_to_gguf.py's does_token_look_special, although HF marks
- *   them special: false: <mask> <2mass> [@BOS@] <unused0>…<unused98>;
- * - "</s>": USER_DEFINED in the GGUF, but llama.cpp's vocabulary loader adds CONTROL to every token
- *   spelled "</s>" when it collects end-of-generation tokens.
+ *   them special: false: <mask> <2mass> [@BOS@] <unused0>…<unused98>.
+ * Not "</s>": llama.cpp's loader flags it control, but the GGUF types it USER_DEFINED and HF treats
+ * it as the HTML tag it is, so the library matches it in user text as HF does (see
+ * controlTokenLiterals.test.ts).
  */
 export const controlTokenLiterals: readonly string[] = [
     "<pad>",
@@ -25,8 +26,7 @@ export const controlTokenLiterals: readonly string[] = [
     "[@BOS@]",
     ...Array.from({ length: 99 }, (_, i) => `<unused${i}>`),
     "<start_of_turn>",
-    "<end_of_turn>",
-    "</s>"
+    "<end_of_turn>"
 ];
 
 export function containsControlTokenLiteral(text: string): boolean {

@@ -1,0 +1,4 @@
+export { writeQwen3TestModel, qwen3RerankerVocabularySize, type WriteQwen3TestModelOptions } from "./writeQwen3TestModel.js";
+export { qwen3TinyShape, type Qwen3Shape } from "./Qwen3Shape.js";
+export { loadQwen3Vocabulary } from "./loadQwen3Vocabulary.js";
+export type { BpeVocabulary } from "./BpeVocabulary.js";

