@@ -143,6 +143,8 @@ export class Reranker {
             const inputBuilder = createInputBuilder(tokenizer, description.bosToken, profile, maxLength, prompt);
             // FlagEmbedding's yes_loc: the first id of tokenizing the word on its own.
             const scoreTokenIds = Int32Array.from(scoredTokenTexts(profile), (text) => tokenizer.tokenize(text)[0]!);
+            // Without a unified KV cache, llama.cpp gives each sequence n_ctx / n_seq_max cells, in
+            // multiples of 256.
             const cellsPerSequence = Math.ceil(inputBuilder.maxSequenceLength / 256) * 256;
             const context = await backend.addon.createContext(model, {
                 contextSize: cellsPerSequence * settings.slots,
@@ -154,7 +156,7 @@ export class Reranker {
                 flashAttention: settings.flashAttention,
                 unifiedKv: false,
                 loras,
-                estimatedBytes: 0
+                estimatedBytes: cellsPerSequence * settings.slots * summary.kvValuesPerCell * (settings.kvType === "f32" ? 4 : 2)
             });
             return new Reranker({ profile, prompt, backend, summary, model, context, settings, tokenizer, inputBuilder, scoreTokenIds });
         } catch (error) {

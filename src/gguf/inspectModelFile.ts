@@ -14,7 +14,19 @@ export type ModelFileSummary = {
     /** The type of the large 2-D weights: what decides the model's precision. */
     weightType: string;
     fileBytes: number;
+    /** K and V values one KV cell holds across all layers, from the hyper-parameters (0 if unknown). */
+    kvValuesPerCell: number;
 };
+
+function kvValuesPerCell(hparams: Record<string, unknown>): number {
+    const attention = (hparams.attention ?? {}) as Record<string, unknown>;
+    const layers = Number(hparams.block_count ?? 0);
+    const kvHeads = Number(attention.head_count_kv ?? attention.head_count ?? 0);
+    const keyLength = Number(attention.key_length ?? 0);
+    const valueLength = Number(attention.value_length ?? keyLength);
+    const values = layers * kvHeads * (keyLength + valueLength);
+    return Number.isFinite(values) ? values : 0;
+}
 
 /**
  * Checks a model GGUF before llama.cpp sees it: beyond the generic checks, the things that make
@@ -34,5 +46,5 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
     if (architecture === "gemma") checkGemmaTensors(path, metadata.gemma ?? {}, info.tensorInfo ?? [], tokens.length);
 
     const names = [general.name, general.basename, general.finetune].filter((name): name is string => typeof name === "string");
-    return { path, architecture, names, tokens, tokenTypes, tensorTypes, weightType, fileBytes };
+    return { path, architecture, names, tokens, tokenTypes, tensorTypes, weightType, fileBytes, kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {}) };
 }

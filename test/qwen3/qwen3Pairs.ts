@@ -18,5 +18,18 @@ export const qwen3Pairs: [string, string][] = [
     ["Who wrote Hamlet?", "Hamlet is a tragedy written by William Shakespeare sometime between 1599 and 1601."],
     ["Who wrote Hamlet?", "Bananas are botanically berries, but strawberries are not."],
     ["", "An empty query still gets the full template."],
-    ["Is this relevant?", ""]
+    ["Is this relevant?", ""],
+    ["history of the printing press", longDocument()]
 ];
+
+/** About 600 tokens of prose, so that errors that grow with the sequence length show. */
+function longDocument(): string {
+    const sentences = [
+        "Johannes Gutenberg introduced movable-type printing to Europe around 1440.",
+        "His press combined a screw press with oil-based ink and durable metal type.",
+        "Within decades, printing shops had spread to more than two hundred cities.",
+        "Books became cheaper, literacy rose, and ideas travelled faster than ever before.",
+        "Historians still debate how much the press drove the Reformation and the Scientific Revolution."
+    ];
+    return Array.from({ length: 6 }, (_, i) => sentences.map((sentence) => `${sentence} (${i + 1})`).join(" ")).join("\n\n");
+}

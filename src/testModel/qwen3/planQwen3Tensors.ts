@@ -13,13 +13,17 @@ export type Qwen3TensorOptions = {
 // key head to unit RMS, so no projection scale can sharpen attention; without it, query·key
 // logits have standard deviation ~1 and attention is a near-uniform average over the ~80 tokens
 // of the template, which washes out what the query and document add.
-const queryNormGain = Number(process.env.QG ?? 2);
+const queryNormGain = 2;
 // Spread of the RMSNorm weights around their centre.
 const normWeightSpread = 0.1;
 // token_embd ~ embeddingGain/sqrt(n_embd). The tied output projection reads the final norm's
 // unit-RMS output, so logits have standard deviation ~embeddingGain; the input embeddings are
-// then small beside the order-1 branch outputs, which RMSNorm does not mind.
-const embeddingGain = Number(process.env.EG ?? 1);
+// then small beside the order-1 branch outputs, which RMSNorm does not mind. Measured on 16
+// template-wrapped pairs: l_yes - l_no varies between pairs with a standard deviation of 0.5 to 1.2
+// (seeds 1-6), around a seed-dependent offset (-0.7 to +1.3; seed 42 has the largest), so seed 42
+// scores the test pairs from 0.19 to 0.91. Gains of 2 and 3 widened both alike; a queryNormGain of
+// 4 changed neither.
+const embeddingGain = 1;
 
 /**
  * The tensors llama.cpp's `qwen3` loader reads, as convert_hf_to_gguf.py names and shapes them,

@@ -22,7 +22,8 @@ export type WriteQwen3TestModelOptions = {
     /**
      * Add what convert_hf_to_gguf.py adds for a model it recognizes as Qwen3-Reranker: rank pooling,
      * the ["yes", "no"] classifier labels, cls.output.weight (those two rows of the output
-     * projection) and the "rerank" chat template. Default true, as in the published GGUFs.
+     * projection) and the "rerank" chat template. Default true. llama.cpp reads them only when a
+     * context pools embeddings, which the library's never does.
      */
     readonly rerankHead?: boolean;
 };
