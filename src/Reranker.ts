@@ -29,9 +29,10 @@ export type RerankerDescription = {
 };
 
 /**
- * Scores (query, passage) pairs with an LLM reranker in GGUF form, exactly as FlagEmbedding's
- * decoder-only reranker does: the raw logit of "Yes" at the last token of
- * [bos] A: query \n B: passage \n prompt.
+ * Scores (query, passage) pairs with an LLM reranker in GGUF form, exactly as the model's own
+ * reference code does. The profile decides the input format and the score: for
+ * bge-reranker-v2-gemma, FlagEmbedding's raw logit of "Yes" at the last token of
+ * [bos] A: query \n B: passage \n prompt; for Qwen3-Reranker, P(yes) against "no".
  */
 export class Reranker {
     readonly profile: ModelProfile;
@@ -112,6 +113,12 @@ export class Reranker {
             const message = `the prompt differs from the one ${promptRecordPath(loraPath ?? modelPath)} records for this model: trained with ${JSON.stringify(record.prompt)}, scoring with ${JSON.stringify(prompt)}`;
             if (options.strict === true) throw new PromptMismatchError(message);
             warn({ code: "PROMPT_MISMATCH", message });
+        }
+        if (!summary.rerankHeadVerified) {
+            warn({
+                code: "UNVERIFIED_RERANK_HEAD",
+                message: `${modelPath} carries a reranker head in a quantized type; the library could not check that it matches the output matrix llama.cpp scores with.`
+            });
         }
         if (summary.weightType !== "F32") {
             warn({

@@ -1,7 +1,7 @@
 import type { GpuOption } from "./native/LlamaBackend.js";
 
 export type RerankWarning = {
-    code: "LOW_PRECISION_WEIGHTS" | "PROMPT_MISMATCH" | "F16_KV_CACHE";
+    code: "LOW_PRECISION_WEIGHTS" | "PROMPT_MISMATCH" | "F16_KV_CACHE" | "UNVERIFIED_RERANK_HEAD";
     message: string;
 };
 
@@ -14,9 +14,16 @@ export type RerankerLoadOptions = {
     profile?: string;
     /** Sequences evaluated side by side, one KV slot each. Default: 4 on CPU, 16 on a GPU. */
     slots?: number;
-    /** FlagEmbedding's max_length: the passage budget in tokens. Default: the profile's (512). */
+    /**
+     * The profile's token budget. FlagEmbedding (bge-reranker-v2-gemma): max_length, the passage
+     * budget, default 512. Qwen3-Reranker: the whole input, default 1024 (the model card allows
+     * 8192; raise it for long documents, at the cost of KV memory per slot).
+     */
     maxLength?: number;
-    /** The prompt appended to every pair. Default: the profile's, which the model was trained with. */
+    /**
+     * The prompt (FlagEmbedding) or instruction (Qwen3-Reranker). Default: the one recorded in the
+     * model's .rerank.json sidecar, else the profile's, which the model was trained with.
+     */
     prompt?: string;
     /** CPU threads for llama.cpp. Default: node-llama-cpp's count of math cores. */
     threads?: number;

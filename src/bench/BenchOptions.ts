@@ -1,7 +1,7 @@
 import type { GpuOption } from "../native/LlamaBackend.js";
 import type { TokenRange } from "./BenchWorkload.js";
 
-export type BenchMode = "configurations" | "threads";
+export type BenchMode = "configurations" | "threads" | "builds";
 
 export type BenchOptions = {
     model: string;
@@ -14,7 +14,10 @@ export type BenchOptions = {
     seed: number;
     /** Threads for every configuration; undefined: the library's default. */
     threads?: number;
-    /** "configurations": (a) (b) (c) raw [+ (c) on the other build]; "threads": (c) at each count. */
+    /**
+     * "configurations": (a) (b) (c) raw [+ (c) on the other build]; "threads": (c) at each thread
+     * count; "builds": (c) on the prebuilt and on the local build, each in a child process of its own.
+     */
     mode: BenchMode;
     threadCounts: number[];
     /** Also run (c) on the other llama.cpp build (prebuilt vs local), when both exist. */

@@ -4,12 +4,14 @@ import type { WorkloadQuery } from "./BenchWorkload.js";
 import type { Contender, ContenderSetup, RoundResult } from "./Contender.js";
 import type { RecordingContext } from "./RecordingContext.js";
 
-export type CallStyle = "pair-at-a-time" | "whole-list";
-
 /**
- * A Reranker as an application uses it: either one score() call per pair (what a reranker that
- * scores one sequence per decode offers) or one rerank() call per query.
+ * pair-at-a-time: one score() call per pair (what a reranker that scores one sequence per decode
+ * offers); whole-list: one rerank() call per query; token-sequences: the query's inputs from
+ * buildInput() in one scoreTokens() call, which batches them across slots without sharing a prefix.
  */
+export type CallStyle = "pair-at-a-time" | "whole-list" | "token-sequences";
+
+/** A Reranker as an application uses it, called in one of three ways. */
 export class RerankerContender implements Contender {
     readonly key: string;
     readonly label: string;
@@ -58,6 +60,9 @@ export class RerankerContender implements Contender {
                     queryScores.push((await this.reranker.score([[query, passage]]))[0]!);
                     tokensEvaluated += this.reranker.lastRunStats.tokensEvaluated;
                 }
+            } else if (this.callStyle === "token-sequences") {
+                queryScores = await this.reranker.scoreTokens(passages.map((passage) => this.reranker.buildInput(query, passage)));
+                tokensEvaluated += this.reranker.lastRunStats.tokensEvaluated;
             } else {
                 const results = await this.reranker.rerank(query, passages);
                 tokensEvaluated += this.reranker.lastRunStats.tokensEvaluated;

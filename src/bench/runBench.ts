@@ -34,16 +34,21 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         let reference: InstrumentedReranker;
         if (options.mode === "configurations") {
             const naive = await loadInstrumentedReranker({ ...base, slots: 1, sharePrefix: false });
-            const batched = await loadInstrumentedReranker({ ...base, sharePrefix: false });
+            // sharePrefix stays on: (b) calls scoreTokens(), which never shares a prefix. score() with
+            // sharePrefix false would not batch at all: it puts every pair in a group of its own.
+            const batched = await loadInstrumentedReranker(base);
             const full = await loadInstrumentedReranker(base);
             reference = full;
             const fullContender = new RerankerContender("c", "(c) full: slots + shared prefix", full.reranker, full.recorder, "whole-list");
             contenders.push(
                 new RerankerContender("a", "(a) naive: 1 pair per decode", naive.reranker, naive.recorder, "pair-at-a-time"),
-                new RerankerContender("b", "(b) batched slots, no sharing", batched.reranker, batched.recorder, "whole-list"),
+                new RerankerContender("b", "(b) batched slots, no sharing", batched.reranker, batched.recorder, "token-sequences"),
                 fullContender,
                 new RawReplayContender("raw", "(raw) (c)'s batches, addon only", fullContender.setup, full.backend.addon, full.recorder)
             );
+        } else if (options.mode === "builds") {
+            // Loaded only to tokenize the workload: both builds run in children, on equal terms.
+            reference = await loadInstrumentedReranker(base);
         } else {
             let first: InstrumentedReranker | undefined;
             for (const threads of options.threadCounts) {
@@ -71,14 +76,28 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
         const description = reference.reranker.describe();
         if (options.mode === "configurations" && options.compareBuilds) {
-            const other = await startOtherBuild(options, description.backend.build, contenders.find((contender) => contender.key === "c")!, notes);
-            if (other) contenders.push(other);
+            const full = contenders.find((contender) => contender.key === "c")!;
+            const otherBuild: WorkerBuild = description.backend.build === "localBuild" ? "prebuilt" : "localBuild";
+            const other = await startBuildWorker(options, otherBuild, full.setup, notes);
+            if (other) {
+                contenders.push(other);
+                notes.push(`(c) on the ${otherBuild === "prebuilt" ? "prebuilt" : "local"} build runs alone in a child process, (c) here next to three more models and contexts: for an even comparison use --compare-builds.`);
+            }
+        }
+        if (options.mode === "builds") {
+            const setup = { threads: description.settings.threads, slots: description.settings.slots, batchSize: description.settings.batchSize };
+            for (const build of ["prebuilt", "localBuild"] as const) {
+                const worker = await startBuildWorker(options, build, setup, notes);
+                if (worker) contenders.push(worker);
+            }
+            if (contenders.length < 2) throw new Error(`--compare-builds needs both llama.cpp builds: ${notes.join(" ")}`);
         }
 
         const runs = await new BenchRunner(contenders, options.rounds).run(workload.items);
         const byKey = new Map(runs.map((run) => [run.contender.key, run]));
         const summaries = runs.map((run) => summarize(run, workload.pairCount, flops, !(run.contender instanceof WorkerContender)));
-        const { ratios, checks } = options.mode === "configurations" ? compareConfigurations(byKey, shape, description.backend.build) : compareThreads(runs);
+        const { ratios, checks } =
+            options.mode === "configurations" ? compareConfigurations(byKey, shape, description.backend.build) : options.mode === "builds" ? compareBuilds(runs) : compareThreads(runs);
 
         const vram = description.backend.gpu === false ? undefined : await reference.backend.llama.getVramState();
         if (options.mode === "configurations") {
@@ -93,7 +112,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             model: { path: options.model, parameterCount: description.model.parameterCount, nonEmbeddingParameters: flops.nonEmbeddingParameters, weightType: description.model.weightType },
             backend: {
                 gpu: description.backend.gpu,
-                build: description.backend.build,
+                build: options.mode === "builds" ? "prebuilt and localBuild, one child process each" : description.backend.build,
                 libllamaPath: description.backend.libllamaPath,
                 threads: contenders.map((contender) => contender.setup.threads).filter((threads, i, all) => all.indexOf(threads) === i).join(", "),
                 systemInfo: description.backend.systemInfo
@@ -112,22 +131,21 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
 }
 
-async function startOtherBuild(options: BenchOptions, thisBuild: string, full: Contender, notes: string[]): Promise<WorkerContender | undefined> {
-    const otherBuild: WorkerBuild = thisBuild === "localBuild" ? "prebuilt" : "localBuild";
-    if (otherBuild === "localBuild" && !hasLocalBuilds()) {
+async function startBuildWorker(options: BenchOptions, build: WorkerBuild, setup: { threads: number; slots: number; batchSize: number }, notes: string[]): Promise<WorkerContender | undefined> {
+    if (build === "localBuild" && !hasLocalBuilds()) {
         notes.push("No local llama.cpp build exists (llm-rerank build-llama makes one), so prebuilt vs local was not compared.");
         return undefined;
     }
-    const worker = await WorkerContender.start("c-other", `(c) on the ${otherBuild === "prebuilt" ? "prebuilt" : "local"} build`, otherBuild, {
+    const worker = await WorkerContender.start(`c-${build}`, `(c) on the ${build === "prebuilt" ? "prebuilt" : "local"} build`, build, {
         type: "load",
         model: options.model,
         gpu: options.gpu,
-        threads: full.setup.threads,
-        slots: full.setup.slots,
-        batchSize: full.setup.batchSize
+        threads: setup.threads,
+        slots: setup.slots,
+        batchSize: setup.batchSize
     });
-    if (worker.setup.build !== otherBuild) {
-        notes.push(`A child process asked for the ${otherBuild} build got the ${worker.setup.build} one, so builds were not compared.`);
+    if (worker.setup.build !== build) {
+        notes.push(`A child process asked for the ${build} build got the ${worker.setup.build} one, so builds were not compared.`);
         await worker.dispose();
         return undefined;
     }
@@ -175,7 +193,7 @@ function compareConfigurations(byKey: Map<string, ContenderRun>, shape: Workload
             detail: `max |difference| ${Math.max(...raw!.rounds.map((round) => round.replayDifference ?? Number.NaN)).toExponential(2)}`
         }
     ];
-    const other = byKey.get("c-other");
+    const other = byKey.get("c-prebuilt") ?? byKey.get("c-localBuild");
     if (other) {
         const [local, prebuilt] = build === "localBuild" ? [c!, other] : [other, c!];
         ratios.push({ name: "local build ÷ prebuilt (tokens/s of (c))", value: tokenRateRatio(local, prebuilt) });
@@ -183,6 +201,15 @@ function compareConfigurations(byKey: Map<string, ContenderRun>, shape: Workload
         checks.push({ name: "local and prebuilt builds give identical scores", passed: difference === 0, detail: `max |difference| ${difference.toExponential(2)}` });
     }
     return { ratios, checks };
+}
+
+function compareBuilds(runs: ContenderRun[]): { ratios: BenchRatio[]; checks: BenchCheck[] } {
+    const [prebuilt, local] = runs;
+    const difference = maxScoreDifference(local!, prebuilt!);
+    return {
+        ratios: [{ name: "local build ÷ prebuilt (tokens/s of (c))", value: tokenRateRatio(local!, prebuilt!) }],
+        checks: [{ name: "local and prebuilt builds give identical scores", passed: difference === 0, detail: `max |difference| ${difference.toExponential(2)}` }]
+    };
 }
 
 function compareThreads(runs: ContenderRun[]): { ratios: BenchRatio[]; checks: BenchCheck[] } {

@@ -15,14 +15,17 @@ const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const defaultModel = path.join(packageRoot, "models", "bench-gemma-f32.gguf");
 
 const usage = `llm-rerank bench [--model M.gguf] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q] [--passages P] [--short]
-                 [--rounds N] [--quick] [--threads N] [--compare-threads] [--build auto|prebuilt|local] [--no-build-compare]
+                 [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
+                 [--build auto|prebuilt|local] [--no-build-compare]
                  [--seed N] [--json FILE] [--svg FILE]
 
 Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --short 30–60, queries ~30) with
   (a) one pair per decode, (b) batched slots, (c) batched slots + shared query prefix (the default
   Reranker), (raw) (c)'s exact batches sent straight to the addon, and (c) on the other llama.cpp build
   (prebuilt vs local) when both exist; rounds are interleaved (a b c raw a b c raw ...).
---compare-threads runs (c) with 1 and with 2 threads instead. --quick: 16 passages, 1 round.
+--compare-threads runs (c) with 1 and with 2 threads instead; --compare-builds runs (c) on the prebuilt
+and on the local build, each alone in a child process. --quick: 16 passages. --rounds: default 1 (a
+default run takes about 4 minutes on 2 cores); use more for medians.
 Default model: models/bench-gemma-f32.gguf (generated on first use, ~3 GB).`;
 
 /** `llm-rerank bench`: throughput of the scheduling strategies side by side, in one process. */
@@ -39,6 +42,7 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             quick: { type: "boolean" },
             threads: { type: "string" },
             "compare-threads": { type: "boolean" },
+            "compare-builds": { type: "boolean" },
             build: { type: "string" },
             "no-build-compare": { type: "boolean" },
             seed: { type: "string" },
@@ -59,10 +63,10 @@ export const benchCommand = async (args: string[]): Promise<number> => {
         passagesPerQuery: positive(integerFlag(values, "passages") ?? (quick ? 16 : 64), "passages"),
         queryTokens: { min: 26, max: 34 },
         passageTokens: values.short ? { min: 30, max: 60 } : { min: 150, max: 250 },
-        rounds: positive(integerFlag(values, "rounds") ?? (quick ? 1 : values["compare-threads"] ? 2 : 1), "rounds"),
+        rounds: positive(integerFlag(values, "rounds") ?? 1, "rounds"),
         seed: integerFlag(values, "seed") ?? 1,
         threads: integerFlag(values, "threads"),
-        mode: values["compare-threads"] ? "threads" : "configurations",
+        mode: values["compare-threads"] ? "threads" : values["compare-builds"] ? "builds" : "configurations",
         threadCounts: [1, 2],
         compareBuilds: values["no-build-compare"] !== true
     };

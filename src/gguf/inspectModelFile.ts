@@ -1,5 +1,6 @@
 import { InvalidModelFileError } from "../errors/errors.js";
-import { checkGemmaTensors } from "./checkGemmaTensors.js";
+import { checkTransformerTensors } from "./checkTransformerTensors.js";
+import { checkRerankHead } from "./checkRerankHead.js";
 import { readCheckedGguf } from "./readCheckedGguf.js";
 
 export type ModelFileSummary = {
@@ -14,6 +15,8 @@ export type ModelFileSummary = {
     /** The type of the large 2-D weights: what decides the model's precision. */
     weightType: string;
     fileBytes: number;
+    /** False when a reranker head could not be compared with the output matrix (quantized tensors). */
+    rerankHeadVerified: boolean;
     /** K and V values one KV cell holds across all layers, from the hyper-parameters (0 if unknown). */
     kvValuesPerCell: number;
 };
@@ -34,7 +37,8 @@ function kvValuesPerCell(hparams: Record<string, unknown>): number {
  * tensors whose shapes contradict the hyper-parameters.
  */
 export async function inspectModelFile(path: string): Promise<ModelFileSummary> {
-    const { info, metadata, fileBytes, tensorTypes, weightType } = await readCheckedGguf(path);
+    const checked = await readCheckedGguf(path);
+    const { info, metadata, fileBytes, tensorTypes, weightType } = checked;
     const general = metadata.general ?? {};
     const architecture = general.architecture;
     if (typeof architecture !== "string") throw new InvalidModelFileError(path, "general.architecture is missing");
@@ -43,8 +47,9 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
     const tokens = Array.isArray(tokenizer?.tokens) ? (tokenizer.tokens as string[]) : [];
     const tokenTypes = Array.isArray(tokenizer?.token_type) ? (tokenizer.token_type as number[]) : [];
     if (tokens.length === 0) throw new InvalidModelFileError(path, "it has no tokenizer vocabulary (tokenizer.ggml.tokens)");
-    if (architecture === "gemma") checkGemmaTensors(path, metadata.gemma ?? {}, info.tensorInfo ?? [], tokens.length);
+    checkTransformerTensors(path, architecture, metadata[architecture] ?? {}, info.tensorInfo ?? [], tokens.length);
+    const rerankHeadVerified = checkRerankHead(path, checked, architecture, tokens);
 
     const names = [general.name, general.basename, general.finetune].filter((name): name is string => typeof name === "string");
-    return { path, architecture, names, tokens, tokenTypes, tensorTypes, weightType, fileBytes, kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {}) };
+    return { path, architecture, names, tokens, tokenTypes, tensorTypes, weightType, fileBytes, rerankHeadVerified, kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {}) };
 }

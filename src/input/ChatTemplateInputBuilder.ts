@@ -35,15 +35,19 @@ export class ChatTemplateInputBuilder implements InputBuilder {
         }
     }
 
+    private normalizeText(text: string): string {
+        return this.profile.textNormalization === "NFC" ? text.normalize("NFC") : text;
+    }
+
     build(query: string, passage: string): Int32Array {
         const [beforeDocument] = this.profile.userTemplate.split("{document}");
         // One pass, so an instruction or query containing "{query}" stays literal.
         const head = beforeDocument!.replace(/\{(instruction|query)\}/g, (_, field: string) => (field === "instruction" ? this.instruction : query));
-        const userTokens = this.tokenize(head + passage);
+        const userTokens = this.tokenize(this.normalizeText(head + passage));
         const budget = this.maxLength - this.prefixTokens.length - this.suffixTokens.length;
         if (userTokens.length <= budget) return concatTokens([this.prefixTokens, userTokens, this.suffixTokens]);
         // The head's tokens, less one: its last token may merge with the document's first characters.
-        const headLength = Math.max(0, this.tokenize(head).length - 1);
+        const headLength = Math.max(0, this.tokenize(this.normalizeText(head)).length - 1);
         if (headLength >= budget) {
             throw new InvalidArgumentError(`the query and instruction take ${headLength} tokens; maxLength ${this.maxLength} leaves ${budget} for the whole message`);
         }

@@ -41,6 +41,8 @@ export type ChatTemplateProfile = ProfileBase & {
     /** With {instruction}, {query} and {document}, in that order; {document} ends it. */
     userTemplate: string;
     templateSuffix: string;
+    /** Unicode normalization the HF tokenizer applies before BPE (Qwen2's is NFC); llama.cpp applies none. */
+    textNormalization?: "NFC";
 };
 
 export type ModelProfile = FlagEmbeddingProfile | ChatTemplateProfile;

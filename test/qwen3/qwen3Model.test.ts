@@ -183,3 +183,11 @@ describe("Reranker.load on the Qwen3 test model", () => {
         ]);
     });
 });
+
+describe("a reranker head that does not match the output matrix", () => {
+    it("is refused: llama.cpp would score through token_embd, not the model's dropped LM head", async () => {
+        const swapped = path.join(workDir, "swapped-head.gguf");
+        await writeQwen3TestModel({ outPath: swapped, rerankHeadRows: "swapped" });
+        await expect(Reranker.load({ model: swapped, gpu: false })).rejects.toThrow(/reranker head \(cls\.output\.weight\) whose "yes" row differs/);
+    });
+});

@@ -26,6 +26,11 @@ export type WriteQwen3TestModelOptions = {
      * context pools embeddings, which the library's never does.
      */
     readonly rerankHead?: boolean;
+    /**
+     * "swapped" stores the head's rows in the wrong order, as an untied model whose LM head the
+     * converter dropped would look: for testing that the library refuses such a file. Default "matching".
+     */
+    readonly rerankHeadRows?: "matching" | "swapped";
 };
 
 /**
@@ -43,7 +48,9 @@ export async function writeQwen3TestModel(options: WriteQwen3TestModelOptions): 
     const shape = qwen3TinyShape;
     const writer = new GgufWriter();
     setQwen3Metadata(writer, shape, vocabulary, { name: "llm-rerank test Qwen3-Reranker tiny", seed, weightType, rerankHead });
-    const rerankRows = rerankHead ? [requireToken(vocabulary.tokens, "yes"), requireToken(vocabulary.tokens, "no")] as const : undefined;
+    const yes = requireToken(vocabulary.tokens, "yes");
+    const no = requireToken(vocabulary.tokens, "no");
+    const rerankRows = rerankHead ? (options.rerankHeadRows === "swapped" ? ([no, yes] as const) : ([yes, no] as const)) : undefined;
     const specs = planQwen3Tensors(shape, { weightType, vocabularySize, rerankRows });
     for (const spec of specs)
         writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededTensorFill(seed, spec, specs) });

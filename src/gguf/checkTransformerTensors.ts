@@ -1,0 +1,72 @@
+import type { GgufTensorInfo } from "node-llama-cpp";
+import { InvalidModelFileError } from "../errors/errors.js";
+
+function positiveInteger(path: string, architecture: string, hparams: Record<string, unknown>, key: string, fallback?: number): number {
+    const value = hparams[key] ?? fallback;
+    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+        throw new InvalidModelFileError(path, `${architecture}.${key} must be a positive integer, found ${String(value)}`);
+    }
+    return value;
+}
+
+/** Architectures whose graphs the library checks tensor by tensor; both are decoder-only transformers. */
+const extraLayerTensors: Record<string, (headDim: number) => [string, number[]][]> = {
+    gemma: () => [],
+    // Qwen3 normalizes each head's queries and keys.
+    qwen3: (headDim) => [
+        ["attn_q_norm", [headDim]],
+        ["attn_k_norm", [headDim]]
+    ]
+};
+
+export function isCheckedArchitecture(architecture: string): boolean {
+    return architecture in extraLayerTensors;
+}
+
+/**
+ * The shapes llama.cpp's graph for the architecture expects, derived from the hyper-parameters.
+ * llama.cpp checks shapes too, but zero or inconsistent head counts reach integer divisions first.
+ */
+export function checkTransformerTensors(path: string, architecture: string, metadata: Record<string, unknown>, tensors: GgufTensorInfo[], vocabularySize: number): void {
+    const extras = extraLayerTensors[architecture];
+    if (!extras) return;
+    const attention = (metadata.attention ?? {}) as Record<string, unknown>;
+    const at = (key: string, fallback?: number) => positiveInteger(path, architecture, metadata, key, fallback);
+    const embedding = at("embedding_length");
+    const layers = at("block_count");
+    const feedForward = at("feed_forward_length");
+    const heads = positiveInteger(path, architecture, attention, "head_count");
+    const kvHeads = positiveInteger(path, architecture, attention, "head_count_kv", heads);
+    const headDim = positiveInteger(path, architecture, attention, "key_length", embedding / heads);
+    if (heads % kvHeads !== 0) throw new InvalidModelFileError(path, `head_count ${heads} is not a multiple of head_count_kv ${kvHeads}`);
+
+    const expected = new Map<string, number[]>([
+        ["token_embd.weight", [embedding, vocabularySize]],
+        ["output_norm.weight", [embedding]]
+    ]);
+    for (let layer = 0; layer < layers; layer++) {
+        const block = `blk.${layer}.`;
+        const layerTensors: [string, number[]][] = [
+            ["attn_norm", [embedding]],
+            ["attn_q", [embedding, heads * headDim]],
+            ["attn_k", [embedding, kvHeads * headDim]],
+            ["attn_v", [embedding, kvHeads * headDim]],
+            ["attn_output", [heads * headDim, embedding]],
+            ["ffn_norm", [embedding]],
+            ["ffn_gate", [embedding, feedForward]],
+            ["ffn_up", [embedding, feedForward]],
+            ["ffn_down", [feedForward, embedding]],
+            ...extras(headDim)
+        ];
+        for (const [name, shape] of layerTensors) expected.set(`${block}${name}.weight`, shape);
+    }
+    const byName = new Map(tensors.map((tensor) => [tensor.name, tensor.dimensions.map(Number)]));
+    const optional = byName.has("output.weight") ? [["output.weight", [embedding, vocabularySize]] as const] : [];
+    for (const [name, shape] of [...expected, ...optional]) {
+        const actual = byName.get(name);
+        if (!actual) throw new InvalidModelFileError(path, `tensor ${name} is missing`);
+        if (actual.length !== shape.length || actual.some((dimension, i) => dimension !== shape[i])) {
+            throw new InvalidModelFileError(path, `tensor ${name} has shape [${actual.join(", ")}], expected [${shape.join(", ")}]`);
+        }
+    }
+}
