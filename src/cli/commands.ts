@@ -65,17 +65,21 @@ const makeTestModel: Command = async (args) => {
         console.error(`llm-rerank: ${outPath} exists; keeping it`);
         return 0;
     }
-    const preset = (values.preset ?? "tiny") as "tiny" | "mid" | "bench";
-    if (!["tiny", "mid", "bench"].includes(preset)) throw new InvalidArgumentError(`--preset expects tiny, mid or bench, got ${preset}`);
-    const { writeTestModel } = await import("../testModel/writeTestModel.js");
+    const preset = values.preset ?? "tiny";
+    const weightType = values.f16 ? "f16" : "f32";
+    const seed = integerFlag(values, "seed");
     const started = Date.now();
-    const written = await writeTestModel({
-        outPath,
-        preset,
-        seed: integerFlag(values, "seed"),
-        weightType: values.f16 ? "f16" : "f32",
-        weightScale: values["weight-scale"] === undefined ? undefined : Number(values["weight-scale"])
-    });
+    let written: { outPath: string; bytes: number };
+    if (preset === "qwen3-tiny") {
+        const { writeQwen3TestModel } = await import("../testModel/qwen3/writeQwen3TestModel.js");
+        written = await writeQwen3TestModel({ outPath, seed, weightType });
+    } else if (preset === "tiny" || preset === "mid" || preset === "bench") {
+        const { writeTestModel } = await import("../testModel/writeTestModel.js");
+        const weightScale = values["weight-scale"] === undefined ? undefined : Number(values["weight-scale"]);
+        written = await writeTestModel({ outPath, preset, seed, weightType, weightScale });
+    } else {
+        throw new InvalidArgumentError(`--preset expects tiny, mid, bench or qwen3-tiny, got ${preset}`);
+    }
     console.error(`llm-rerank: wrote ${written.outPath} (${(written.bytes / 2 ** 20).toFixed(1)} MiB, ${preset}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
 };
