@@ -13,6 +13,9 @@ import type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, S
 import { resolveRuntimeSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
 import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./scheduling/ScoringGroup.js";
 import { SlotScheduler } from "./scheduling/SlotScheduler.js";
+import { sharedPrefixLength } from "./scheduling/sharedPrefixLength.js";
+import { combineScore, scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
+import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens.js";
 import { LruCache } from "./utils/LruCache.js";
 import { expectArray, expectBoolean, expectFiniteNumber, expectInteger, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
 
@@ -26,6 +29,7 @@ export type RerankerDescription = {
     flashAttention: boolean;
     backend: BackendDescription;
     settings: RuntimeSettings;
+    caches: { tokens: { entries: number; hits: number; misses: number }; scores: { entries: number; hits: number; misses: number } };
 };
 
 /**
@@ -236,7 +240,11 @@ export class Reranker {
             kvType: this.settings.kvType,
             flashAttention: this.settings.flashAttention,
             backend: this.backend.description,
-            settings: this.settings
+            settings: this.settings,
+            caches: {
+                tokens: this.tokenizer.cacheStats,
+                scores: { entries: this.scoreCache.size, hits: this.scoreCache.hits, misses: this.scoreCache.misses }
+            }
         };
     }
 
@@ -341,52 +349,9 @@ async function loadLora(model: AddonModel, path: string) {
     }
 }
 
-const userDefinedTokenType = 4;
-const controlAttribute = 1 << 3;
-
-/** USER_DEFINED tokens in the file that llama.cpp's loader flags as control (e.g. Gemma's "</s>"). */
-function relabelledUserDefinedTokens(summary: ModelFileSummary, model: AddonModel, description: { bosToken: number; eosToken: number }) {
-    const literals: { text: string; id: number }[] = [];
-    summary.tokenTypes.forEach((type, id) => {
-        if (type !== userDefinedTokenType || id === description.bosToken || id === description.eosToken) return;
-        if ((model.tokenAttributes(id) & controlAttribute) !== 0) literals.push({ text: summary.tokens[id]!, id });
-    });
-    return literals;
-}
-
-function scoredTokenTexts(profile: ModelProfile): string[] {
-    return profile.score.kind === "softmax" ? [profile.score.token, profile.score.against] : [profile.score.token];
-}
-
-// Float32 logits in, a float64 score out. The softmax of two logits is a sigmoid of their
-// difference, which cannot overflow.
-function combineScore(profile: ModelProfile, logits: Float32Array): number {
-    const nonFinite = logits.find((logit) => !Number.isFinite(logit));
-    if (nonFinite !== undefined) return nonFinite;
-    if (profile.score.kind === "logit") return logits[0]!;
-    return sigmoid(logits[0]! - logits[1]!);
-}
-
-/** Tokens every sequence of a group starts with, leaving each at least its last token to decode. */
-function sharedPrefixLength(sequences: ScoringSequence[]): number {
-    if (sequences.length < 2) return 0;
-    let length = Math.min(...sequences.map((sequence) => sequence.tokens.length)) - 1;
-    const first = sequences[0]!.tokens;
-    for (const { tokens } of sequences) {
-        let i = 0;
-        while (i < length && tokens[i] === first[i]) i++;
-        length = i;
-    }
-    return length;
-}
-
 function readNormalize(options: ScoreOptions): boolean {
     if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
     return options.normalize === undefined ? false : expectBoolean("normalize", options.normalize);
-}
-
-function sigmoid(value: number): number {
-    return 1 / (1 + Math.exp(-value));
 }
 
 // Longest first, as FlagEmbedding orders its batches: long sequences start early and short ones

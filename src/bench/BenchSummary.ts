@@ -26,6 +26,8 @@ export type ContenderSummary = {
     /** Worst round's 99th percentile, and the largest delay seen (ms); null where not measured here. */
     loopDelayP99Ms: number | null;
     loopDelayMaxMs: number | null;
+    /** Each round's wall time (s), for judging the spread behind the medians. */
+    roundSeconds: number[];
 };
 
 /** Throughput figures of one contender's rounds. Each round runs the whole workload once. */
@@ -51,7 +53,8 @@ export function summarize(run: ContenderRun, pairsPerRound: number, flops: Model
         nominalGflopPerSecond: median(rounds.map((round, i) => flops.nominal(round.tally) / roundSeconds[i]! / 1e9)),
         peakRssBytes: Math.max(...rounds.map((round) => round.rssBytes)),
         loopDelayP99Ms: measuresLoopHere ? Math.max(...run.loopDelayP99Ms) : null,
-        loopDelayMaxMs: measuresLoopHere ? Math.max(...run.loopDelayMaxMs) : null
+        loopDelayMaxMs: measuresLoopHere ? Math.max(...run.loopDelayMaxMs) : null,
+        roundSeconds
     };
 }
 

@@ -42,7 +42,7 @@ export class GgufFile {
         return new GgufFile(bytes);
     }
 
-    private constructor(private readonly bytes: Uint8Array) {
+    private constructor(bytes: Uint8Array) {
         this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         const cursor = new GgufByteCursor(bytes);
         const magic = String.fromCharCode(cursor.u8(), cursor.u8(), cursor.u8(), cursor.u8());
