@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { testModels } from "./helpers/testModels.js";
@@ -6,9 +8,16 @@ import { testModels } from "./helpers/testModels.js";
 // These run the compiled library (dist/) the way an app does, in a fresh process each time.
 const entry = path.resolve("dist/index.js");
 
+const scriptDir = mkdtempSync(path.join(tmpdir(), "llm-rerank-lifecycle-"));
+let scriptCount = 0;
+
+// A script file, not `node -e`: node-llama-cpp forks test processes that inherit execArgv, and an
+// inherited -e would run this script again in them instead of their own.
 function runScript(source: string): { stdout: string; status: number } {
+    const scriptPath = path.join(scriptDir, `script-${scriptCount++}.mjs`);
+    writeFileSync(scriptPath, source);
     try {
-        const stdout = execFileSync(process.execPath, ["--input-type=module", "-e", source], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
+        const stdout = execFileSync(process.execPath, [scriptPath], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
         return { stdout, status: 0 };
     } catch (error) {
         const failed = error as { stdout?: string; stderr?: string; status?: number };
