@@ -279,7 +279,10 @@ export class Reranker {
             groupsByQuery.get(key)!.push({ index, tokens: this.inputBuilder.build(query, passage) });
             uncached++;
         });
-        if (uncached === 0) return scores;
+        if (uncached === 0) {
+            this.lastRunStats = { decodes: 0, tokensEvaluated: 0 };
+            return scores;
+        }
         const groups = [...groupsByQuery.values()].map((sequences) => ({
             prefixLength: this.settings.sharePrefix ? sharedPrefixLength(sequences) : 0,
             sequences: sortedByLength(sequences)

@@ -106,3 +106,65 @@ describe("the process", () => {
         }
     });
 });
+
+describe("query-prefix sharing", () => {
+    it("evaluates exactly (P − 1) × prefix length fewer tokens, with the same scores", async () => {
+        const shared = await Reranker.load({ model: testModels.mid, gpu: false, slots: 3, batchSize: 128 });
+        const unshared = await Reranker.load({ model: testModels.mid, gpu: false, slots: 3, batchSize: 128, sharePrefix: false });
+        try {
+            const passages = samplePassages.filter((passage) => passage.length > 0);
+            const inputs = passages.map((passage) => shared.buildInput(sampleQuery, passage));
+            // The longest prefix all inputs share: [bos] + query + separator, and "B:" after it.
+            let prefixLength = 0;
+            while (inputs.every((tokens) => tokens[prefixLength] === inputs[0]![prefixLength])) prefixLength++;
+            expect(prefixLength).toBeGreaterThan(5);
+
+            const sharedScores = await shared.rerank(sampleQuery, passages);
+            const unsharedScores = await unshared.rerank(sampleQuery, passages);
+            const total = inputs.reduce((sum, tokens) => sum + tokens.length, 0);
+            expect(unshared.lastRunStats.tokensEvaluated).toBe(total);
+            expect(shared.lastRunStats.tokensEvaluated).toBe(total - (passages.length - 1) * prefixLength);
+            const byIndex = new Map(unsharedScores.map((result) => [result.index, result.score]));
+            for (const result of sharedScores) expect(Math.abs(result.score - byIndex.get(result.index)!)).toBeLessThanOrEqual(packingTolerance);
+        } finally {
+            await shared.dispose();
+            await unshared.dispose();
+        }
+    });
+
+    it("groups pairs by query in score()", async () => {
+        const reranker = await Reranker.load({ model: testModels.tiny, gpu: false });
+        try {
+            const pairs: [string, string][] = [
+                ["first query", "alpha passage"],
+                ["second query", "beta passage"],
+                ["first query", "gamma passage"],
+                ["second query", "delta passage"]
+            ];
+            const scores = await reranker.score(pairs);
+            for (let i = 0; i < pairs.length; i++) {
+                const [alone] = await reranker.score([pairs[i]!]);
+                expect(Math.abs(scores[i]! - alone!)).toBeLessThanOrEqual(packingTolerance);
+            }
+        } finally {
+            await reranker.dispose();
+        }
+    });
+});
+
+describe("the score cache", () => {
+    it("returns remembered scores without evaluating again, and the same numbers", async () => {
+        const reranker = await Reranker.load({ model: testModels.tiny, gpu: false, scoreCacheSize: 100 });
+        try {
+            const pairs = samplePassages.map((passage) => [sampleQuery, passage] as [string, string]);
+            const first = await reranker.score(pairs);
+            expect(reranker.lastRunStats.tokensEvaluated).toBeGreaterThan(0);
+            const again = await reranker.score(pairs);
+            expect(again).toEqual(first);
+            expect(reranker.lastRunStats.tokensEvaluated).toBe(0);
+            expect(reranker.describe().caches.scores.hits).toBe(pairs.length);
+        } finally {
+            await reranker.dispose();
+        }
+    });
+});
