@@ -17,7 +17,7 @@ import { sharedPrefixLength } from "./scheduling/sharedPrefixLength.js";
 import { combineScore, scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
 import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens.js";
 import { LruCache } from "./utils/LruCache.js";
-import { expectArray, expectBoolean, expectFiniteNumber, expectInteger, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
+import { expectArray, expectBoolean, expectFiniteNumber, expectInteger, expectOneOf, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
 
 export type RerankerDescription = {
     model: { path: string; architecture: string; names: string[]; weightType: string; tensorTypes: Record<string, number>; parameterCount: number };
@@ -131,7 +131,8 @@ export class Reranker {
             });
         }
 
-        const backend = await LlamaBackend.get(options.gpu ?? "auto");
+        const llamaBuild = options.llamaBuild !== undefined ? expectOneOf("llamaBuild", options.llamaBuild, ["auto", "prebuilt", "local"] as const) : "auto";
+        const backend = await LlamaBackend.get(options.gpu ?? "auto", llamaBuild);
         const settings = resolveRuntimeSettings(options, backend.description);
         if (settings.kvType === "f16" || settings.flashAttention) {
             warn({ code: "F16_KV_CACHE", message: "the KV cache is F16 (kvType \"f16\" or flash attention on); scores move by about 1e-2 against F32." });
@@ -274,7 +275,8 @@ export class Reranker {
                 scores[index] = cached;
                 return;
             }
-            const key = this.settings.sharePrefix ? query : `#${index}`;
+            // Without prefix sharing every pair joins one group: still packed across slots.
+            const key = this.settings.sharePrefix ? query : "";
             if (!groupsByQuery.has(key)) groupsByQuery.set(key, []);
             groupsByQuery.get(key)!.push({ index, tokens: this.inputBuilder.build(query, passage) });
             uncached++;

@@ -1,4 +1,4 @@
-import type { GpuOption } from "./native/LlamaBackend.js";
+import type { GpuOption, LlamaBuildOption } from "./native/LlamaBackend.js";
 
 export type RerankWarning = {
     code: "LOW_PRECISION_WEIGHTS" | "PROMPT_MISMATCH" | "F16_KV_CACHE" | "UNVERIFIED_RERANK_HEAD";
@@ -10,6 +10,11 @@ export type RerankerLoadOptions = {
     model: string;
     /** Which backend node-llama-cpp loads: "auto" (default) picks CUDA, Metal or Vulkan when present, else the CPU. */
     gpu?: GpuOption;
+    /**
+     * Which llama.cpp binaries: "auto" (default) uses a local build made by `llm-rerank build-llama`
+     * when one exists, else node-llama-cpp's prebuilt ones. One process holds one llama.cpp.
+     */
+    llamaBuild?: LlamaBuildOption;
     /** A profile name from models/ (default: detected from the GGUF). */
     profile?: string;
     /** Sequences evaluated side by side, one KV slot each. Default: 4 on CPU, 16 on a GPU. */

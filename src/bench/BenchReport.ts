@@ -33,7 +33,7 @@ export type BenchReport = {
 
 /** The report as text: one table row per configuration, then ratios and checks. */
 export function formatReport(report: BenchReport): string {
-    const header = ["configuration", "pairs/s", "tok/s", "tokens", "decodes", "p50 ms", "p95 ms", "GFLOP/s", "in decode", "RSS MiB", "loop p99 ms"];
+    const header = ["configuration", "pairs/s", "tok/s", "tokens", "decodes", "p50 ms", "p95 ms", "GFLOP/s", "in decode", "cores", "RSS MiB", "private MiB", "loop p99 ms"];
     const rows = report.contenders.map((summary) => [
         summary.label,
         summary.pairsPerSecond.toFixed(2),
@@ -44,7 +44,9 @@ export function formatReport(report: BenchReport): string {
         summary.latencyP95Ms.toFixed(0),
         summary.executedGflopPerSecond.toFixed(1),
         `${(summary.decodeShare * 100).toFixed(1)}%`,
+        summary.coresUsed.toFixed(2),
         (summary.peakRssBytes / 2 ** 20).toFixed(0),
+        summary.peakPrivateBytes === null ? "—" : (summary.peakPrivateBytes / 2 ** 20).toFixed(0),
         summary.loopDelayP99Ms === null ? "—" : summary.loopDelayP99Ms.toFixed(1)
     ]);
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
@@ -69,6 +71,7 @@ export function formatReport(report: BenchReport): string {
         `peak RSS of this process ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB` +
             (report.vram ? `; VRAM used ${(report.vram.used / 2 ** 20).toFixed(0)} of ${(report.vram.total / 2 ** 20).toFixed(0)} MiB` : ""),
         `GFLOP/s counts ${report.flopsCounted}`,
+        "cores: CPU time ÷ wall time of the process while that row ran; under its thread count, other processes had the cores (the machine was busy).",
         "loop p99 ms: 99th percentile of how late a 10 ms timer on this process's event loop fired while that configuration ran (worst round).",
         ...report.notes
     ];

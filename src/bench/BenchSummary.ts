@@ -23,9 +23,13 @@ export type ContenderSummary = {
     executedGflopPerSecond: number;
     nominalGflopPerSecond: number;
     peakRssBytes: number;
+    peakPrivateBytes: number | null;
     /** Worst round's 99th percentile, and the largest delay seen (ms); null where not measured here. */
     loopDelayP99Ms: number | null;
     loopDelayMaxMs: number | null;
+    /** Median over rounds of CPU seconds ÷ wall seconds: the cores it actually got. */
+    coresUsed: number;
+    involuntaryContextSwitches: number[];
     /** Each round's wall time (s), for judging the spread behind the medians. */
     roundSeconds: number[];
 };
@@ -52,8 +56,11 @@ export function summarize(run: ContenderRun, pairsPerRound: number, flops: Model
         executedGflopPerSecond: median(rounds.map((round, i) => flops.executed(round.tally) / roundSeconds[i]! / 1e9)),
         nominalGflopPerSecond: median(rounds.map((round, i) => flops.nominal(round.tally) / roundSeconds[i]! / 1e9)),
         peakRssBytes: Math.max(...rounds.map((round) => round.rssBytes)),
+        peakPrivateBytes: rounds.every((round) => round.privateBytes !== null) ? Math.max(...rounds.map((round) => round.privateBytes!)) : null,
         loopDelayP99Ms: measuresLoopHere ? Math.max(...run.loopDelayP99Ms) : null,
         loopDelayMaxMs: measuresLoopHere ? Math.max(...run.loopDelayMaxMs) : null,
+        coresUsed: median(rounds.map((round, i) => round.cpu.cpuSeconds / roundSeconds[i]!)),
+        involuntaryContextSwitches: rounds.map((round) => round.cpu.involuntaryContextSwitches),
         roundSeconds
     };
 }

@@ -1,4 +1,5 @@
 import type { WorkloadQuery } from "./BenchWorkload.js";
+import type { CpuUsage } from "./processUsage.js";
 import type { DecodeTally } from "./RecordingContext.js";
 
 /** What one contender did in one round: the whole workload, one rerank call per query. */
@@ -11,8 +12,15 @@ export type RoundResult = {
     tokensEvaluated: number;
     /** Per query, the score of each passage in input order (absent for raw, which has no pairs). */
     scores?: number[][];
-    /** Resident set size after the round, bytes. */
+    /** Resident set size after the round, bytes (mmap'd weights included, once per mapping). */
     rssBytes: number;
+    /** Private (anonymous) resident memory after the round, bytes; null off Linux. */
+    privateBytes: number | null;
+    /**
+     * CPU time the process spent in the round, and the involuntary context switches: on a shared
+     * machine, cpu ÷ wall below the thread count means other processes had the cores.
+     */
+    cpu: CpuUsage;
     /** Largest |score − recorded score| over the replayed outputs (raw only). */
     replayDifference?: number;
 };

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { AddonContext, LlmRerankAddon } from "../native/AddonTypes.js";
 import type { WorkloadQuery } from "./BenchWorkload.js";
+import { cpuUsage, cpuUsageSince, privateMemoryBytes } from "./processUsage.js";
 import type { Contender, ContenderSetup, RoundResult } from "./Contender.js";
 import { emptyTally, type RecordedOperation, type RecordingContext } from "./RecordingContext.js";
 
@@ -36,6 +37,7 @@ export class RawReplayContender implements Contender {
 
     async runRound(_workload: WorkloadQuery[]): Promise<RoundResult> {
         const context = this.context ?? (await this.startReplaying());
+        const cpuAtStart = cpuUsage();
         const callMs: number[] = [];
         const tally = emptyTally();
         let replayDifference = 0;
@@ -70,7 +72,7 @@ export class RawReplayContender implements Contender {
             callMs.push(segmentMs);
             tally.decodeMs += segmentMs;
         }
-        return { callMs, tally, tokensEvaluated: tally.tokens, rssBytes: process.memoryUsage.rss(), replayDifference };
+        return { callMs, tally, tokensEvaluated: tally.tokens, rssBytes: process.memoryUsage.rss(), privateBytes: privateMemoryBytes(), cpu: cpuUsageSince(cpuAtStart), replayDifference };
     }
 
     async dispose(): Promise<void> {

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { Reranker } from "../Reranker.js";
 import type { WorkloadQuery } from "./BenchWorkload.js";
+import { cpuUsage, cpuUsageSince, privateMemoryBytes } from "./processUsage.js";
 import type { Contender, ContenderSetup, RoundResult } from "./Contender.js";
 import type { RecordingContext } from "./RecordingContext.js";
 
@@ -47,6 +48,7 @@ export class RerankerContender implements Contender {
 
     async runRound(workload: WorkloadQuery[]): Promise<RoundResult> {
         this.recorder.takeTally();
+        const cpuAtStart = cpuUsage();
         const callMs: number[] = [];
         const scores: number[][] = [];
         let tokensEvaluated = 0;
@@ -72,7 +74,7 @@ export class RerankerContender implements Contender {
             callMs.push(performance.now() - started);
             scores.push(queryScores);
         }
-        return { callMs, tally: this.recorder.takeTally(), tokensEvaluated, scores, rssBytes: process.memoryUsage.rss() };
+        return { callMs, tally: this.recorder.takeTally(), tokensEvaluated, scores, rssBytes: process.memoryUsage.rss(), privateBytes: privateMemoryBytes(), cpu: cpuUsageSince(cpuAtStart) };
     }
 
     dispose(): Promise<void> {

@@ -15,7 +15,7 @@ export type InstrumentedReranker = {
  * unchanged and the same backend (one libllama per process) serves every configuration.
  */
 export async function loadInstrumentedReranker(options: RerankerLoadOptions): Promise<InstrumentedReranker> {
-    const backend = await LlamaBackend.get(options.gpu ?? "auto");
+    const backend = await LlamaBackend.get(options.gpu ?? "auto", options.llamaBuild ?? "auto");
     const addon = backend.addon;
     const createContext = addon.createContext;
     let recorder: RecordingContext | undefined;

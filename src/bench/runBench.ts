@@ -22,6 +22,18 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const flops = await ModelFlops.fromModelFile(options.model);
     const contenders: Contender[] = [];
     const notes: string[] = [];
+    // Everything loaded, in load order; freed in reverse, so a replay context goes before the model it borrows.
+    const disposables: { dispose(): Promise<void> }[] = [];
+    const load = async (loadOptions: RerankerLoadOptions) => {
+        const loaded = await loadInstrumentedReranker(loadOptions);
+        disposables.push(loaded.reranker);
+        return loaded;
+    };
+    const add = <T extends Contender>(contender: T): T => {
+        contenders.push(contender);
+        disposables.push(contender);
+        return contender;
+    };
     try {
         const base: RerankerLoadOptions = {
             model: options.model,
@@ -33,28 +45,25 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         };
         let reference: InstrumentedReranker;
         if (options.mode === "configurations") {
-            const naive = await loadInstrumentedReranker({ ...base, slots: 1, sharePrefix: false });
+            const naive = await load({ ...base, slots: 1, sharePrefix: false });
             // sharePrefix stays on: (b) calls scoreTokens(), which never shares a prefix. score() with
             // sharePrefix false would not batch at all: it puts every pair in a group of its own.
-            const batched = await loadInstrumentedReranker(base);
-            const full = await loadInstrumentedReranker(base);
+            const batched = await load(base);
+            const full = await load(base);
             reference = full;
-            const fullContender = new RerankerContender("c", "(c) full: slots + shared prefix", full.reranker, full.recorder, "whole-list");
-            contenders.push(
-                new RerankerContender("a", "(a) naive: 1 pair per decode", naive.reranker, naive.recorder, "pair-at-a-time"),
-                new RerankerContender("b", "(b) batched slots, no sharing", batched.reranker, batched.recorder, "token-sequences"),
-                fullContender,
-                new RawReplayContender("raw", "(raw) (c)'s batches, addon only", fullContender.setup, full.backend.addon, full.recorder)
-            );
+            add(new RerankerContender("a", "(a) naive: 1 pair per decode", naive.reranker, naive.recorder, "pair-at-a-time"));
+            add(new RerankerContender("b", "(b) batched slots, no sharing", batched.reranker, batched.recorder, "token-sequences"));
+            const fullContender = add(new RerankerContender("c", "(c) full: slots + shared prefix", full.reranker, full.recorder, "whole-list"));
+            add(new RawReplayContender("raw", "(raw) (c)'s batches, addon only", fullContender.setup, full.backend.addon, full.recorder));
         } else if (options.mode === "builds") {
             // Loaded only to tokenize the workload: both builds run in children, on equal terms.
-            reference = await loadInstrumentedReranker(base);
+            reference = await load(base);
         } else {
             let first: InstrumentedReranker | undefined;
             for (const threads of options.threadCounts) {
-                const loaded = await loadInstrumentedReranker({ ...base, threads });
+                const loaded = await load({ ...base, threads });
                 first ??= loaded;
-                contenders.push(new RerankerContender(`c-${threads}t`, `(c) full, ${threads} thread${threads === 1 ? "" : "s"}`, loaded.reranker, loaded.recorder, "whole-list"));
+                add(new RerankerContender(`c-${threads}t`, `(c) full, ${threads} thread${threads === 1 ? "" : "s"}`, loaded.reranker, loaded.recorder, "whole-list"));
             }
             reference = first!;
         }
@@ -80,7 +89,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             const otherBuild: WorkerBuild = description.backend.build === "localBuild" ? "prebuilt" : "localBuild";
             const other = await startBuildWorker(options, otherBuild, full.setup, notes);
             if (other) {
-                contenders.push(other);
+                add(other);
                 notes.push(`(c) on the ${otherBuild === "prebuilt" ? "prebuilt" : "local"} build runs alone in a child process, (c) here next to three more models and contexts: for an even comparison use --compare-builds.`);
             }
         }
@@ -88,7 +97,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             const setup = { threads: description.settings.threads, slots: description.settings.slots, batchSize: description.settings.batchSize };
             for (const build of ["prebuilt", "localBuild"] as const) {
                 const worker = await startBuildWorker(options, build, setup, notes);
-                if (worker) contenders.push(worker);
+                if (worker) add(worker);
             }
             if (contenders.length < 2) throw new Error(`--compare-builds needs both llama.cpp builds: ${notes.join(" ")}`);
         }
@@ -104,7 +113,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             notes.push("(a) scores one pair per score() call: one KV slot, one sequence per llama_decode, no prefix sharing (as node-llama-cpp's LlamaRankingContext does).");
             notes.push("(raw) times only its decode() calls; the other rows time whole score()/rerank() calls.");
         }
-        notes.push("RSS per row is this whole process's RSS after that row's rounds: every configuration maps the same weights, so rows are not additive.");
+        notes.push(
+            "RSS and private memory per row are the whole process's after that row's rounds (child processes: their own). RSS counts the mmap'd weights once per " +
+                "Reranker holding them, though the page cache holds the file once; private memory (RssAnon) leaves them out."
+        );
         return {
             startedAt: new Date(started).toISOString(),
             wallSeconds: (Date.now() - started) / 1000,
@@ -127,7 +139,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             notes
         };
     } finally {
-        for (const contender of [...contenders].reverse()) await contender.dispose().catch(() => undefined);
+        for (const disposable of disposables.reverse()) await disposable.dispose().catch(() => undefined);
     }
 }
 

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import type { LlamaBuildProbe } from "../bench/llamaBuildProbeMain.js";
 import { InvalidArgumentError } from "../errors/errors.js";
 
 const gpuChoices = ["auto", "cuda", "metal", "vulkan", "cpu", "false"];
@@ -16,9 +17,10 @@ node-llama-cpp user in this install) loads that build instead of the prebuilt bi
 Default --gpu cpu. Extra CMake options: NODE_LLAMA_CPP_CMAKE_OPTION_<NAME>=<value>.`;
 
 /**
- * `llm-rerank build-llama`: a local llama.cpp build, which on CPUs the prebuilt binaries target
- * only generically can run much faster. node-llama-cpp does the work; we run its own CLI in child
- * processes so a failing compiler never takes this process down, then check what getLlama picks.
+ * `llm-rerank build-llama`: llama.cpp compiled on and for this machine (its CPU's instruction set,
+ * OpenMP threads), which node-llama-cpp then prefers to its prebuilt binaries. node-llama-cpp does
+ * the work; we run its own CLI in child processes so a failing compiler never takes this process
+ * down, then check in a fresh process which build getLlama picks.
  */
 export const buildLlamaCommand = async (args: string[]): Promise<number> => {
     const { values } = parseArgs({ args, options: { gpu: { type: "string" }, "skip-download": { type: "boolean" }, help: { type: "boolean", short: "h" } } });
@@ -51,8 +53,8 @@ export const buildLlamaCommand = async (args: string[]): Promise<number> => {
     if (built !== 0) return reportFailure("node-llama-cpp source build", built);
     console.error(`llm-rerank: build finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
-    const picked = await probeLlama(entry, nodeLlamaCppGpu);
-    console.error(`llm-rerank: node-llama-cpp now loads a ${picked.buildType} (gpu ${String(picked.gpu)}) from ${picked.bindingPath ?? "?"}`);
+    const picked = await probeLlama(nodeLlamaCppGpu);
+    console.error(`llm-rerank: node-llama-cpp now loads a ${picked.buildType} (gpu ${String(picked.gpu)}) from ${picked.libllamaPath ?? "?"}`);
     console.error(
         `llm-rerank: the build lives in ${path.join(packageRoot, "llama", "localBuilds")}; ` +
             "npm ci, or reinstalling or upgrading node-llama-cpp, deletes it: run build-llama again afterwards"
@@ -77,23 +79,16 @@ function reportFailure(step: string, code: number): number {
     return 1;
 }
 
-type ProbeResult = { buildType: string; gpu: string | false; bindingPath?: string };
-
 // In a child: loading a libllama here would pin this process to it, and the check must see the
 // build exactly as a fresh llm-rerank process would.
-async function probeLlama(entry: string, gpu: string): Promise<ProbeResult> {
-    const script =
-        `const { getLlama } = await import(${JSON.stringify(pathToFileURL(entry).href)});` +
-        `const llama = await getLlama({ gpu: ${gpu === "false" ? "false" : JSON.stringify(gpu)}, build: "never", progressLogs: false });` +
-        `const found = process.report.getReport().sharedObjects.find((file) => /[\\\\/](lib)?llama(\\.[\\w.-]+)?\\.(so|dylib|dll)$/i.test(file));` +
-        `process.stdout.write(JSON.stringify({ buildType: llama.buildType, gpu: llama.gpu, bindingPath: found }));` +
-        `await llama.dispose();`;
+async function probeLlama(gpu: string): Promise<LlamaBuildProbe> {
+    const script = fileURLToPath(new URL("../bench/llamaBuildProbeMain.js", import.meta.url));
     const output = await new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+        const child = spawn(process.execPath, [script, gpu], { stdio: ["ignore", "pipe", "inherit"] });
         let text = "";
         child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
         child.on("error", reject);
         child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`the getLlama probe exited with ${code}`))));
     });
-    return JSON.parse(output) as ProbeResult;
+    return JSON.parse(output) as LlamaBuildProbe;
 }

@@ -3,6 +3,8 @@ import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
 import { Reranker } from "../Reranker.js";
 import { integerFlag, requiredString, rerankerFlags, rerankerOptionsFrom } from "./commonOptions.js";
+import { benchCommand } from "./benchCommand.js";
+import { buildLlamaCommand } from "./buildLlamaCommand.js";
 import { checkCommand } from "./checkCommand.js";
 import { exportTrainCommand, profileCommand } from "./profileCommands.js";
 import { readPairs, readPassages } from "./readPassages.js";
@@ -90,6 +92,8 @@ export const commands: Record<string, Command> = {
     tokens,
     describe,
     check: checkCommand,
+    bench: benchCommand,
+    "build-llama": buildLlamaCommand,
     profile: profileCommand,
     "export-train": exportTrainCommand,
     "make-test-model": makeTestModel

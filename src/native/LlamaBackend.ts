@@ -6,6 +6,9 @@ import { loadAddon } from "./loadAddon.js";
 
 export type GpuOption = "auto" | "cuda" | "metal" | "vulkan" | false;
 
+/** "auto": a local build (llm-rerank build-llama) when one exists, else the prebuilt binaries. */
+export type LlamaBuildOption = "auto" | "prebuilt" | "local";
+
 export type BackendDescription = {
     /** The GPU API node-llama-cpp selected, or false for CPU only. */
     gpu: "cuda" | "metal" | "vulkan" | false;
@@ -34,26 +37,34 @@ export class LlamaBackend {
         this.description = description;
     }
 
-    static get(gpu: GpuOption): Promise<LlamaBackend> {
-        const key = String(gpu);
+    static get(gpu: GpuOption, build: LlamaBuildOption = "auto"): Promise<LlamaBackend> {
+        const key = `${String(gpu)}/${build}`;
         let backend = LlamaBackend.backends.get(key);
         if (!backend) {
-            backend = LlamaBackend.create(gpu);
+            backend = LlamaBackend.create(gpu, build);
             LlamaBackend.backends.set(key, backend);
             backend.catch(() => LlamaBackend.backends.delete(key));
         }
         return backend;
     }
 
-    private static async create(gpu: GpuOption): Promise<LlamaBackend> {
+    private static async create(gpu: GpuOption, build: LlamaBuildOption): Promise<LlamaBackend> {
         const addon = loadAddon();
         let llama: Llama;
         try {
             // build "never": use a local build when one exists, else the prebuilt binaries, and never
-            // start a compiler inside a user's app.
-            llama = await getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false });
+            // start a compiler inside a user's app. node-llama-cpp looks for a local build under a
+            // name derived from the custom CMake options and ignores them for prebuilt binaries, so
+            // an option no build has selects the prebuilt one.
+            const selection = build === "prebuilt" ? { cmakeOptions: { LLM_RERANK_USE_PREBUILT: "1" } } : build === "local" ? { usePrebuiltBinaries: false } : {};
+            llama = await getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false, ...selection });
         } catch (error) {
-            throw new BackendError(`node-llama-cpp could not load llama.cpp for gpu=${String(gpu)}: ${(error as Error).message}`, error);
+            const hint = build === "local" ? " (is there a local build? run `llm-rerank build-llama`)" : "";
+            throw new BackendError(`node-llama-cpp could not load llama.cpp for gpu=${String(gpu)}, build=${build}${hint}: ${(error as Error).message}`, error);
+        }
+        const loadedBuild = llama.buildType === "localBuild" ? "local" : "prebuilt";
+        if (build !== "auto" && loadedBuild !== build) {
+            throw new BackendError(`asked for the ${build} llama.cpp build, node-llama-cpp loaded the ${loadedBuild} one`);
         }
         const libraries = findLoadedLibllamas();
         if (libraries.length !== 1) {

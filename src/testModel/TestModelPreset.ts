@@ -1,17 +1,9 @@
+import type { TransformerShape } from "./TransformerShape.js";
+
 export type TestModelPresetName = "tiny" | "mid" | "bench";
 
 /** The Gemma 1 hyperparameters a test model is generated from. */
-export type GemmaShape = {
-    readonly embeddingLength: number;
-    readonly blockCount: number;
-    readonly headCount: number;
-    readonly headCountKv: number;
-    readonly headDim: number;
-    readonly feedForwardLength: number;
-    readonly contextLength: number;
-    readonly rmsNormEpsilon: number;
-    readonly ropeFreqBase: number;
-};
+export type GemmaShape = TransformerShape;
 
 const gemmaDefaults = {
     contextLength: 8192,

@@ -1,27 +1,24 @@
 import type { GgufWriter } from "../gguf/GgufWriter.js";
+import { setGeneralMetadata, setTestModelProvenance, type TestModelWeightType } from "./commonMetadata.js";
 import type { GemmaVocabulary } from "./GemmaVocabulary.js";
 import type { GemmaShape, TestModelPresetName } from "./TestModelPreset.js";
-
-// llama.cpp's llama_ftype
-const fileTypeAllF32 = 0;
-const fileTypeMostlyF16 = 1;
 
 export type TestModelDescription = {
     readonly preset: TestModelPresetName;
     readonly seed: number;
-    readonly weightType: "f32" | "f16";
+    readonly weightType: TestModelWeightType;
     readonly weightScale: number;
 };
 
-/** The metadata convert_hf_to_gguf.py writes for a Gemma 1 model, plus how the test model was generated. */
+/**
+ * The metadata convert_hf_to_gguf.py writes for a Gemma 1 model, plus how the test model was generated.
+ * The hyperparameter keys follow the converter's Gemma order (GGUF keeps the order they are set in).
+ */
 export function setGemmaMetadata(
     writer: GgufWriter, shape: GemmaShape, vocabulary: GemmaVocabulary, description: TestModelDescription
 ): void {
+    setGeneralMetadata(writer, { architecture: "gemma", name: `llm-rerank test gemma ${description.preset}`, weightType: description.weightType });
     writer
-        .setString("general.architecture", "gemma")
-        .setString("general.type", "model")
-        .setString("general.name", `llm-rerank test gemma ${description.preset}`)
-        .setUint32("general.file_type", description.weightType === "f16" ? fileTypeMostlyF16 : fileTypeAllF32)
         .setUint32("gemma.context_length", shape.contextLength)
         .setUint32("gemma.embedding_length", shape.embeddingLength)
         .setUint32("gemma.block_count", shape.blockCount)
@@ -50,10 +47,6 @@ export function setGemmaMetadata(
     if (vocabulary.chatTemplate != null)
         writer.setString("tokenizer.chat_template", vocabulary.chatTemplate);
 
-    // ignored by llama.cpp; lets tests and humans tell generated models apart
-    writer
-        .setString("llm_rerank.test_model.preset", description.preset)
-        .setUint32("llm_rerank.test_model.seed", description.seed)
-        .setString("llm_rerank.test_model.weight_type", description.weightType)
-        .setFloat32("llm_rerank.test_model.weight_scale", description.weightScale);
+    setTestModelProvenance(writer, description);
+    writer.setFloat32("llm_rerank.test_model.weight_scale", description.weightScale);
 }

@@ -1,12 +1,12 @@
-import { mkdir, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
 import { GgufWriter } from "../gguf/GgufWriter.js";
-import type { GgufTensorFill } from "../gguf/GgufTensorSource.js";
 import { loadGemmaVocabulary } from "./loadGemmaVocabulary.js";
-import { planGemmaTensors, type TestTensorSpec } from "./planGemmaTensors.js";
-import { SeededRandom } from "./SeededRandom.js";
+import { planGemmaTensors } from "./planGemmaTensors.js";
+import { seededUniformFill } from "./seededUniformFill.js";
 import { setGemmaMetadata } from "./setGemmaMetadata.js";
 import { testModelPresets, type TestModelPresetName } from "./TestModelPreset.js";
+import { writeGgufAtomically, type WrittenTestModel } from "./writeGgufAtomically.js";
+
+export type { WrittenTestModel } from "./writeGgufAtomically.js";
 
 export type WriteTestModelOptions = {
     readonly outPath: string;
@@ -22,11 +22,6 @@ export type WriteTestModelOptions = {
      * 300 likewise (tiny), 100 for some inputs only, 50 for none.
      */
     readonly weightScale?: number;
-};
-
-export type WrittenTestModel = {
-    readonly outPath: string;
-    readonly bytes: number;
 };
 
 /**
@@ -49,28 +44,9 @@ export async function writeTestModel(options: WriteTestModelOptions): Promise<Wr
     const writer = new GgufWriter();
     setGemmaMetadata(writer, shape, vocabulary, { preset, seed, weightType, weightScale });
     for (const spec of planGemmaTensors(shape, vocabulary.tokens.length, { weightType, weightScale }))
-        writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededFill(seed, spec) });
-
-    // write next to the target and rename, so concurrent test workers never load a half-written model
-    await mkdir(dirname(outPath), { recursive: true });
-    const partialPath = `${outPath}.${process.pid}.${Date.now()}.partial`;
-    try {
-        const bytes = await writer.writeToFile(partialPath);
-        await rename(partialPath, outPath);
-        return { outPath, bytes };
-    } catch (error) {
-        await rm(partialPath, { force: true });
-        throw error;
-    }
-}
-
-/** Uniform values with the spec's mean and standard deviation (half-width = sqrt(3) * sd), one random stream per tensor. */
-function seededFill(seed: number, spec: TestTensorSpec): GgufTensorFill {
-    const halfWidth = spec.standardDeviation * Math.sqrt(3);
-    let random = new SeededRandom(seed, spec.name);
-    return (chunk, firstElement) => {
-        if (firstElement === 0)
-            random = new SeededRandom(seed, spec.name);
-        random.fillUniform(chunk, spec.center, halfWidth);
-    };
+        writer.addTensor({
+            name: spec.name, shape: spec.shape, type: spec.type,
+            fill: seededUniformFill(seed, spec.name, spec.center, spec.standardDeviation)
+        });
+    return writeGgufAtomically(writer, outPath);
 }

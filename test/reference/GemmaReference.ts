@@ -1,32 +1,26 @@
-import { GemmaConfig } from "./GemmaConfig.js";
-import { GgufFile } from "./GgufFile.js";
+import { CheckedTensors } from "./CheckedTensors.js";
 import {
-    applyNeoxRope, geluTanh, kvHeadForQueryHead, matMulRows, rmsNorm, ropeInverseFrequencies, softmaxInPlace,
-} from "./gemmaMath.js";
+    addGatedFeedForward, addSelfAttention, embedTokens, loadDecoderLayerWeights, runLayers, type DecoderLayerWeights,
+} from "./decoderBlocks.js";
+import { GgufFile } from "./GgufFile.js";
+import { OutputHead } from "./OutputHead.js";
+import { TransformerConfig } from "./TransformerConfig.js";
+import { applyNeoxRope, ropeInverseFrequencies } from "./transformerMath.js";
 
-export interface GemmaLayerWeights {
-    attnNorm: Float64Array;
-    q: Float64Array;
-    k: Float64Array;
-    v: Float64Array;
-    attnOutput: Float64Array;
-    ffnNorm: Float64Array;
-    gate: Float64Array;
-    up: Float64Array;
-    down: Float64Array;
-}
+/** Gemma-1 has exactly the layer weights every decoder here has: no biases, no QK-norm. */
+export type GemmaLayerWeights = DecoderLayerWeights;
 
 /**
  * Float64 Gemma-1 forward pass written from the model's definition (HF
  * modeling_gemma semantics), sharing no code with llama.cpp, so tests can hold
- * llama.cpp's logits against it.
+ * llama.cpp's logits against it. What is Gemma's own: embeddings scaled by
+ * sqrt(n_embd), plain NEOX RoPE on queries and keys, and a GeGLU (tanh-GELU) MLP.
  */
 export class GemmaReference {
-    readonly config: GemmaConfig;
+    readonly config: TransformerConfig;
     private readonly layers: GemmaLayerWeights[] = [];
-    private readonly outputNorm: Float64Array;
     /** Tied to token_embd unless the file carries its own output matrix. */
-    private readonly outputTensorName: string;
+    private readonly head: OutputHead;
     private readonly inverseFrequencies: Float64Array;
 
     static open(path: string): GemmaReference {
@@ -34,43 +28,13 @@ export class GemmaReference {
     }
 
     constructor(readonly gguf: GgufFile) {
-        const config = GemmaConfig.fromGguf(gguf);
+        const config = TransformerConfig.fromGguf(gguf, "gemma");
         this.config = config;
-        const { nEmbd, nHead, nHeadKv, headDim, valueDim, nFf, nVocab } = config;
-        this.outputTensorName = gguf.hasTensor("output.weight") ? "output.weight" : "token_embd.weight";
-
-        const expected = new Set<string>();
-        const checkDims = (name: string, dims: number[]) => {
-            expected.add(name);
-            const actual = gguf.tensor(name).dims;
-            if (actual.join() !== dims.join()) throw new Error(`tensor ${name} has dims [${actual}], expected [${dims}]`);
-        };
-        const load = (name: string, dims: number[]): Float64Array => {
-            checkDims(name, dims);
-            return gguf.tensorFloat64(name);
-        };
-        checkDims("token_embd.weight", [nEmbd, nVocab]);
-        if (this.outputTensorName === "output.weight") checkDims("output.weight", [nEmbd, nVocab]);
-        this.outputNorm = load("output_norm.weight", [nEmbd]);
-        for (let l = 0; l < config.nLayer; l++) {
-            const name = (suffix: string) => `blk.${l}.${suffix}.weight`;
-            this.layers.push({
-                attnNorm: load(name("attn_norm"), [nEmbd]),
-                q: load(name("attn_q"), [nEmbd, nHead * headDim]),
-                k: load(name("attn_k"), [nEmbd, nHeadKv * headDim]),
-                v: load(name("attn_v"), [nEmbd, nHeadKv * valueDim]),
-                attnOutput: load(name("attn_output"), [nHead * valueDim, nEmbd]),
-                ffnNorm: load(name("ffn_norm"), [nEmbd]),
-                gate: load(name("ffn_gate"), [nEmbd, nFf]),
-                up: load(name("ffn_up"), [nEmbd, nFf]),
-                down: load(name("ffn_down"), [nFf, nEmbd]),
-            });
-        }
-        // A tensor we do not use (a bias, a fused QKV, rope factors) would mean the file is a
-        // different model than the one written here, and the reference would silently be wrong.
-        const unused = [...gguf.tensors.keys()].filter((name) => !expected.has(name));
-        if (unused.length > 0) throw new Error(`GGUF has tensors the Gemma reference does not model: ${unused.join(", ")}`);
-        this.inverseFrequencies = ropeInverseFrequencies(headDim, config.ropeBase);
+        const tensors = new CheckedTensors(gguf);
+        this.head = OutputHead.load(gguf, tensors, config);
+        for (let l = 0; l < config.nLayer; l++) this.layers.push(loadDecoderLayerWeights(tensors, l, config));
+        tensors.rejectUnused("Gemma");
+        this.inverseFrequencies = ropeInverseFrequencies(config.headDim, config.ropeBase);
     }
 
     /**
@@ -85,18 +49,12 @@ export class GemmaReference {
 
     /** Logits of the requested vocab ids at the last position. */
     lastLogits(tokens: number[], tokenIds: number[]): number[] {
-        const hidden = this.lastHidden(tokens);
-        const row = new Float64Array(this.config.nEmbd);
-        return tokenIds.map((id) => dot(this.gguf.readRow(this.outputTensorName, id, row), hidden));
+        return this.head.logits(this.lastHidden(tokens), tokenIds);
     }
 
     /** Logits of the whole vocabulary at the last position. */
     allLastLogits(tokens: number[]): Float64Array {
-        const hidden = this.lastHidden(tokens);
-        const logits = new Float64Array(this.config.nVocab);
-        const row = new Float64Array(this.config.nEmbd);
-        for (let id = 0; id < logits.length; id++) logits[id] = dot(this.gguf.readRow(this.outputTensorName, id, row), hidden);
-        return logits;
+        return this.head.allLogits(this.lastHidden(tokens));
     }
 
     /** The final-norm hidden state at the last position, i.e. what the output matrix is applied to. */
@@ -113,94 +71,24 @@ export class GemmaReference {
     }
 
     private forward(tokens: number[], onlyLast: boolean): Float64Array {
-        const { nEmbd, nLayer, nVocab } = this.config;
         const n = tokens.length;
-        if (n === 0) throw new Error("need at least one token");
-        const hidden = new Float64Array(n * nEmbd);
-        const embedScale = Math.sqrt(nEmbd);
-        const row = new Float64Array(nEmbd);
-        for (let t = 0; t < n; t++) {
-            const id = tokens[t];
-            if (!Number.isInteger(id) || id < 0 || id >= nVocab) throw new Error(`token id ${id} outside vocab of ${nVocab}`);
-            this.gguf.readRow("token_embd.weight", id, row);
-            for (let i = 0; i < nEmbd; i++) hidden[t * nEmbd + i] = row[i] * embedScale;
-        }
-        for (let l = 0; l < nLayer; l++) {
-            // When only the last position is wanted, the last layer's residual updates are
-            // computed for that position alone (its keys and values still cover all positions).
-            const firstOutput = onlyLast && l === nLayer - 1 ? n - 1 : 0;
-            this.runLayer(this.layers[l], hidden, n, firstOutput);
-        }
-        const firstOut = onlyLast ? n - 1 : 0;
-        const out = new Float64Array((n - firstOut) * nEmbd);
-        for (let t = firstOut; t < n; t++) {
-            rmsNorm(hidden, t * nEmbd, nEmbd, this.outputNorm, this.config.rmsEps, out, (t - firstOut) * nEmbd);
-        }
-        return out;
+        const hidden = embedTokens(this.gguf, tokens, this.config);
+        // Gemma multiplies the embeddings by sqrt(n_embd) (HF's "normalizer").
+        const embedScale = Math.sqrt(this.config.nEmbd);
+        for (let i = 0; i < hidden.length; i++) hidden[i] *= embedScale;
+        runLayers(this.layers, n, onlyLast, (w, firstOutput) => this.runLayer(w, hidden, n, firstOutput));
+        return this.head.normalize(hidden, n, onlyLast ? n - 1 : 0);
     }
 
     private runLayer(w: GemmaLayerWeights, hidden: Float64Array, n: number, firstOutput: number): void {
-        const { nEmbd, nHead, nHeadKv, headDim, valueDim, nFf, rmsEps } = this.config;
-        const outputs = n - firstOutput;
-        const qWidth = nHead * headDim;
-        const kWidth = nHeadKv * headDim;
-        const vWidth = nHeadKv * valueDim;
-        const attnWidth = nHead * valueDim;
-
-        const normed = new Float64Array(n * nEmbd);
-        for (let t = 0; t < n; t++) rmsNorm(hidden, t * nEmbd, nEmbd, w.attnNorm, rmsEps, normed, t * nEmbd);
-        const q = new Float64Array(n * qWidth);
-        const k = new Float64Array(n * kWidth);
-        const v = new Float64Array(n * vWidth);
-        matMulRows(w.q, nEmbd, qWidth, normed, nEmbd, firstOutput, outputs, q, qWidth);
-        matMulRows(w.k, nEmbd, kWidth, normed, nEmbd, 0, n, k, kWidth);
-        matMulRows(w.v, nEmbd, vWidth, normed, nEmbd, 0, n, v, vWidth);
-        for (let t = 0; t < n; t++) {
-            for (let h = 0; h < nHeadKv; h++) applyNeoxRope(k, t * kWidth + h * headDim, headDim, t, this.inverseFrequencies);
-            if (t < firstOutput) continue;
-            for (let h = 0; h < nHead; h++) applyNeoxRope(q, t * qWidth + h * headDim, headDim, t, this.inverseFrequencies);
-        }
-
-        const attn = new Float64Array(n * attnWidth);
-        const scores = new Float64Array(n);
-        const scale = 1 / Math.sqrt(headDim);
-        for (let t = firstOutput; t < n; t++) {
-            for (let h = 0; h < nHead; h++) {
-                const kvHead = kvHeadForQueryHead(h, nHead, nHeadKv);
-                const qo = t * qWidth + h * headDim;
-                // Causal: position t attends to positions 0..t only.
-                for (let s = 0; s <= t; s++) {
-                    const ko = s * kWidth + kvHead * headDim;
-                    let dotQk = 0;
-                    for (let i = 0; i < headDim; i++) dotQk += q[qo + i] * k[ko + i];
-                    scores[s] = dotQk * scale;
-                }
-                softmaxInPlace(scores, t + 1);
-                const ao = t * attnWidth + h * valueDim;
-                for (let s = 0; s <= t; s++) {
-                    const p = scores[s];
-                    const vo = s * vWidth + kvHead * valueDim;
-                    for (let i = 0; i < valueDim; i++) attn[ao + i] += p * v[vo + i];
-                }
-            }
-        }
-        const projected = new Float64Array(n * nEmbd);
-        matMulRows(w.attnOutput, attnWidth, nEmbd, attn, attnWidth, firstOutput, outputs, projected, nEmbd);
-        for (let i = firstOutput * nEmbd; i < n * nEmbd; i++) hidden[i] += projected[i];
-
-        for (let t = firstOutput; t < n; t++) rmsNorm(hidden, t * nEmbd, nEmbd, w.ffnNorm, rmsEps, normed, t * nEmbd);
-        const gate = new Float64Array(n * nFf);
-        const up = new Float64Array(n * nFf);
-        matMulRows(w.gate, nEmbd, nFf, normed, nEmbd, firstOutput, outputs, gate, nFf);
-        matMulRows(w.up, nEmbd, nFf, normed, nEmbd, firstOutput, outputs, up, nFf);
-        for (let i = firstOutput * nFf; i < n * nFf; i++) gate[i] = geluTanh(gate[i]) * up[i];
-        matMulRows(w.down, nFf, nEmbd, gate, nFf, firstOutput, outputs, projected, nEmbd);
-        for (let i = firstOutput * nEmbd; i < n * nEmbd; i++) hidden[i] += projected[i];
+        const { headDim } = this.config;
+        addSelfAttention(w, hidden, n, firstOutput, this.config,
+            (vector, offset, position) => applyNeoxRope(vector, offset, headDim, position, this.inverseFrequencies));
+        addGatedFeedForward(w, hidden, n, firstOutput, this.config, geluTanh);
     }
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
-    let sum = 0;
-    for (let i = 0; i < b.length; i++) sum += a[i] * b[i];
-    return sum;
+/** tanh approximation of GELU, which is what Gemma's `gelu_pytorch_tanh` activation means. */
+export function geluTanh(x: number): number {
+    return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { GemmaReference } from "./GemmaReference.js";
+import { GemmaReference, geluTanh } from "./GemmaReference.js";
 import { GgufFile, GgufValueType } from "./GgufFile.js";
 import { bfloat16BitsToNumber, float16BitsToNumber } from "./floatFormats.js";
 import {
-    applyNeoxRope, geluTanh, kvHeadForQueryHead, rmsNorm, ropeInverseFrequencies,
-} from "./gemmaMath.js";
+    applyNeoxRope, kvHeadForQueryHead, rmsNorm, ropeInverseFrequencies,
+} from "./transformerMath.js";
 import { TinyGgufWriter } from "./TinyGgufWriter.js";
 import {
     randomGemmaTensors, writeGemmaGguf, type TinyGemmaShape, type TinyTensor,
@@ -120,7 +120,7 @@ describe("GgufFile", () => {
     });
 });
 
-describe("Gemma math", () => {
+describe("Transformer math", () => {
     it("RMSNorm matches a hand computation", () => {
         const out = new Float64Array(4);
         rmsNorm(Float64Array.from([1, 2, 3, 4]), 0, 4, Float64Array.from([1, 2, 0.5, -1]), 0, out, 0);

@@ -1,15 +1,7 @@
+import type { TransformerShape } from "../TransformerShape.js";
+
 /** The hyperparameters of a generated Qwen3 model, as `qwen3.*` GGUF keys name them. */
-export type Qwen3Shape = {
-    readonly embeddingLength: number;
-    readonly blockCount: number;
-    readonly headCount: number;
-    readonly headCountKv: number;
-    readonly headDim: number;
-    readonly feedForwardLength: number;
-    readonly contextLength: number;
-    readonly rmsNormEpsilon: number;
-    readonly ropeFreqBase: number;
-};
+export type Qwen3Shape = TransformerShape;
 
 /**
  * Small enough to generate and run in a second, yet with every Qwen3 trait: grouped-query

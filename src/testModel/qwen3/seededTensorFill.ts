@@ -1,10 +1,10 @@
 import type { GgufTensorFill } from "../../gguf/GgufTensorSource.js";
-import { SeededRandom } from "../SeededRandom.js";
+import { seededUniformFill } from "../seededUniformFill.js";
 import type { Qwen3TensorSpec, UniformValues } from "./Qwen3TensorSpec.js";
 
 /**
- * The values of `spec`, one random stream per tensor name (as writeTestModel draws them: uniform,
- * half-width sqrt(3) * sd), so a tensor's values depend only on the seed and its name.
+ * The values of `spec`: seeded uniform values drawn as writeTestModel draws them, or rows copied
+ * from such a tensor by replaying its stream.
  */
 export function seededTensorFill(seed: number, spec: Qwen3TensorSpec, specs: readonly Qwen3TensorSpec[]): GgufTensorFill {
     if (spec.values.kind === "uniform")
@@ -19,13 +19,7 @@ export function seededTensorFill(seed: number, spec: Qwen3TensorSpec, specs: rea
 }
 
 function uniformFill(seed: number, stream: string, values: UniformValues): GgufTensorFill {
-    const halfWidth = values.standardDeviation * Math.sqrt(3);
-    let random = new SeededRandom(seed, stream);
-    return (chunk, firstElement) => {
-        if (firstElement === 0)
-            random = new SeededRandom(seed, stream);
-        random.fillUniform(chunk, values.center, halfWidth);
-    };
+    return seededUniformFill(seed, stream, values.center, values.standardDeviation);
 }
 
 /** Replays the source tensor's stream up to its last wanted row: cheap for a few rows near the start. */

@@ -1,10 +1,8 @@
 import type { GgufWriter } from "../../gguf/GgufWriter.js";
+import { setGeneralMetadata, setTestModelProvenance, type TestModelWeightType } from "../commonMetadata.js";
 import type { BpeVocabulary } from "./BpeVocabulary.js";
 import type { Qwen3Shape } from "./Qwen3Shape.js";
 
-// llama.cpp's llama_ftype
-const fileTypeAllF32 = 0;
-const fileTypeMostlyF16 = 1;
 // gguf-py's PoolingType.RANK
 const poolingTypeRank = 4;
 
@@ -22,7 +20,7 @@ const rerankChatTemplate =
 export type Qwen3ModelDescription = {
     readonly name: string;
     readonly seed: number;
-    readonly weightType: "f32" | "f16";
+    readonly weightType: TestModelWeightType;
     /** Whether the file carries the converter's Qwen3-Reranker keys (its cls.output.weight is planned elsewhere). */
     readonly rerankHead: boolean;
 };
@@ -30,13 +28,12 @@ export type Qwen3ModelDescription = {
 /**
  * The metadata convert_hf_to_gguf.py writes for a Qwen3 model (TextModel.set_gguf_parameters,
  * `_set_vocab_gpt2`, and Qwen3Model's reranker additions), plus how the test model was generated.
+ * The hyperparameter keys follow TextModel.set_gguf_parameters' order, not Gemma's: GGUF keeps the
+ * order keys are set in, so each architecture writes its own list.
  */
 export function setQwen3Metadata(writer: GgufWriter, shape: Qwen3Shape, vocabulary: BpeVocabulary, description: Qwen3ModelDescription): void {
+    setGeneralMetadata(writer, { architecture: "qwen3", name: description.name, weightType: description.weightType });
     writer
-        .setString("general.architecture", "qwen3")
-        .setString("general.type", "model")
-        .setString("general.name", description.name)
-        .setUint32("general.file_type", description.weightType === "f16" ? fileTypeMostlyF16 : fileTypeAllF32)
         .setUint32("qwen3.block_count", shape.blockCount)
         .setUint32("qwen3.context_length", shape.contextLength)
         .setUint32("qwen3.embedding_length", shape.embeddingLength)
@@ -69,9 +66,5 @@ export function setQwen3Metadata(writer: GgufWriter, shape: Qwen3Shape, vocabula
     if (vocabulary.chatTemplate != null)
         writer.setString("tokenizer.chat_template", vocabulary.chatTemplate);
 
-    // ignored by llama.cpp; lets tests and humans tell generated models apart
-    writer
-        .setString("llm_rerank.test_model.preset", "qwen3-tiny")
-        .setUint32("llm_rerank.test_model.seed", description.seed)
-        .setString("llm_rerank.test_model.weight_type", description.weightType);
+    setTestModelProvenance(writer, { preset: "qwen3-tiny", seed: description.seed, weightType: description.weightType });
 }

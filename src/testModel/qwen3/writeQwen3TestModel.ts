@@ -1,7 +1,5 @@
-import { mkdir, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
 import { GgufWriter } from "../../gguf/GgufWriter.js";
-import type { WrittenTestModel } from "../writeTestModel.js";
+import { writeGgufAtomically, type WrittenTestModel } from "../writeGgufAtomically.js";
 import { loadQwen3Vocabulary } from "./loadQwen3Vocabulary.js";
 import { planQwen3Tensors } from "./planQwen3Tensors.js";
 import { qwen3TinyShape } from "./Qwen3Shape.js";
@@ -54,18 +52,7 @@ export async function writeQwen3TestModel(options: WriteQwen3TestModelOptions): 
     const specs = planQwen3Tensors(shape, { weightType, vocabularySize, rerankRows });
     for (const spec of specs)
         writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededTensorFill(seed, spec, specs) });
-
-    // write next to the target and rename, so concurrent test workers never load a half-written model
-    await mkdir(dirname(outPath), { recursive: true });
-    const partialPath = `${outPath}.${process.pid}.${Date.now()}.partial`;
-    try {
-        const bytes = await writer.writeToFile(partialPath);
-        await rename(partialPath, outPath);
-        return { outPath, bytes };
-    } catch (error) {
-        await rm(partialPath, { force: true });
-        throw error;
-    }
+    return writeGgufAtomically(writer, outPath);
 }
 
 /** The converter's convert_tokens_to_ids: the id of the vocabulary entry spelled exactly so. */

@@ -1,10 +1,14 @@
 /**
- * The numeric building blocks of a Gemma layer, in float64, as free functions
- * so the self-test can check each against hand-computed values.
+ * The numeric building blocks that Gemma-1 and Qwen3 layers share, in float64, as free functions
+ * so the self-test can check each against hand-computed values. Architecture-specific pieces
+ * (Gemma's tanh-GELU, Qwen3's SiLU) live with their references.
  * Vectors live inside larger flat arrays (one row per position), hence the offsets.
  */
 
-/** x / sqrt(mean(x^2) + eps) * w. Gemma's "(1 + w)" is already folded into the stored w by the GGUF conversion. */
+/**
+ * x / sqrt(mean(x^2) + eps) * w, used as stored: Gemma's "(1 + w)" is already folded into w by the
+ * GGUF conversion, Qwen3's w is plain.
+ */
 export function rmsNorm(
     x: Float64Array, xOffset: number, n: number, weight: Float64Array, eps: number,
     out: Float64Array, outOffset: number,
@@ -13,11 +17,6 @@ export function rmsNorm(
     for (let i = 0; i < n; i++) sumSquares += x[xOffset + i] * x[xOffset + i];
     const scale = 1 / Math.sqrt(sumSquares / n + eps);
     for (let i = 0; i < n; i++) out[outOffset + i] = x[xOffset + i] * scale * weight[i];
-}
-
-/** tanh approximation of GELU, which is what Gemma's `gelu_pytorch_tanh` activation means. */
-export function geluTanh(x: number): number {
-    return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
 }
 
 /** Per-pair inverse frequencies base^(-2i/headDim), i < headDim/2. */
@@ -101,4 +100,55 @@ export function softmaxInPlace(values: Float64Array, n: number): void {
 export function kvHeadForQueryHead(queryHead: number, nHead: number, nHeadKv: number): number {
     if (nHead % nHeadKv !== 0) throw new Error(`n_head ${nHead} not a multiple of n_head_kv ${nHeadKv}`);
     return Math.floor(queryHead / (nHead / nHeadKv));
+}
+
+/** The dimensions attention works with: keys and queries of headDim, values of valueDim. */
+export interface AttentionShape {
+    readonly nHead: number;
+    readonly nHeadKv: number;
+    readonly headDim: number;
+    readonly valueDim: number;
+}
+
+/**
+ * Causal grouped-query attention for one position t over the cached keys and values of positions
+ * 0..t, every query head: out[t, h] += Σ_s softmax_s(q[t, h]·k[s, g] / sqrt(headDim)) v[s, g], g the
+ * KV head of h. Rows are positions: q holds nHead * headDim values a row, k nHeadKv * headDim, v
+ * nHeadKv * valueDim and out nHead * valueDim. `scores` is scratch space for t + 1 values.
+ */
+export function attendCausally(
+    shape: AttentionShape, q: Float64Array, k: Float64Array, v: Float64Array, t: number,
+    scores: Float64Array, out: Float64Array,
+): void {
+    const { nHead, nHeadKv, headDim, valueDim } = shape;
+    const qWidth = nHead * headDim;
+    const kWidth = nHeadKv * headDim;
+    const vWidth = nHeadKv * valueDim;
+    const outWidth = nHead * valueDim;
+    const scale = 1 / Math.sqrt(headDim);
+    for (let h = 0; h < nHead; h++) {
+        const kvHead = kvHeadForQueryHead(h, nHead, nHeadKv);
+        const qo = t * qWidth + h * headDim;
+        // Causal: position t attends to positions 0..t only.
+        for (let s = 0; s <= t; s++) {
+            const ko = s * kWidth + kvHead * headDim;
+            let dotQk = 0;
+            for (let i = 0; i < headDim; i++) dotQk += q[qo + i] * k[ko + i];
+            scores[s] = dotQk * scale;
+        }
+        softmaxInPlace(scores, t + 1);
+        const oo = t * outWidth + h * valueDim;
+        for (let s = 0; s <= t; s++) {
+            const p = scores[s];
+            const vo = s * vWidth + kvHead * valueDim;
+            for (let i = 0; i < valueDim; i++) out[oo + i] += p * v[vo + i];
+        }
+    }
+}
+
+/** Σ a[i] b[i] over b's length. */
+export function dot(a: Float64Array, b: Float64Array): number {
+    let sum = 0;
+    for (let i = 0; i < b.length; i++) sum += a[i] * b[i];
+    return sum;
 }

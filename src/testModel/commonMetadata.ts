@@ -1,0 +1,31 @@
+import type { GgufWriter } from "../gguf/GgufWriter.js";
+
+// llama.cpp's llama_ftype
+const fileTypeAllF32 = 0;
+const fileTypeMostlyF16 = 1;
+
+export type TestModelWeightType = "f32" | "f16";
+
+/** The `general.*` keys convert_hf_to_gguf.py writes first, whatever the architecture. */
+export function setGeneralMetadata(
+    writer: GgufWriter, general: { readonly architecture: string; readonly name: string; readonly weightType: TestModelWeightType }
+): void {
+    writer
+        .setString("general.architecture", general.architecture)
+        .setString("general.type", "model")
+        .setString("general.name", general.name)
+        .setUint32("general.file_type", general.weightType === "f16" ? fileTypeMostlyF16 : fileTypeAllF32);
+}
+
+/**
+ * How the test model was generated: ignored by llama.cpp, lets tests and humans tell generated
+ * models apart. Callers may append their own `llm_rerank.test_model.*` keys after these.
+ */
+export function setTestModelProvenance(
+    writer: GgufWriter, provenance: { readonly preset: string; readonly seed: number; readonly weightType: TestModelWeightType }
+): void {
+    writer
+        .setString("llm_rerank.test_model.preset", provenance.preset)
+        .setUint32("llm_rerank.test_model.seed", provenance.seed)
+        .setString("llm_rerank.test_model.weight_type", provenance.weightType);
+}
