@@ -36,6 +36,16 @@ describe("lifecycle", () => {
         expect(stdout.trim()).toBe("scored");
     });
 
+    it("loads the prebuilt llama.cpp when asked, whether or not a local build exists", () => {
+        const { stdout } = runScript(`
+            import { Reranker } from ${JSON.stringify(entry)};
+            const reranker = await Reranker.load({ model: ${JSON.stringify(testModels.tiny)}, gpu: false, llamaBuild: "prebuilt" });
+            console.log(reranker.describe().backend.build);
+            await reranker.dispose();
+        `);
+        expect(stdout.trim()).toBe("prebuilt");
+    });
+
     it("works inside a worker thread, and the main thread's reranker alongside it", () => {
         const { stdout } = runScript(`
             import { Worker } from "node:worker_threads";
