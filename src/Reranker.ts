@@ -91,7 +91,8 @@ export class Reranker {
         if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
         const modelPath = expectString("model", options.model);
         const summary = await inspectModelFile(modelPath);
-        const profile = options.profile !== undefined ? getProfile(expectString("profile", options.profile)) : detectProfile(summary.architecture, summary.names);
+        const profile =
+            options.profile !== undefined ? getProfile(expectString("profile", options.profile)) : detectProfile(summary.architecture, summary.names);
         if (!profile || !profile.architectures.includes(summary.architecture)) {
             throw new UnsupportedModelError(
                 `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
@@ -111,7 +112,10 @@ export class Reranker {
         const maxLength = options.maxLength !== undefined ? expectInteger("maxLength", options.maxLength, 1) : profile.maxLength;
         const warn = options.onWarning ?? ((warning: RerankWarning) => process.emitWarning(warning.message, { code: warning.code }));
         if (record && record.profile !== profile.name) {
-            warn({ code: "PROMPT_MISMATCH", message: `${promptRecordPath(loraPath ?? modelPath)} records profile ${record.profile}, but ${profile.name} is in use` });
+            warn({
+                code: "PROMPT_MISMATCH",
+                message: `${promptRecordPath(loraPath ?? modelPath)} records profile ${record.profile}, but ${profile.name} is in use`
+            });
         }
         if (record && record.prompt !== prompt) {
             const message = `the prompt differs from the one ${promptRecordPath(loraPath ?? modelPath)} records for this model: trained with ${JSON.stringify(record.prompt)}, scoring with ${JSON.stringify(prompt)}`;
@@ -135,7 +139,7 @@ export class Reranker {
         const backend = await LlamaBackend.get(options.gpu ?? "auto", llamaBuild);
         const settings = resolveRuntimeSettings(options, backend.description);
         if (settings.kvType === "f16" || settings.flashAttention) {
-            warn({ code: "F16_KV_CACHE", message: "the KV cache is F16 (kvType \"f16\" or flash attention on); scores move by about 1e-2 against F32." });
+            warn({ code: "F16_KV_CACHE", message: 'the KV cache is F16 (kvType "f16" or flash attention on); scores move by about 1e-2 against F32.' });
         }
 
         let model: AddonModel;
@@ -173,7 +177,9 @@ export class Reranker {
             return new Reranker({ profile, prompt, backend, summary, model, context, settings, tokenizer, inputBuilder, scoreTokenIds });
         } catch (error) {
             model.dispose();
-            throw error instanceof Error && "code" in error ? error : new ModelLoadError(`could not create a llama.cpp context: ${(error as Error).message}`, error);
+            throw error instanceof Error && "code" in error
+                ? error
+                : new ModelLoadError(`could not create a llama.cpp context: ${(error as Error).message}`, error);
         }
     }
 
@@ -206,7 +212,10 @@ export class Reranker {
         expectString("query", query);
         expectArray("passages", passages).forEach((passage, i) => expectString(`passages[${i}]`, passage));
         const topN = options.topN === undefined ? passages.length : expectInteger("topN", options.topN, 0);
-        const scores = await this.score(passages.map((passage) => [query, passage] as [string, string]), { normalize: readNormalize(options) });
+        const scores = await this.score(
+            passages.map((passage) => [query, passage] as [string, string]),
+            { normalize: readNormalize(options) }
+        );
         return scores
             .map((score, index) => ({ index, score, passage: passages[index]! }))
             .sort((a, b) => b.score - a.score || a.index - b.index)
@@ -301,7 +310,11 @@ export class Reranker {
 
     private async evaluate(groups: ScoringGroup[], count: number, describeItem: (index: number) => string): Promise<number[]> {
         const results = new Float32Array(count * this.scoreTokenIds.length).fill(Number.NaN);
-        const scheduler = new SlotScheduler(this.context, { slots: this.settings.slots, batchSize: this.settings.batchSize, scoreTokenIds: this.scoreTokenIds });
+        const scheduler = new SlotScheduler(this.context, {
+            slots: this.settings.slots,
+            batchSize: this.settings.batchSize,
+            scoreTokenIds: this.scoreTokenIds
+        });
         try {
             await scheduler.run(groups, results);
         } finally {
@@ -313,7 +326,11 @@ export class Reranker {
             for (const { index } of group.sequences) {
                 const value = combineScore(this.profile, results.subarray(index * width, (index + 1) * width));
                 if (!Number.isFinite(value)) {
-                    throw new NonFiniteScoreError(index, value, `${describeItem(index)}; profile ${this.profile.name}, weights ${this.summary.weightType}, KV cache ${this.settings.kvType.toUpperCase()}`);
+                    throw new NonFiniteScoreError(
+                        index,
+                        value,
+                        `${describeItem(index)}; profile ${this.profile.name}, weights ${this.summary.weightType}, KV cache ${this.settings.kvType.toUpperCase()}`
+                    );
                 }
                 scores[index] = value;
             }
@@ -324,7 +341,9 @@ export class Reranker {
     private toTokenArray(sequence: unknown, index: number): Int32Array {
         if (!Array.isArray(sequence) || sequence.length === 0) throw invalidArgument(`sequences[${index}]`, "a non-empty array of token ids", sequence);
         if (sequence.length > this.sequenceCapacity) {
-            throw new InvalidArgumentError(`sequences[${index}] has ${sequence.length} tokens; this reranker holds at most ${this.sequenceCapacity} per sequence`);
+            throw new InvalidArgumentError(
+                `sequences[${index}] has ${sequence.length} tokens; this reranker holds at most ${this.sequenceCapacity} per sequence`
+            );
         }
         for (const token of sequence) {
             if (typeof token !== "number" || !Number.isInteger(token) || token < 0 || token >= this.vocabularySize) {

@@ -13,10 +13,14 @@ describe("llm-rerank bench", () => {
     it("runs the four configurations side by side and passes its own checks", () => {
         const jsonPath = path.join(workDir, "bench.json");
         const svgPath = path.join(workDir, "bench.svg");
-        execFileSync(process.execPath, ["dist/cli/cli.js", "bench", "--model", testModels.mid, "--gpu", "cpu", "--quick", "--no-build-compare", "--json", jsonPath, "--svg", svgPath], {
-            stdio: ["ignore", "pipe", "pipe"],
-            timeout: 300_000
-        });
+        execFileSync(
+            process.execPath,
+            ["dist/cli/cli.js", "bench", "--model", testModels.mid, "--gpu", "cpu", "--quick", "--no-build-compare", "--json", jsonPath, "--svg", svgPath],
+            {
+                stdio: ["ignore", "pipe", "pipe"],
+                timeout: 300_000
+            }
+        );
         const report = JSON.parse(readFileSync(jsonPath, "utf8"));
         expect(report.contenders.map((contender: { label: string }) => contender.label.slice(0, 5))).toEqual(["(a) n", "(b) b", "(c) f", "(raw)"]);
         expect(report.checks.length).toBeGreaterThanOrEqual(4);

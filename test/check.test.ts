@@ -17,10 +17,14 @@ describe("llm-rerank check", () => {
         const pairs = loadGoldenPairs().filter(([, passage]) => passage.length < 500);
         const pairsFile = path.join(workDir, "pairs.jsonl");
         writeFileSync(pairsFile, pairs.map(([query, passage]) => JSON.stringify({ query, passage })).join("\n"));
-        const output = execFileSync(process.execPath, ["dist/cli/cli.js", "check", "--model", testModels.tiny, "--against", testModels.tinyF16, "--pairs", pairsFile, "--gpu", "cpu", "--json"], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"]
-        });
+        const output = execFileSync(
+            process.execPath,
+            ["dist/cli/cli.js", "check", "--model", testModels.tiny, "--against", testModels.tinyF16, "--pairs", pairsFile, "--gpu", "cpu", "--json"],
+            {
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"]
+            }
+        );
         const report = JSON.parse(output);
 
         const reranker = await Reranker.load({ model: testModels.tiny, gpu: false });
@@ -34,7 +38,14 @@ describe("llm-rerank check", () => {
         const expectedB = inputs.map((tokens) => f16.lastLogits(tokens, [yesId])[0]!);
         const expectedDiffs = expectedA.map((a, i) => Math.abs(a - expectedB[i]!));
 
-        expect(report).toMatchObject({ pairs: pairs.length, comparedPairs: pairs.length, nonFiniteA: 0, nonFiniteB: 0, weightTypeA: "F32", weightTypeB: "F16" });
+        expect(report).toMatchObject({
+            pairs: pairs.length,
+            comparedPairs: pairs.length,
+            nonFiniteA: 0,
+            nonFiniteB: 0,
+            weightTypeA: "F32",
+            weightTypeB: "F16"
+        });
         report.scoresA.forEach((score: number, i: number) => expect(Math.abs(score - expectedA[i]!)).toBeLessThanOrEqual(referenceTolerance));
         report.scoresB.forEach((score: number, i: number) => expect(Math.abs(score - expectedB[i]!)).toBeLessThanOrEqual(referenceTolerance));
         expect(Math.abs(report.maxAbsDiff - Math.max(...expectedDiffs))).toBeLessThanOrEqual(2 * referenceTolerance);
@@ -45,10 +56,14 @@ describe("llm-rerank check", () => {
     it("counts non-finite scores instead of failing", () => {
         const pairsFile = path.join(workDir, "two.jsonl");
         writeFileSync(pairsFile, [JSON.stringify({ query: "q", passage: "a" }), JSON.stringify({ query: "q", passage: "b" })].join("\n"));
-        const output = execFileSync(process.execPath, ["dist/cli/cli.js", "check", "--model", testModels.tiny, "--against", testModels.tinyOverflow, "--pairs", pairsFile, "--gpu", "cpu", "--json"], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"]
-        });
+        const output = execFileSync(
+            process.execPath,
+            ["dist/cli/cli.js", "check", "--model", testModels.tiny, "--against", testModels.tinyOverflow, "--pairs", pairsFile, "--gpu", "cpu", "--json"],
+            {
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"]
+            }
+        );
         const report = JSON.parse(output);
         expect(report).toMatchObject({ pairs: 2, nonFiniteA: 0, nonFiniteB: 2, comparedPairs: 0 });
     });

@@ -2,15 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-    DisposedError,
-    InvalidArgumentError,
-    InvalidModelFileError,
-    ModelNotFoundError,
-    RerankError,
-    Reranker,
-    UnsupportedModelError
-} from "../src/index.js";
+import { DisposedError, InvalidArgumentError, InvalidModelFileError, ModelNotFoundError, RerankError, Reranker, UnsupportedModelError } from "../src/index.js";
 import { testModels } from "./helpers/testModels.js";
 import { writeMiniGemma } from "./helpers/writeMiniGemma.js";
 
@@ -46,7 +38,7 @@ describe("bad model files get a typed error and the process lives on", () => {
         ["a truncated GGUF", "truncated.gguf", InvalidModelFileError, /truncated/],
         ["a GGUF cut inside its header", "header-only.gguf", InvalidModelFileError, /not a valid GGUF/],
         ["a GGUF of another architecture", "llama-arch.gguf", UnsupportedModelError, /"llama" model/],
-        ["a vocabulary without \"Yes\"", "no-yes.gguf", UnsupportedModelError, /no "Yes" token/],
+        ['a vocabulary without "Yes"', "no-yes.gguf", UnsupportedModelError, /no "Yes" token/],
         ["zero attention heads", "zero-heads.gguf", InvalidModelFileError, /head_count must be a positive integer/],
         ["a missing tensor", "missing-tensor.gguf", InvalidModelFileError, /blk\.0\.ffn_down\.weight is missing/]
     ])("%s", async (_case, name, errorClass, message) => {
@@ -93,7 +85,10 @@ describe("bad arguments get a typed error and leave the reranker usable", () => 
         await expect(reranker.rerank("q", ["p"], { topN: -1 })).rejects.toThrow(/topN/);
         await expect(reranker.score([["q", "p"]], { normalize: "yes" } as never)).rejects.toThrow(/normalize/);
         expect(() => reranker.buildInput(1 as never, "p")).toThrow(InvalidArgumentError);
-        const scores = await reranker.score([["q", "p"], ["q", "another passage"]]);
+        const scores = await reranker.score([
+            ["q", "p"],
+            ["q", "another passage"]
+        ]);
         expect(scores.every(Number.isFinite)).toBe(true);
     });
 
@@ -107,7 +102,10 @@ describe("bad arguments get a typed error and leave the reranker usable", () => 
 describe("disposal", () => {
     it("waits for in-flight work, is idempotent, and refuses later calls", async () => {
         const reranker = await Reranker.load({ model: testModels.tiny, gpu: false });
-        const inFlight = reranker.score([["q", "a passage"], ["q", "another"]]);
+        const inFlight = reranker.score([
+            ["q", "a passage"],
+            ["q", "another"]
+        ]);
         const disposed = reranker.dispose();
         expect(reranker.disposed).toBe(true);
         await expect(inFlight).resolves.toHaveLength(2);

@@ -60,5 +60,4 @@ describe("LoRA adapters", () => {
         await expect(Reranker.load({ model: testModels.tiny, gpu: false, lora: notAnAdapter })).rejects.toBeInstanceOf(InvalidModelFileError);
         await expect(Reranker.load({ model: adapterPath, gpu: false })).rejects.toThrow(/is a LoRA adapter, not a model/);
     });
-
 });

@@ -36,9 +36,16 @@ describe("precision guards", () => {
 
     it("turns a non-finite logit into NonFiniteScoreError naming the pair, and stays usable", async () => {
         const { reranker } = await loadCollectingWarnings({ model: testModels.tinyOverflow });
-        const error = await reranker.score([["q", "a passage"], ["q", "another passage"]]).catch((e: unknown) => e);
+        const error = await reranker
+            .score([
+                ["q", "a passage"],
+                ["q", "another passage"]
+            ])
+            .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(NonFiniteScoreError);
-        expect((error as NonFiniteScoreError).message).toMatch(/non-finite score \((NaN|-?Infinity)\) for pair [01]; profile bge-reranker-v2-gemma, weights F16, KV cache F32/);
+        expect((error as NonFiniteScoreError).message).toMatch(
+            /non-finite score \((NaN|-?Infinity)\) for pair [01]; profile bge-reranker-v2-gemma, weights F16, KV cache F32/
+        );
         expect([0, 1]).toContain((error as NonFiniteScoreError).pairIndex);
         await expect(reranker.rerank("q", ["p"])).rejects.toBeInstanceOf(NonFiniteScoreError);
         await expect(reranker.scoreTokens([reranker.buildInput("q", "p")])).rejects.toThrow(/for sequence 0/);
@@ -88,8 +95,13 @@ describe("prompt consistency", () => {
                 .map((j) => JSON.stringify(j))
                 .join("\n")
         );
-        execFileSync(process.execPath, [cli, "export-train", "--judgments", judgments, "--out", out, "--prompt", trainedPrompt, "--model", exportModel], { stdio: "pipe" });
-        const lines = readFileSync(out, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+        execFileSync(process.execPath, [cli, "export-train", "--judgments", judgments, "--out", out, "--prompt", trainedPrompt, "--model", exportModel], {
+            stdio: "pipe"
+        });
+        const lines = readFileSync(out, "utf8")
+            .trim()
+            .split("\n")
+            .map((line) => JSON.parse(line));
         expect(lines).toEqual([{ query: "q1", pos: ["good", "also good"], neg: ["bad"], prompt: trainedPrompt }]);
         expect(existsSync(exportModel.replace(/\.gguf$/, ".rerank.json"))).toBe(true);
     });

@@ -33,7 +33,21 @@ export type BenchReport = {
 
 /** The report as text: one table row per configuration, then ratios and checks. */
 export function formatReport(report: BenchReport): string {
-    const header = ["configuration", "pairs/s", "tok/s", "tokens", "decodes", "p50 ms", "p95 ms", "GFLOP/s", "in decode", "cores", "RSS MiB", "private MiB", "loop p99 ms"];
+    const header = [
+        "configuration",
+        "pairs/s",
+        "tok/s",
+        "tokens",
+        "decodes",
+        "p50 ms",
+        "p95 ms",
+        "GFLOP/s",
+        "in decode",
+        "cores",
+        "RSS MiB",
+        "private MiB",
+        "loop p99 ms"
+    ];
     const rows = report.contenders.map((summary) => [
         summary.label,
         summary.pairsPerSecond.toFixed(2),

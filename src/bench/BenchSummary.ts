@@ -50,8 +50,14 @@ export function summarize(run: ContenderRun, pairsPerRound: number, flops: Model
         tokensEvaluated: last.tokensEvaluated,
         decodes: last.tally.decodes,
         outputs: last.tally.outputs,
-        latencyP50Ms: percentile(rounds.flatMap((round) => round.callMs), 0.5),
-        latencyP95Ms: percentile(rounds.flatMap((round) => round.callMs), 0.95),
+        latencyP50Ms: percentile(
+            rounds.flatMap((round) => round.callMs),
+            0.5
+        ),
+        latencyP95Ms: percentile(
+            rounds.flatMap((round) => round.callMs),
+            0.95
+        ),
         decodeShare: sum(rounds.map((round) => round.tally.decodeMs)) / sum(rounds.map((round) => sum(round.callMs))),
         executedGflopPerSecond: median(rounds.map((round, i) => flops.executed(round.tally) / roundSeconds[i]! / 1e9)),
         nominalGflopPerSecond: median(rounds.map((round, i) => flops.nominal(round.tally) / roundSeconds[i]! / 1e9)),

@@ -40,7 +40,12 @@ export class BenchWorkload {
         const lengths = new SeededRandom(spec.seed, "lengths");
         const items: WorkloadQuery[] = [];
         for (let q = 0; q < spec.queries; q++) {
-            const query = textOfLength(new SeededRandom(spec.seed, `query ${q}`), drawLength(lengths, spec.queryTokens), (text) => countTokens(queryPrefix + text), false);
+            const query = textOfLength(
+                new SeededRandom(spec.seed, `query ${q}`),
+                drawLength(lengths, spec.queryTokens),
+                (text) => countTokens(queryPrefix + text),
+                false
+            );
             const passages: string[] = [];
             for (let p = 0; p < spec.passagesPerQuery; p++) {
                 const random = new SeededRandom(spec.seed, `passage ${q} ${p}`);

@@ -28,7 +28,12 @@ export class ModelFlops {
     }
 
     static async fromModelFile(path: string): Promise<ModelFlops> {
-        const info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false, sourceType: "filesystem", ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges"] });
+        const info = await readGgufFileInfo(path, {
+            readTensorInfo: true,
+            logWarnings: false,
+            sourceType: "filesystem",
+            ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges"]
+        });
         const metadata = info.metadata as unknown as Record<string, Record<string, unknown>>;
         const architecture = String(metadata.general?.architecture);
         const hyper = (metadata[architecture] ?? {}) as Record<string, unknown>;
@@ -40,7 +45,11 @@ export class ModelFlops {
         const valueLength = Number(attention.value_length ?? keyLength);
 
         const elements = new Map<string, number>();
-        for (const tensor of info.tensorInfo ?? []) elements.set(tensor.name, tensor.dimensions.reduce<number>((product, dimension) => product * Number(dimension), 1));
+        for (const tensor of info.tensorInfo ?? [])
+            elements.set(
+                tensor.name,
+                tensor.dimensions.reduce<number>((product, dimension) => product * Number(dimension), 1)
+            );
         const layerTensors = (layer: number, kinds: string[]) => kinds.reduce((total, kind) => total + (elements.get(`blk.${layer}.${kind}.weight`) ?? 0), 0);
         const attentionKinds = ["attn_q", "attn_k", "attn_v", "attn_qkv", "attn_output"];
         const ffnKinds = ["ffn_gate", "ffn_up", "ffn_down"];

@@ -72,7 +72,15 @@ export class RawReplayContender implements Contender {
             callMs.push(segmentMs);
             tally.decodeMs += segmentMs;
         }
-        return { callMs, tally, tokensEvaluated: tally.tokens, rssBytes: process.memoryUsage.rss(), privateBytes: privateMemoryBytes(), cpu: cpuUsageSince(cpuAtStart), replayDifference };
+        return {
+            callMs,
+            tally,
+            tokensEvaluated: tally.tokens,
+            rssBytes: process.memoryUsage.rss(),
+            privateBytes: privateMemoryBytes(),
+            cpu: cpuUsageSince(cpuAtStart),
+            replayDifference
+        };
     }
 
     async dispose(): Promise<void> {

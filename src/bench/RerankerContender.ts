@@ -74,7 +74,15 @@ export class RerankerContender implements Contender {
             callMs.push(performance.now() - started);
             scores.push(queryScores);
         }
-        return { callMs, tally: this.recorder.takeTally(), tokensEvaluated, scores, rssBytes: process.memoryUsage.rss(), privateBytes: privateMemoryBytes(), cpu: cpuUsageSince(cpuAtStart) };
+        return {
+            callMs,
+            tally: this.recorder.takeTally(),
+            tokensEvaluated,
+            scores,
+            rssBytes: process.memoryUsage.rss(),
+            privateBytes: privateMemoryBytes(),
+            cpu: cpuUsageSince(cpuAtStart)
+        };
     }
 
     dispose(): Promise<void> {

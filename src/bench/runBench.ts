@@ -63,7 +63,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             for (const threads of options.threadCounts) {
                 const loaded = await load({ ...base, threads });
                 first ??= loaded;
-                add(new RerankerContender(`c-${threads}t`, `(c) full, ${threads} thread${threads === 1 ? "" : "s"}`, loaded.reranker, loaded.recorder, "whole-list"));
+                add(
+                    new RerankerContender(
+                        `c-${threads}t`,
+                        `(c) full, ${threads} thread${threads === 1 ? "" : "s"}`,
+                        loaded.reranker,
+                        loaded.recorder,
+                        "whole-list"
+                    )
+                );
             }
             reference = first!;
         }
@@ -76,7 +84,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const prefixes = profile.format === "flag-embedding" ? { query: profile.queryPrefix, passage: profile.passagePrefix } : { query: "", passage: "" };
         const countTokens = (text: string) => reference.recorder.model.tokenize(text, false).length;
         const workload = BenchWorkload.build(
-            { queries: options.queries, passagesPerQuery: options.passagesPerQuery, queryTokens: options.queryTokens, passageTokens: options.passageTokens, seed: options.seed },
+            {
+                queries: options.queries,
+                passagesPerQuery: options.passagesPerQuery,
+                queryTokens: options.queryTokens,
+                passageTokens: options.passageTokens,
+                seed: options.seed
+            },
             countTokens,
             prefixes.query,
             prefixes.passage
@@ -90,7 +104,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             const other = await startBuildWorker(options, otherBuild, full.setup, notes);
             if (other) {
                 add(other);
-                notes.push(`(c) on the ${otherBuild === "prebuilt" ? "prebuilt" : "local"} build runs alone in a child process, (c) here next to three more models and contexts: for an even comparison use --compare-builds.`);
+                notes.push(
+                    `(c) on the ${otherBuild === "prebuilt" ? "prebuilt" : "local"} build runs alone in a child process, (c) here next to three more models and contexts: for an even comparison use --compare-builds.`
+                );
             }
         }
         if (options.mode === "builds") {
@@ -106,11 +122,17 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const byKey = new Map(runs.map((run) => [run.contender.key, run]));
         const summaries = runs.map((run) => summarize(run, workload.pairCount, flops, !(run.contender instanceof WorkerContender)));
         const { ratios, checks } =
-            options.mode === "configurations" ? compareConfigurations(byKey, shape, description.backend.build) : options.mode === "builds" ? compareBuilds(runs) : compareThreads(runs);
+            options.mode === "configurations"
+                ? compareConfigurations(byKey, shape, description.backend.build)
+                : options.mode === "builds"
+                  ? compareBuilds(runs)
+                  : compareThreads(runs);
 
         const vram = description.backend.gpu === false ? undefined : await reference.backend.llama.getVramState();
         if (options.mode === "configurations") {
-            notes.push("(a) scores one pair per score() call: one KV slot, one sequence per llama_decode, no prefix sharing (as node-llama-cpp's LlamaRankingContext does).");
+            notes.push(
+                "(a) scores one pair per score() call: one KV slot, one sequence per llama_decode, no prefix sharing (as node-llama-cpp's LlamaRankingContext does)."
+            );
             notes.push("(raw) times only its decode() calls; the other rows time whole score()/rerank() calls.");
         }
         notes.push(
@@ -121,12 +143,20 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             startedAt: new Date(started).toISOString(),
             wallSeconds: (Date.now() - started) / 1000,
             machine: { cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, platform: `${process.platform}-${process.arch}`, node: process.version },
-            model: { path: options.model, parameterCount: description.model.parameterCount, nonEmbeddingParameters: flops.nonEmbeddingParameters, weightType: description.model.weightType },
+            model: {
+                path: options.model,
+                parameterCount: description.model.parameterCount,
+                nonEmbeddingParameters: flops.nonEmbeddingParameters,
+                weightType: description.model.weightType
+            },
             backend: {
                 gpu: description.backend.gpu,
                 build: options.mode === "builds" ? "prebuilt and localBuild, one child process each" : description.backend.build,
                 libllamaPath: description.backend.libllamaPath,
-                threads: contenders.map((contender) => contender.setup.threads).filter((threads, i, all) => all.indexOf(threads) === i).join(", "),
+                threads: contenders
+                    .map((contender) => contender.setup.threads)
+                    .filter((threads, i, all) => all.indexOf(threads) === i)
+                    .join(", "),
                 systemInfo: description.backend.systemInfo
             },
             workload: { ...shape.summary, seed: options.seed, rounds: options.rounds },
@@ -143,7 +173,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
 }
 
-async function startBuildWorker(options: BenchOptions, build: WorkerBuild, setup: { threads: number; slots: number; batchSize: number }, notes: string[]): Promise<WorkerContender | undefined> {
+async function startBuildWorker(
+    options: BenchOptions,
+    build: WorkerBuild,
+    setup: { threads: number; slots: number; batchSize: number },
+    notes: string[]
+): Promise<WorkerContender | undefined> {
     if (build === "localBuild" && !hasLocalBuilds()) {
         notes.push("No local llama.cpp build exists (llm-rerank build-llama makes one), so prebuilt vs local was not compared.");
         return undefined;
@@ -179,7 +214,11 @@ function compareConfigurations(byKey: Map<string, ContenderRun>, shape: Workload
     const ideal = tokens(b!) / tokens(c!);
     const fullOverNaive = speedRatio(c!, a!);
     const ratios: BenchRatio[] = [
-        { name: "c/a (pairs/s)", value: fullOverNaive, detail: `${((fullOverNaive / ideal) * 100).toFixed(0)}% of the ideal prefix-sharing speedup ${ideal.toFixed(3)}` },
+        {
+            name: "c/a (pairs/s)",
+            value: fullOverNaive,
+            detail: `${((fullOverNaive / ideal) * 100).toFixed(0)}% of the ideal prefix-sharing speedup ${ideal.toFixed(3)}`
+        },
         { name: "c/b (pairs/s)", value: speedRatio(c!, b!) },
         { name: "b/a (pairs/s)", value: speedRatio(b!, a!) },
         { name: "c/raw (pairs/s)", value: speedRatio(c!, raw!), detail: "1 = the TypeScript layer costs nothing" },
@@ -210,7 +249,11 @@ function compareConfigurations(byKey: Map<string, ContenderRun>, shape: Workload
         const [local, prebuilt] = build === "localBuild" ? [c!, other] : [other, c!];
         ratios.push({ name: "local build ÷ prebuilt (tokens/s of (c))", value: tokenRateRatio(local, prebuilt) });
         const difference = maxScoreDifference(c!, other);
-        checks.push({ name: "local and prebuilt builds give identical scores", passed: difference === 0, detail: `max |difference| ${difference.toExponential(2)}` });
+        checks.push({
+            name: "local and prebuilt builds give identical scores",
+            passed: difference === 0,
+            detail: `max |difference| ${difference.toExponential(2)}`
+        });
     }
     return { ratios, checks };
 }
@@ -220,7 +263,9 @@ function compareBuilds(runs: ContenderRun[]): { ratios: BenchRatio[]; checks: Be
     const difference = maxScoreDifference(local!, prebuilt!);
     return {
         ratios: [{ name: "local build ÷ prebuilt (tokens/s of (c))", value: tokenRateRatio(local!, prebuilt!) }],
-        checks: [{ name: "local and prebuilt builds give identical scores", passed: difference === 0, detail: `max |difference| ${difference.toExponential(2)}` }]
+        checks: [
+            { name: "local and prebuilt builds give identical scores", passed: difference === 0, detail: `max |difference| ${difference.toExponential(2)}` }
+        ]
     };
 }
 
@@ -231,7 +276,11 @@ function compareThreads(runs: ContenderRun[]): { ratios: BenchRatio[]; checks: B
     for (const run of others) {
         ratios.push({ name: `${run.contender.key} / ${first!.contender.key} (pairs/s)`, value: speedRatio(run, first!) });
         const difference = maxScoreDifference(run, first!);
-        checks.push({ name: `max |score ${run.contender.key} − score ${first!.contender.key}|`, passed: difference <= 1e-3, detail: difference.toExponential(2) });
+        checks.push({
+            name: `max |score ${run.contender.key} − score ${first!.contender.key}|`,
+            passed: difference <= 1e-3,
+            detail: difference.toExponential(2)
+        });
     }
     return { ratios, checks };
 }

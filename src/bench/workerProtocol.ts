@@ -9,10 +9,7 @@ export type WorkerRequest =
     | { type: "dispose" };
 
 export type WorkerReply =
-    | { type: "loaded"; setup: ContenderSetup }
-    | { type: "done" }
-    | { type: "round"; result: RoundResult }
-    | { type: "error"; message: string };
+    { type: "loaded"; setup: ContenderSetup } | { type: "done" } | { type: "round"; result: RoundResult } | { type: "error"; message: string };
 
 /** A CMake option name that no real build uses. node-llama-cpp looks for a local build under a
  * name derived from all NODE_LLAMA_CPP_CMAKE_OPTION_* variables, so with this one set it finds

@@ -24,7 +24,10 @@ export function compareScores(queries: string[], scoresA: number[], scoresB: num
         nonFiniteB: scoresB.filter((s) => !Number.isFinite(s)).length,
         maxAbsDiff: diffs.length ? Math.max(...diffs) : Number.NaN,
         meanAbsDiff: diffs.length ? diffs.reduce((sum, d) => sum + d, 0) / diffs.length : Number.NaN,
-        kendallTau: kendallTauB(indices.map((i) => scoresA[i]!), indices.map((i) => scoresB[i]!)),
+        kendallTau: kendallTauB(
+            indices.map((i) => scoresA[i]!),
+            indices.map((i) => scoresB[i]!)
+        ),
         topKOverlap: meanTopKOverlap(queries, scoresA, scoresB, k),
         k
     };

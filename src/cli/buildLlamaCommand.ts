@@ -75,7 +75,9 @@ function runInherited(command: string, commandArgs: string[]): Promise<number> {
 }
 
 function reportFailure(step: string, code: number): number {
-    console.error(`llm-rerank: ${step} failed (exit ${code}). It needs CMake and a C++ compiler; see https://node-llama-cpp.withcat.ai/guide/building-from-source`);
+    console.error(
+        `llm-rerank: ${step} failed (exit ${code}). It needs CMake and a C++ compiler; see https://node-llama-cpp.withcat.ai/guide/building-from-source`
+    );
     return 1;
 }
 

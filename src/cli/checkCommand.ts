@@ -12,7 +12,13 @@ async function scoreKeepingNonFinite(reranker: Reranker, pairs: [string, string]
     } catch (error) {
         if (!(error instanceof NonFiniteScoreError)) throw error;
         const scores: number[] = [];
-        for (const pair of pairs) scores.push(await reranker.score([pair]).then((s) => s[0]!, (e: unknown) => (e instanceof NonFiniteScoreError ? e.value : Promise.reject(e))));
+        for (const pair of pairs)
+            scores.push(
+                await reranker.score([pair]).then(
+                    (s) => s[0]!,
+                    (e: unknown) => (e instanceof NonFiniteScoreError ? e.value : Promise.reject(e))
+                )
+            );
         return scores;
     }
 }
@@ -28,11 +34,19 @@ async function scoreWith(modelPath: string, values: Record<string, unknown>, pai
 
 /** llm-rerank check --model A.gguf --against B.gguf --pairs FILE.jsonl [--top K] [--json] */
 export async function checkCommand(args: string[]): Promise<number> {
-    const { values } = parseArgs({ args, options: { ...rerankerFlags, against: { type: "string" }, pairs: { type: "string" }, top: { type: "string" }, json: { type: "boolean" } } });
+    const { values } = parseArgs({
+        args,
+        options: { ...rerankerFlags, against: { type: "string" }, pairs: { type: "string" }, top: { type: "string" }, json: { type: "boolean" } }
+    });
     const pairs = readPairs(requiredString(values, "pairs"));
     const a = await scoreWith(requiredString(values, "model"), values, pairs);
     const b = await scoreWith(requiredString(values, "against"), values, pairs);
-    const comparison = compareScores(pairs.map(([query]) => query), a.scores, b.scores, integerFlag(values, "top") ?? 10);
+    const comparison = compareScores(
+        pairs.map(([query]) => query),
+        a.scores,
+        b.scores,
+        integerFlag(values, "top") ?? 10
+    );
     if (values.json) {
         console.log(JSON.stringify({ ...comparison, weightTypeA: a.weightType, weightTypeB: b.weightType, scoresA: a.scores, scoresB: b.scores }));
         return 0;

@@ -37,7 +37,8 @@ main(process.argv.slice(2)).then(
     },
     (error: unknown) => {
         if (error instanceof RerankError) console.error(`llm-rerank: ${error.message} [${error.code}]`);
-        else if (error instanceof Error && "code" in error && error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") console.error(`llm-rerank: ${error.message}\n\n${usage}`);
+        else if (error instanceof Error && "code" in error && error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
+            console.error(`llm-rerank: ${error.message}\n\n${usage}`);
         else console.error(error);
         process.exitCode = error instanceof RerankError ? 1 : 2;
     }

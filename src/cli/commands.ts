@@ -23,12 +23,22 @@ async function withReranker<T>(values: Parameters<typeof rerankerOptionsFrom>[0]
 const rank: Command = async (args) => {
     const { values } = parseArgs({
         args,
-        options: { ...rerankerFlags, query: { type: "string" }, passage: { type: "string", multiple: true }, passages: { type: "string" }, top: { type: "string" }, normalize: { type: "boolean" }, json: { type: "boolean" } }
+        options: {
+            ...rerankerFlags,
+            query: { type: "string" },
+            passage: { type: "string", multiple: true },
+            passages: { type: "string" },
+            top: { type: "string" },
+            normalize: { type: "boolean" },
+            json: { type: "boolean" }
+        }
     });
     const query = requiredString(values, "query");
     const passages = [...(values.passage ?? []), ...(values.passages ? readPassages(values.passages) : [])];
     if (passages.length === 0) throw new InvalidArgumentError("give passages with --passage P (repeatable) or --passages FILE");
-    const results = await withReranker(values, (reranker) => reranker.rerank(query, passages, { topN: integerFlag(values, "top"), normalize: values.normalize === true }));
+    const results = await withReranker(values, (reranker) =>
+        reranker.rerank(query, passages, { topN: integerFlag(values, "top"), normalize: values.normalize === true })
+    );
     if (values.json) console.log(JSON.stringify({ results: results.map(({ index, score }) => ({ index, score })) }));
     else for (const { index, score, passage } of results) console.log(`${score.toFixed(6)}\t${index}\t${passage.replace(/\s+/g, " ").slice(0, 100)}`);
     return 0;
@@ -60,7 +70,14 @@ const describe: Command = async (args) => {
 const makeTestModel: Command = async (args) => {
     const { values } = parseArgs({
         args,
-        options: { out: { type: "string" }, preset: { type: "string" }, seed: { type: "string" }, f16: { type: "boolean" }, "weight-scale": { type: "string" }, "if-missing": { type: "boolean" } }
+        options: {
+            out: { type: "string" },
+            preset: { type: "string" },
+            seed: { type: "string" },
+            f16: { type: "boolean" },
+            "weight-scale": { type: "string" },
+            "if-missing": { type: "boolean" }
+        }
     });
     const outPath = requiredString(values, "out");
     if (values["if-missing"] && existsSync(outPath)) {
@@ -82,7 +99,9 @@ const makeTestModel: Command = async (args) => {
     } else {
         throw new InvalidArgumentError(`--preset expects tiny, mid, bench or qwen3-tiny, got ${preset}`);
     }
-    console.error(`llm-rerank: wrote ${written.outPath} (${(written.bytes / 2 ** 20).toFixed(1)} MiB, ${preset}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.error(
+        `llm-rerank: wrote ${written.outPath} (${(written.bytes / 2 ** 20).toFixed(1)} MiB, ${preset}) in ${((Date.now() - started) / 1000).toFixed(1)} s`
+    );
     return 0;
 };
 

@@ -75,12 +75,10 @@ export class GgufWriter {
     public addTensor(tensor: GgufTensorSource): this {
         if (Buffer.byteLength(tensor.name, "utf8") > maxTensorNameBytes)
             throw new Error(`GGUF tensor name "${tensor.name}" is longer than ${maxTensorNameBytes} bytes`);
-        if (this.tensors.some((existing) => existing.name === tensor.name))
-            throw new Error(`GGUF tensor "${tensor.name}" was added twice`);
+        if (this.tensors.some((existing) => existing.name === tensor.name)) throw new Error(`GGUF tensor "${tensor.name}" was added twice`);
         if (tensor.shape.length === 0 || tensor.shape.length > maxDimensions)
             throw new Error(`GGUF tensor "${tensor.name}" must have 1 to ${maxDimensions} dimensions`);
-        for (const dimension of tensor.shape)
-            assertInteger(`shape of ${tensor.name}`, dimension, 1, Number.MAX_SAFE_INTEGER);
+        for (const dimension of tensor.shape) assertInteger(`shape of ${tensor.name}`, dimension, 1, Number.MAX_SAFE_INTEGER);
 
         this.tensors.push(tensor);
         return this;
@@ -89,8 +87,7 @@ export class GgufWriter {
     /** Writes the whole file and returns its size in bytes. */
     public async writeToFile(path: string): Promise<number> {
         // tensor data is written straight from Float32Array/Uint16Array memory
-        if (endianness() !== "LE")
-            throw new Error("GgufWriter only supports little-endian hosts");
+        if (endianness() !== "LE") throw new Error("GgufWriter only supports little-endian hosts");
 
         const plannedTensors = this.planTensors();
         const header = this.encodeHeader(plannedTensors);
@@ -98,8 +95,7 @@ export class GgufWriter {
         try {
             await writeFully(file, header, 0);
             let written = header.length;
-            for (const tensor of plannedTensors)
-                written += await this.writeTensorData(file, tensor, written);
+            for (const tensor of plannedTensors) written += await this.writeTensorData(file, tensor, written);
 
             return written;
         } finally {
@@ -138,8 +134,7 @@ export class GgufWriter {
         for (const tensor of tensors) {
             builder.string(tensor.name);
             builder.uint32(tensor.shape.length);
-            for (const dimension of tensor.shape)
-                builder.uint64(dimension);
+            for (const dimension of tensor.shape) builder.uint64(dimension);
             builder.uint32(tensor.type);
             builder.uint64(tensor.offset);
         }
@@ -176,8 +171,7 @@ export class GgufWriter {
                 if (slot.halves != null) {
                     float32ToFloat16Bits(values, slot.halves, count);
                     bytes = Buffer.from(slot.halves.buffer, slot.halves.byteOffset, count * 2);
-                } else
-                    bytes = Buffer.from(values.buffer, values.byteOffset, count * 4);
+                } else bytes = Buffer.from(values.buffer, values.byteOffset, count * 4);
 
                 slot.pendingWrite = writeFully(file, bytes, filePosition + firstElement * bytesPerValue);
                 // a failure is rethrown when the slot is awaited; this only stops Node from
@@ -189,13 +183,11 @@ export class GgufWriter {
             // never close the file (or surface a fill error) while a write still uses a buffer
             const results = await Promise.allSettled(slots.map((slot) => slot.pendingWrite));
             const failure = results.find((result) => result.status === "rejected");
-            if (failure != null)
-                throw failure.reason;
+            if (failure != null) throw failure.reason;
         }
 
         const padding = alignUp(tensor.byteLength, this.alignment) - tensor.byteLength;
-        if (padding > 0)
-            await writeFully(file, Buffer.alloc(padding), filePosition + tensor.byteLength);
+        if (padding > 0) await writeFully(file, Buffer.alloc(padding), filePosition + tensor.byteLength);
 
         return tensor.byteLength + padding;
     }
@@ -204,20 +196,27 @@ export class GgufWriter {
 function encodeMetadataValue(builder: LittleEndianBuilder, entry: GgufMetadataEntry): void {
     builder.uint32(entry.type);
     switch (entry.type) {
-        case GgufValueType.uint32: builder.uint32(entry.value); return;
-        case GgufValueType.int32: builder.int32(entry.value); return;
-        case GgufValueType.float32: builder.float32(entry.value); return;
-        case GgufValueType.bool: builder.int8(entry.value ? 1 : 0); return;
-        case GgufValueType.string: builder.string(entry.value); return;
+        case GgufValueType.uint32:
+            builder.uint32(entry.value);
+            return;
+        case GgufValueType.int32:
+            builder.int32(entry.value);
+            return;
+        case GgufValueType.float32:
+            builder.float32(entry.value);
+            return;
+        case GgufValueType.bool:
+            builder.int8(entry.value ? 1 : 0);
+            return;
+        case GgufValueType.string:
+            builder.string(entry.value);
+            return;
         case GgufValueType.array:
             builder.uint32(entry.elementType);
             builder.uint64(entry.value.length);
-            if (entry.elementType === GgufValueType.string)
-                for (const item of entry.value) builder.string(item);
-            else if (entry.elementType === GgufValueType.float32)
-                for (let i = 0; i < entry.value.length; i++) builder.float32(entry.value[i]!);
-            else
-                for (let i = 0; i < entry.value.length; i++) builder.int32(entry.value[i]!);
+            if (entry.elementType === GgufValueType.string) for (const item of entry.value) builder.string(item);
+            else if (entry.elementType === GgufValueType.float32) for (let i = 0; i < entry.value.length; i++) builder.float32(entry.value[i]!);
+            else for (let i = 0; i < entry.value.length; i++) builder.int32(entry.value[i]!);
             return;
     }
 }
@@ -236,6 +235,5 @@ function alignUp(value: number, alignment: number): number {
 }
 
 function assertInteger(name: string, value: number, min: number, max: number): void {
-    if (!Number.isInteger(value) || value < min || value > max)
-        throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
+    if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
 }

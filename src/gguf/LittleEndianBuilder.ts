@@ -72,8 +72,7 @@ export class LittleEndianBuilder {
     }
 
     private reserve(bytes: number): void {
-        if (this.position + bytes <= this.current.length)
-            return;
+        if (this.position + bytes <= this.current.length) return;
 
         this.chunks.push(this.current.subarray(0, this.position));
         this.completedBytes += this.position;

@@ -27,7 +27,13 @@ export function isCheckedArchitecture(architecture: string): boolean {
  * The shapes llama.cpp's graph for the architecture expects, derived from the hyper-parameters.
  * llama.cpp checks shapes too, but zero or inconsistent head counts reach integer divisions first.
  */
-export function checkTransformerTensors(path: string, architecture: string, metadata: Record<string, unknown>, tensors: GgufTensorInfo[], vocabularySize: number): void {
+export function checkTransformerTensors(
+    path: string,
+    architecture: string,
+    metadata: Record<string, unknown>,
+    tensors: GgufTensorInfo[],
+    vocabularySize: number
+): void {
     const extras = extraLayerTensors[architecture];
     if (!extras) return;
     const attention = (metadata.attention ?? {}) as Record<string, unknown>;

@@ -4,12 +4,10 @@
  * for binary16 become ±Infinity, NaN stays NaN, tiny values become subnormals or ±0.
  */
 export function float32ToFloat16Bits(source: Float32Array, target: Uint16Array, count: number = source.length): void {
-    if (target.length < count)
-        throw new RangeError("float16 target buffer is shorter than the values to convert");
+    if (target.length < count) throw new RangeError("float16 target buffer is shorter than the values to convert");
 
     const sourceBits = new Uint32Array(source.buffer, source.byteOffset, count);
-    for (let i = 0; i < count; i++)
-        target[i] = float32BitsToFloat16Bits(sourceBits[i]!);
+    for (let i = 0; i < count; i++) target[i] = float32BitsToFloat16Bits(sourceBits[i]!);
 }
 
 export function float32BitsToFloat16Bits(bits: number): number {
@@ -17,17 +15,14 @@ export function float32BitsToFloat16Bits(bits: number): number {
     const exponent = (bits >>> 23) & 0xff;
     const mantissa = bits & 0x7fffff;
 
-    if (exponent === 0xff)
-        return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
+    if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
 
     const halfExponent = exponent - 127 + 15;
-    if (halfExponent >= 0x1f)
-        return sign | 0x7c00;
+    if (halfExponent >= 0x1f) return sign | 0x7c00;
 
     if (halfExponent <= 0) {
         // below the smallest normal half: shift the implicit leading 1 into a subnormal mantissa
-        if (halfExponent < -10)
-            return sign;
+        if (halfExponent < -10) return sign;
 
         const fullMantissa = mantissa | 0x800000;
         const shift = 14 - halfExponent;

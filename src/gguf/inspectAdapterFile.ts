@@ -9,7 +9,7 @@ export async function inspectAdapterFile(path: string, modelArchitecture: string
     const { info, metadata } = await readCheckedGguf(path);
     const general = metadata.general ?? {};
     if (general.type !== "adapter" || (metadata.adapter as Record<string, unknown> | undefined)?.type !== "lora") {
-        throw new InvalidModelFileError(path, "it is not a LoRA adapter (general.type \"adapter\", adapter.type \"lora\")");
+        throw new InvalidModelFileError(path, 'it is not a LoRA adapter (general.type "adapter", adapter.type "lora")');
     }
     if (general.architecture !== modelArchitecture) {
         throw new InvalidModelFileError(path, `the adapter is for "${String(general.architecture)}", the model is "${modelArchitecture}"`);

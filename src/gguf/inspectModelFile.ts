@@ -51,5 +51,16 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
     const rerankHeadVerified = checkRerankHead(path, checked, architecture, tokens);
 
     const names = [general.name, general.basename, general.finetune].filter((name): name is string => typeof name === "string");
-    return { path, architecture, names, tokens, tokenTypes, tensorTypes, weightType, fileBytes, rerankHeadVerified, kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {}) };
+    return {
+        path,
+        architecture,
+        names,
+        tokens,
+        tokenTypes,
+        tensorTypes,
+        weightType,
+        fileBytes,
+        rerankHeadVerified,
+        kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {})
+    };
 }

@@ -49,7 +49,10 @@ export async function readCheckedGguf(path: string): Promise<CheckedGguf> {
         if (dimensions.length >= 2 && elements > largestTensor.elements) largestTensor = { elements, type: typeName };
         const end = Number(tensor.offset) + dataStart + (tensorByteSize(tensor.ggmlType, elements) ?? 0);
         if (end > fileBytes) {
-            throw new InvalidModelFileError(path, `tensor ${tensor.name} ends at byte ${end}, past the end of the file (${fileBytes} bytes): the file is truncated`);
+            throw new InvalidModelFileError(
+                path,
+                `tensor ${tensor.name} ends at byte ${end}, past the end of the file (${fileBytes} bytes): the file is truncated`
+            );
         }
     }
     const metadata = info.metadata as unknown as Record<string, Record<string, unknown>>;

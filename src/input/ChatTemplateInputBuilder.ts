@@ -49,7 +49,9 @@ export class ChatTemplateInputBuilder implements InputBuilder {
         // The head's tokens, less one: its last token may merge with the document's first characters.
         const headLength = Math.max(0, this.tokenize(this.normalizeText(head)).length - 1);
         if (headLength >= budget) {
-            throw new InvalidArgumentError(`the query and instruction take ${headLength} tokens; maxLength ${this.maxLength} leaves ${budget} for the whole message`);
+            throw new InvalidArgumentError(
+                `the query and instruction take ${headLength} tokens; maxLength ${this.maxLength} leaves ${budget} for the whole message`
+            );
         }
         return concatTokens([this.prefixTokens, userTokens.subarray(0, budget), this.suffixTokens]);
     }

@@ -42,7 +42,11 @@ export class TextTokenizer {
         const cached = this.cache.get(text);
         if (cached) return cached;
         const tokens = this.userDefinedLiterals.some((literal) => text.includes(literal.text))
-            ? concatTokens(splitAtLiterals(text, this.userDefinedLiterals).map((piece) => (typeof piece === "string" ? this.tokenizePlain(piece) : Int32Array.of(piece.id))))
+            ? concatTokens(
+                  splitAtLiterals(text, this.userDefinedLiterals).map((piece) =>
+                      typeof piece === "string" ? this.tokenizePlain(piece) : Int32Array.of(piece.id)
+                  )
+              )
             : this.tokenizePlain(text);
         this.cache.set(text, tokens);
         return tokens;
@@ -51,7 +55,9 @@ export class TextTokenizer {
     private tokenizePlain(text: string): Int32Array {
         const sixteenSpacesToken = this.sixteenSpacesToken;
         if (sixteenSpacesToken === undefined || !text.includes(" ".repeat(32))) return this.model.tokenize(text, false);
-        const parts = splitLongSpaceRuns(text).map((piece) => (typeof piece === "number" ? new Int32Array(piece).fill(sixteenSpacesToken) : this.model.tokenize(piece, false)));
+        const parts = splitLongSpaceRuns(text).map((piece) =>
+            typeof piece === "number" ? new Int32Array(piece).fill(sixteenSpacesToken) : this.model.tokenize(piece, false)
+        );
         return concatTokens(parts);
     }
 

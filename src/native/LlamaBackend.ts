@@ -56,7 +56,8 @@ export class LlamaBackend {
             // start a compiler inside a user's app. node-llama-cpp looks for a local build under a
             // name derived from the custom CMake options and ignores them for prebuilt binaries, so
             // an option no build has selects the prebuilt one.
-            const selection = build === "prebuilt" ? { cmakeOptions: { LLM_RERANK_USE_PREBUILT: "1" } } : build === "local" ? { usePrebuiltBinaries: false } : {};
+            const selection =
+                build === "prebuilt" ? { cmakeOptions: { LLM_RERANK_USE_PREBUILT: "1" } } : build === "local" ? { usePrebuiltBinaries: false } : {};
             llama = await getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false, ...selection });
         } catch (error) {
             const hint = build === "local" ? " (is there a local build? run `llm-rerank build-llama`)" : "";

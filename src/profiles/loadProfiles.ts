@@ -19,7 +19,11 @@ export function listProfiles(): ModelProfile[] {
 export function getProfile(name: string): ModelProfile {
     const profile = listProfiles().find((candidate) => candidate.name === name);
     if (!profile) {
-        throw new UnsupportedModelError(`unknown profile "${name}"; known profiles: ${listProfiles().map((p) => p.name).join(", ")}`);
+        throw new UnsupportedModelError(
+            `unknown profile "${name}"; known profiles: ${listProfiles()
+                .map((p) => p.name)
+                .join(", ")}`
+        );
     }
     return profile;
 }

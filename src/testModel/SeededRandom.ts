@@ -23,8 +23,7 @@ export class SeededRandom {
         this.s1 = next();
         this.s2 = next();
         this.s3 = next();
-        if ((this.s0 | this.s1 | this.s2 | this.s3) === 0)
-            this.s0 = 1; // the all-zero state would only ever produce zeros
+        if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the all-zero state would only ever produce zeros
     }
 
     public nextUint32(): number {
@@ -44,7 +43,10 @@ export class SeededRandom {
      * The generator state lives in locals here because this loop produces billions of values for the bench model.
      */
     public fillUniform(target: Float32Array, center: number, halfWidth: number): void {
-        let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+        let s0 = this.s0,
+            s1 = this.s1,
+            s2 = this.s2,
+            s3 = this.s3;
         const scale = halfWidth / 8388608; // 2^23: maps 24-bit integers onto [0, 2)
         for (let i = 0; i < target.length; i++) {
             const x = Math.imul(s1, 5);
@@ -58,7 +60,10 @@ export class SeededRandom {
             s3 = (s3 << 11) | (s3 >>> 21);
             target[i] = center + ((result >>> 8) * scale - halfWidth);
         }
-        this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+        this.s0 = s0;
+        this.s1 = s1;
+        this.s2 = s2;
+        this.s3 = s3;
     }
 }
 
@@ -69,7 +74,6 @@ function rotateLeft(value: number, bits: number): number {
 /** FNV-1a over UTF-16 code units: only needs to separate tensor names. */
 function hashString(text: string): number {
     let hash = 0x811c9dc5;
-    for (let i = 0; i < text.length; i++)
-        hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
     return hash >>> 0;
 }

@@ -8,7 +8,8 @@ export type TestModelWeightType = "f32" | "f16";
 
 /** The `general.*` keys convert_hf_to_gguf.py writes first, whatever the architecture. */
 export function setGeneralMetadata(
-    writer: GgufWriter, general: { readonly architecture: string; readonly name: string; readonly weightType: TestModelWeightType }
+    writer: GgufWriter,
+    general: { readonly architecture: string; readonly name: string; readonly weightType: TestModelWeightType }
 ): void {
     writer
         .setString("general.architecture", general.architecture)
@@ -22,7 +23,8 @@ export function setGeneralMetadata(
  * models apart. Callers may append their own `llm_rerank.test_model.*` keys after these.
  */
 export function setTestModelProvenance(
-    writer: GgufWriter, provenance: { readonly preset: string; readonly seed: number; readonly weightType: TestModelWeightType }
+    writer: GgufWriter,
+    provenance: { readonly preset: string; readonly seed: number; readonly weightType: TestModelWeightType }
 ): void {
     writer
         .setString("llm_rerank.test_model.preset", provenance.preset)

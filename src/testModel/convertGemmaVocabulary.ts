@@ -60,8 +60,7 @@ export function convertGemmaVocabulary({ tokenizer, config }: GeminiTokenizerFil
     // their "▁" turned back into spaces, so llama.cpp matches them against raw text
     for (const [idText, added] of Object.entries(config.added_tokens_decoder ?? {})) {
         const id = Number(idText);
-        if (id >= tokenCount)
-            continue;
+        if (id >= tokenCount) continue;
 
         if (added.special === true || looksLikeControlToken(added.content)) {
             tokenTypes[id] = SentencePieceTokenType.control;
@@ -91,26 +90,27 @@ export function convertGemmaVocabulary({ tokenizer, config }: GeminiTokenizerFil
 function computeFirstMergeRanks(merges: HfTokenizerJson["model"]["merges"]): Map<string, number> {
     const ranks = new Map<string, number>();
     merges.forEach((merge, rank) => {
-        const merged = typeof merge === "string"
-            ? merge.replace(" ", "") // "left right"; pieces never contain a space (they use "▁")
-            : merge[0] + merge[1];
-        if (!ranks.has(merged))
-            ranks.set(merged, rank);
+        const merged =
+            typeof merge === "string"
+                ? merge.replace(" ", "") // "left right"; pieces never contain a space (they use "▁")
+                : merge[0] + merge[1];
+        if (!ranks.has(merged)) ranks.set(merged, rank);
     });
     return ranks;
 }
 
 /** convert_hf_to_gguf.py's `does_token_look_special`: added tokens Gemma forgot to mark special. */
 export function looksLikeControlToken(text: string): boolean {
-    return ["<pad>", "<mask>", "<2mass>", "[@BOS@]"].includes(text) ||
+    return (
+        ["<pad>", "<mask>", "<2mass>", "[@BOS@]"].includes(text) ||
         (text.startsWith("<|") && text.endsWith("|>")) ||
         (text.startsWith("<\uff5c") && text.endsWith("\uff5c>")) ||
-        (text.startsWith("<unused") && text.endsWith(">"));
+        (text.startsWith("<unused") && text.endsWith(">"))
+    );
 }
 
 function requireTokenId(vocab: Readonly<Record<string, number>>, piece: string): number {
     const id = vocab[piece];
-    if (id == null)
-        throw new Error(`Token "${piece}" is missing from the tokenizer vocabulary`);
+    if (id == null) throw new Error(`Token "${piece}" is missing from the tokenizer vocabulary`);
     return id;
 }

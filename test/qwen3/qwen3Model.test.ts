@@ -12,7 +12,10 @@ import { hfTokenId } from "./modelCardInput.js";
 import { ensureQwen3TinyModel } from "./qwen3TestModel.js";
 
 // llama_token_type
-const normal = 1, control = 3, userDefined = 4, unused = 5;
+const normal = 1,
+    control = 3,
+    userDefined = 4,
+    unused = 5;
 const workDir = mkdtempSync(path.join(tmpdir(), "llm-rerank-qwen3-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
@@ -34,7 +37,7 @@ describe("the generated Qwen3 GGUF", () => {
             feedForwardLength: gguf.number("qwen3.feed_forward_length"),
             contextLength: gguf.number("qwen3.context_length"),
             rmsNormEpsilon: gguf.number("qwen3.attention.layer_norm_rms_epsilon"),
-            ropeFreqBase: gguf.number("qwen3.rope.freq_base"),
+            ropeFreqBase: gguf.number("qwen3.rope.freq_base")
         }).toEqual({ ...qwen3TinyShape, rmsNormEpsilon: Math.fround(qwen3TinyShape.rmsNormEpsilon) });
         expect(gguf.number("qwen3.attention.value_length")).toBe(qwen3TinyShape.headDim);
     });
@@ -84,7 +87,7 @@ describe("the generated Qwen3 GGUF", () => {
         const expected = new Map<string, number[]>([
             ["token_embd.weight", [nEmbd, 151669]],
             ["output_norm.weight", [nEmbd]],
-            ["cls.output.weight", [nEmbd, 2]],
+            ["cls.output.weight", [nEmbd, 2]]
         ]);
         for (let block = 0; block < qwen3TinyShape.blockCount; block++) {
             const name = (suffix: string) => `blk.${block}.${suffix}.weight`;
@@ -153,7 +156,9 @@ describe("writeQwen3TestModel", () => {
     });
 
     it("rejects a vocab_size below the tokenizer's ids and a bad seed", async () => {
-        await expect(writeQwen3TestModel({ outPath: path.join(workDir, "small.gguf"), vocabularySize: 151668 })).rejects.toThrow(/above the highest token id 151668/);
+        await expect(writeQwen3TestModel({ outPath: path.join(workDir, "small.gguf"), vocabularySize: 151668 })).rejects.toThrow(
+            /above the highest token id 151668/
+        );
         await expect(writeQwen3TestModel({ outPath: path.join(workDir, "seed.gguf"), seed: -1 })).rejects.toThrow(RangeError);
     });
 });
@@ -171,15 +176,15 @@ describe("Reranker.load on the Qwen3 test model", () => {
             profile: "qwen3-reranker",
             model: { architecture: "qwen3", weightType: "F32" },
             kvType: "f32",
-            flashAttention: false,
+            flashAttention: false
         });
         expect(warnings).toEqual([]);
     });
 
-    it("scores the model card's tokens: convert_tokens_to_ids(\"yes\") against convert_tokens_to_ids(\"no\")", () => {
+    it('scores the model card\'s tokens: convert_tokens_to_ids("yes") against convert_tokens_to_ids("no")', () => {
         expect(reranker.describe().scoreTokens).toEqual([
             { text: "yes", id: hfTokenId("yes") },
-            { text: "no", id: hfTokenId("no") },
+            { text: "no", id: hfTokenId("no") }
         ]);
     });
 });

@@ -20,7 +20,7 @@ describe("Qwen3Reference", () => {
             nFf: qwen3TinyShape.feedForwardLength,
             rmsEps: Math.fround(qwen3TinyShape.rmsNormEpsilon),
             ropeBase: qwen3TinyShape.ropeFreqBase,
-            nVocab: 151669,
+            nVocab: 151669
         });
     });
 

@@ -15,7 +15,7 @@ function referenceScore(reference: Qwen3Reference, tokens: number[], [yes, no]: 
 describe.each([
     ["default settings", {}],
     ["maxLength 120 (the long document cut)", { maxLength: 120 }],
-    ["one slot, no shared prefix", { slots: 1, sharePrefix: false }],
+    ["one slot, no shared prefix", { slots: 1, sharePrefix: false }]
 ] as const)("Qwen3-Reranker scores against the float64 reference, %s", (_, options) => {
     let reranker: Reranker;
     let reference: Qwen3Reference;

@@ -1,7 +1,5 @@
 import { CheckedTensors } from "./CheckedTensors.js";
-import {
-    addGatedFeedForward, addSelfAttention, embedTokens, loadDecoderLayerWeights, runLayers, type DecoderLayerWeights,
-} from "./decoderBlocks.js";
+import { addGatedFeedForward, addSelfAttention, embedTokens, loadDecoderLayerWeights, runLayers, type DecoderLayerWeights } from "./decoderBlocks.js";
 import { GgufFile } from "./GgufFile.js";
 import { OutputHead } from "./OutputHead.js";
 import { TransformerConfig } from "./TransformerConfig.js";
@@ -82,8 +80,9 @@ export class GemmaReference {
 
     private runLayer(w: GemmaLayerWeights, hidden: Float64Array, n: number, firstOutput: number): void {
         const { headDim } = this.config;
-        addSelfAttention(w, hidden, n, firstOutput, this.config,
-            (vector, offset, position) => applyNeoxRope(vector, offset, headDim, position, this.inverseFrequencies));
+        addSelfAttention(w, hidden, n, firstOutput, this.config, (vector, offset, position) =>
+            applyNeoxRope(vector, offset, headDim, position, this.inverseFrequencies)
+        );
         addGatedFeedForward(w, hidden, n, firstOutput, this.config, geluTanh);
     }
 }

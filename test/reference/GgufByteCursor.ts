@@ -7,7 +7,10 @@ export class GgufByteCursor {
     private readonly textDecoder = new TextDecoder("utf-8", { fatal: true });
     position: number;
 
-    constructor(private readonly bytes: Uint8Array, start = 0) {
+    constructor(
+        private readonly bytes: Uint8Array,
+        start = 0
+    ) {
         this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         this.position = start;
     }
@@ -21,16 +24,36 @@ export class GgufByteCursor {
         return at;
     }
 
-    u8(): number { return this.view.getUint8(this.advance(1)); }
-    i8(): number { return this.view.getInt8(this.advance(1)); }
-    u16(): number { return this.view.getUint16(this.advance(2), true); }
-    i16(): number { return this.view.getInt16(this.advance(2), true); }
-    u32(): number { return this.view.getUint32(this.advance(4), true); }
-    i32(): number { return this.view.getInt32(this.advance(4), true); }
-    f32(): number { return this.view.getFloat32(this.advance(4), true); }
-    f64(): number { return this.view.getFloat64(this.advance(8), true); }
-    u64(): bigint { return this.view.getBigUint64(this.advance(8), true); }
-    i64(): bigint { return this.view.getBigInt64(this.advance(8), true); }
+    u8(): number {
+        return this.view.getUint8(this.advance(1));
+    }
+    i8(): number {
+        return this.view.getInt8(this.advance(1));
+    }
+    u16(): number {
+        return this.view.getUint16(this.advance(2), true);
+    }
+    i16(): number {
+        return this.view.getInt16(this.advance(2), true);
+    }
+    u32(): number {
+        return this.view.getUint32(this.advance(4), true);
+    }
+    i32(): number {
+        return this.view.getInt32(this.advance(4), true);
+    }
+    f32(): number {
+        return this.view.getFloat32(this.advance(4), true);
+    }
+    f64(): number {
+        return this.view.getFloat64(this.advance(8), true);
+    }
+    u64(): bigint {
+        return this.view.getBigUint64(this.advance(8), true);
+    }
+    i64(): bigint {
+        return this.view.getBigInt64(this.advance(8), true);
+    }
 
     /** A u64 that is used as a size or offset, where anything beyond 2^53 means a corrupt file. */
     u64AsNumber(): number {

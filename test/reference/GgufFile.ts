@@ -4,8 +4,19 @@ import { bfloat16Table64, float16Table64 } from "./floatFormats.js";
 
 /** GGUF metadata value types (gguf.h `gguf_type`). */
 export const GgufValueType = {
-    UINT8: 0, INT8: 1, UINT16: 2, INT16: 3, UINT32: 4, INT32: 5, FLOAT32: 6,
-    BOOL: 7, STRING: 8, ARRAY: 9, UINT64: 10, INT64: 11, FLOAT64: 12,
+    UINT8: 0,
+    INT8: 1,
+    UINT16: 2,
+    INT16: 3,
+    UINT32: 4,
+    INT32: 5,
+    FLOAT32: 6,
+    BOOL: 7,
+    STRING: 8,
+    ARRAY: 9,
+    UINT64: 10,
+    INT64: 11,
+    FLOAT64: 12
 } as const;
 
 /** The ggml tensor types this reader can turn into numbers; anything else is rejected loudly. */
@@ -90,19 +101,27 @@ export class GgufFile {
 
     private static readValue(cursor: GgufByteCursor, type: number): GgufValue {
         switch (type) {
-            case GgufValueType.UINT8: return cursor.u8();
-            case GgufValueType.INT8: return cursor.i8();
-            case GgufValueType.UINT16: return cursor.u16();
-            case GgufValueType.INT16: return cursor.i16();
-            case GgufValueType.UINT32: return cursor.u32();
-            case GgufValueType.INT32: return cursor.i32();
-            case GgufValueType.FLOAT32: return cursor.f32();
+            case GgufValueType.UINT8:
+                return cursor.u8();
+            case GgufValueType.INT8:
+                return cursor.i8();
+            case GgufValueType.UINT16:
+                return cursor.u16();
+            case GgufValueType.INT16:
+                return cursor.i16();
+            case GgufValueType.UINT32:
+                return cursor.u32();
+            case GgufValueType.INT32:
+                return cursor.i32();
+            case GgufValueType.FLOAT32:
+                return cursor.f32();
             case GgufValueType.BOOL: {
                 const raw = cursor.i8();
                 if (raw !== 0 && raw !== 1) throw new Error(`invalid GGUF bool ${raw}`);
                 return raw === 1;
             }
-            case GgufValueType.STRING: return cursor.string();
+            case GgufValueType.STRING:
+                return cursor.string();
             case GgufValueType.ARRAY: {
                 const elementType = cursor.u32();
                 const length = cursor.u64AsNumber();
@@ -110,18 +129,26 @@ export class GgufFile {
                 for (let i = 0; i < length; i++) values[i] = GgufFile.readValue(cursor, elementType);
                 return values;
             }
-            case GgufValueType.UINT64: return cursor.u64();
-            case GgufValueType.INT64: return cursor.i64();
-            case GgufValueType.FLOAT64: return cursor.f64();
-            default: throw new Error(`unknown GGUF value type ${type} at offset ${cursor.position - 4}`);
+            case GgufValueType.UINT64:
+                return cursor.u64();
+            case GgufValueType.INT64:
+                return cursor.i64();
+            case GgufValueType.FLOAT64:
+                return cursor.f64();
+            default:
+                throw new Error(`unknown GGUF value type ${type} at offset ${cursor.position - 4}`);
         }
     }
 
     private static bytesPerElement(tensor: Pick<GgufTensorInfo, "type">): number {
         switch (tensor.type) {
-            case GgmlType.F32: return 4;
-            case GgmlType.F16: case GgmlType.BF16: return 2;
-            default: return 0;
+            case GgmlType.F32:
+                return 4;
+            case GgmlType.F16:
+            case GgmlType.BF16:
+                return 2;
+            default:
+                return 0;
         }
     }
 

@@ -13,7 +13,7 @@ export class OutputHead {
         private readonly gguf: GgufFile,
         private readonly config: TransformerConfig,
         private readonly norm: Float64Array,
-        private readonly projectionName: string,
+        private readonly projectionName: string
     ) {}
 
     static load(gguf: GgufFile, tensors: CheckedTensors, config: TransformerConfig): OutputHead {

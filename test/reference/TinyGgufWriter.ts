@@ -3,7 +3,12 @@ import { GgufValueType } from "./GgufFile.js";
 type ScalarType = Exclude<(typeof GgufValueType)[keyof typeof GgufValueType], typeof GgufValueType.ARRAY>;
 type Scalar = number | bigint | boolean | string;
 
-interface PendingTensor { name: string; dims: number[]; ggmlType: number; data: Uint8Array }
+interface PendingTensor {
+    name: string;
+    dims: number[];
+    ggmlType: number;
+    data: Uint8Array;
+}
 
 /**
  * Just enough of a GGUF v3 writer to hand-build models for the reference's
@@ -15,16 +20,26 @@ export class TinyGgufWriter {
     private readonly kvs: Array<(out: TinyGgufWriter) => void> = [];
     private readonly tensors: PendingTensor[] = [];
 
-    constructor(private readonly alignment = 32, private readonly version = 3) {}
+    constructor(
+        private readonly alignment = 32,
+        private readonly version = 3
+    ) {}
 
     scalar(key: string, type: ScalarType, value: Scalar): this {
-        this.kvs.push((out) => { out.string(key); out.u32(type); out.value(type, value); });
+        this.kvs.push((out) => {
+            out.string(key);
+            out.u32(type);
+            out.value(type, value);
+        });
         return this;
     }
 
     array(key: string, elementType: ScalarType, values: Scalar[]): this {
         this.kvs.push((out) => {
-            out.string(key); out.u32(GgufValueType.ARRAY); out.u32(elementType); out.u64(BigInt(values.length));
+            out.string(key);
+            out.u32(GgufValueType.ARRAY);
+            out.u32(elementType);
+            out.u64(BigInt(values.length));
             for (const v of values) out.value(elementType, v);
         });
         return this;
@@ -97,26 +112,53 @@ export class TinyGgufWriter {
 
     private value(type: ScalarType, v: Scalar): void {
         const buf = new DataView(new ArrayBuffer(8));
-        const bytes = (n: number) => { for (let i = 0; i < n; i++) this.u8(buf.getUint8(i)); };
+        const bytes = (n: number) => {
+            for (let i = 0; i < n; i++) this.u8(buf.getUint8(i));
+        };
         switch (type) {
-            case GgufValueType.UINT8: return this.u8(Number(v));
-            case GgufValueType.INT8: buf.setInt8(0, Number(v)); return bytes(1);
-            case GgufValueType.UINT16: buf.setUint16(0, Number(v), true); return bytes(2);
-            case GgufValueType.INT16: buf.setInt16(0, Number(v), true); return bytes(2);
-            case GgufValueType.UINT32: return this.u32(Number(v));
-            case GgufValueType.INT32: buf.setInt32(0, Number(v), true); return bytes(4);
-            case GgufValueType.FLOAT32: buf.setFloat32(0, Number(v), true); return bytes(4);
-            case GgufValueType.BOOL: return this.u8(v ? 1 : 0);
-            case GgufValueType.STRING: return this.string(String(v));
-            case GgufValueType.UINT64: return this.u64(BigInt(v as bigint | number));
-            case GgufValueType.INT64: buf.setBigInt64(0, BigInt(v as bigint | number), true); return bytes(8);
-            case GgufValueType.FLOAT64: buf.setFloat64(0, Number(v), true); return bytes(8);
+            case GgufValueType.UINT8:
+                return this.u8(Number(v));
+            case GgufValueType.INT8:
+                buf.setInt8(0, Number(v));
+                return bytes(1);
+            case GgufValueType.UINT16:
+                buf.setUint16(0, Number(v), true);
+                return bytes(2);
+            case GgufValueType.INT16:
+                buf.setInt16(0, Number(v), true);
+                return bytes(2);
+            case GgufValueType.UINT32:
+                return this.u32(Number(v));
+            case GgufValueType.INT32:
+                buf.setInt32(0, Number(v), true);
+                return bytes(4);
+            case GgufValueType.FLOAT32:
+                buf.setFloat32(0, Number(v), true);
+                return bytes(4);
+            case GgufValueType.BOOL:
+                return this.u8(v ? 1 : 0);
+            case GgufValueType.STRING:
+                return this.string(String(v));
+            case GgufValueType.UINT64:
+                return this.u64(BigInt(v as bigint | number));
+            case GgufValueType.INT64:
+                buf.setBigInt64(0, BigInt(v as bigint | number), true);
+                return bytes(8);
+            case GgufValueType.FLOAT64:
+                buf.setFloat64(0, Number(v), true);
+                return bytes(8);
         }
     }
 
-    private u8(b: number): void { this.headerBytes.push(b & 0xff); }
-    private u32(v: number): void { for (let i = 0; i < 4; i++) this.u8(v >>> (8 * i)); }
-    private u64(v: bigint): void { for (let i = 0n; i < 8n; i++) this.u8(Number((v >> (8n * i)) & 0xffn)); }
+    private u8(b: number): void {
+        this.headerBytes.push(b & 0xff);
+    }
+    private u32(v: number): void {
+        for (let i = 0; i < 4; i++) this.u8(v >>> (8 * i));
+    }
+    private u64(v: bigint): void {
+        for (let i = 0n; i < 8n; i++) this.u8(Number((v >> (8n * i)) & 0xffn));
+    }
     private string(s: string): void {
         const encoded = new TextEncoder().encode(s);
         this.u64(BigInt(encoded.length));

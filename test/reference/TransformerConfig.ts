@@ -16,7 +16,7 @@ export class TransformerConfig {
         readonly nFf: number,
         readonly rmsEps: number,
         readonly ropeBase: number,
-        readonly nVocab: number,
+        readonly nVocab: number
     ) {}
 
     static fromGguf(gguf: GgufFile, architecture: string): TransformerConfig {
@@ -44,7 +44,7 @@ export class TransformerConfig {
             gguf.number(key("feed_forward_length")),
             gguf.number(key("attention.layer_norm_rms_epsilon")),
             gguf.number(key("rope.freq_base"), 10000),
-            gguf.tensor("token_embd.weight").dims[1],
+            gguf.tensor("token_embd.weight").dims[1]
         );
     }
 }

@@ -36,7 +36,7 @@ export function loadDecoderLayerWeights(tensors: CheckedTensors, layer: number, 
         ffnNorm: tensors.load(name("ffn_norm"), [nEmbd]),
         gate: tensors.load(name("ffn_gate"), [nEmbd, nFf]),
         up: tensors.load(name("ffn_up"), [nEmbd, nFf]),
-        down: tensors.load(name("ffn_down"), [nFf, nEmbd]),
+        down: tensors.load(name("ffn_down"), [nFf, nEmbd])
     };
 }
 
@@ -65,8 +65,12 @@ export function runLayers<W>(layers: readonly W[], n: number, onlyLast: boolean,
 
 /** hidden += attn_output · attention(norm(hidden)), with `prepareHead` applied to every query and key head. */
 export function addSelfAttention(
-    w: DecoderLayerWeights, hidden: Float64Array, n: number, firstOutput: number,
-    config: TransformerConfig, prepareHead: PrepareHead,
+    w: DecoderLayerWeights,
+    hidden: Float64Array,
+    n: number,
+    firstOutput: number,
+    config: TransformerConfig,
+    prepareHead: PrepareHead
 ): void {
     const { nEmbd, nHead, nHeadKv, headDim, valueDim, rmsEps } = config;
     const outputs = n - firstOutput;
@@ -97,8 +101,12 @@ export function addSelfAttention(
 
 /** hidden += down · (activation(gate · norm(hidden)) ⊙ (up · norm(hidden))): GeGLU or SwiGLU by `activation`. */
 export function addGatedFeedForward(
-    w: DecoderLayerWeights, hidden: Float64Array, n: number, firstOutput: number,
-    config: TransformerConfig, activation: (x: number) => number,
+    w: DecoderLayerWeights,
+    hidden: Float64Array,
+    n: number,
+    firstOutput: number,
+    config: TransformerConfig,
+    activation: (x: number) => number
 ): void {
     const { nEmbd, nFf, rmsEps } = config;
     const outputs = n - firstOutput;
@@ -113,9 +121,7 @@ export function addGatedFeedForward(
 }
 
 /** The residual update hidden[t] += W x[t] for positions firstOutput..n-1. */
-function addProjection(
-    weight: Float64Array, inWidth: number, x: Float64Array, hidden: Float64Array, n: number, firstOutput: number, nEmbd: number,
-): void {
+function addProjection(weight: Float64Array, inWidth: number, x: Float64Array, hidden: Float64Array, n: number, firstOutput: number, nEmbd: number): void {
     const projected = new Float64Array(n * nEmbd);
     matMulRows(weight, inWidth, nEmbd, x, inWidth, firstOutput, n - firstOutput, projected, nEmbd);
     for (let i = firstOutput * nEmbd; i < n * nEmbd; i++) hidden[i] += projected[i];

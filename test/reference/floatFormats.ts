@@ -13,7 +13,7 @@ export function float16BitsToNumber(bits: number): number {
 /** bfloat16 is the upper half of a float32, so widen it and let the platform decode. */
 const bfloat16Scratch = new DataView(new ArrayBuffer(4));
 export function bfloat16BitsToNumber(bits: number): number {
-    bfloat16Scratch.setUint32(0, (bits & 0xffff) << 16 >>> 0, false);
+    bfloat16Scratch.setUint32(0, ((bits & 0xffff) << 16) >>> 0, false);
     return bfloat16Scratch.getFloat32(0, false);
 }
 

@@ -8,17 +8,17 @@ const bosTokenId = 2;
 
 const texts = [
     "Hello",
-    "A: what is the capital of France?\nB: Paris is the capital and most populous city of France.\n"
-        + "Given a query A and a passage B, determine whether the passage contains an answer to the query "
-        + "by providing a prediction of either 'Yes' or 'No'.",
+    "A: what is the capital of France?\nB: Paris is the capital and most populous city of France.\n" +
+        "Given a query A and a passage B, determine whether the passage contains an answer to the query " +
+        "by providing a prediction of either 'Yes' or 'No'.",
     "日本語のテキストも試してみます。",
     "def add(a, b):\n    return a + b\n",
-    "Yes",
+    "Yes"
 ];
 
 describe.each([
     ["tiny", testModels.tiny],
-    ["mid", testModels.mid],
+    ["mid", testModels.mid]
 ] as const)("GemmaReference on the generated %s model", (preset, modelPath) => {
     let reference: GemmaReference;
     let model: LlamaModel;
@@ -44,7 +44,7 @@ describe.each([
             nFf: shape.feedForwardLength,
             rmsEps: Math.fround(shape.rmsNormEpsilon),
             ropeBase: shape.ropeFreqBase,
-            nVocab: 256000,
+            nVocab: 256000
         });
     });
 
@@ -64,8 +64,11 @@ describe.each([
     // measured at under 1e-3; 2e-3 leaves room without hiding a modelling error.
     it("matches llama.cpp (node-llama-cpp, CPU, F32 KV cache) in argmax and top-5 logit differences", async () => {
         const context = await model.createContext({
-            contextSize: 512, sequences: 1, flashAttention: false,
-            experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32",
+            contextSize: 512,
+            sequences: 1,
+            flashAttention: false,
+            experimentalKvCacheKeyType: "F32",
+            experimentalKvCacheValueType: "F32"
         });
         try {
             const sequence = context.getSequence();

@@ -2,13 +2,9 @@ import { describe, expect, it } from "vitest";
 import { GemmaReference, geluTanh } from "./GemmaReference.js";
 import { GgufFile, GgufValueType } from "./GgufFile.js";
 import { bfloat16BitsToNumber, float16BitsToNumber } from "./floatFormats.js";
-import {
-    applyNeoxRope, kvHeadForQueryHead, rmsNorm, ropeInverseFrequencies,
-} from "./transformerMath.js";
+import { applyNeoxRope, kvHeadForQueryHead, rmsNorm, ropeInverseFrequencies } from "./transformerMath.js";
 import { TinyGgufWriter } from "./TinyGgufWriter.js";
-import {
-    randomGemmaTensors, writeGemmaGguf, type TinyGemmaShape, type TinyTensor,
-} from "./tinyGemmaModel.js";
+import { randomGemmaTensors, writeGemmaGguf, type TinyGemmaShape, type TinyTensor } from "./tinyGemmaModel.js";
 
 const referenceFrom = (bytes: Uint8Array) => new GemmaReference(GgufFile.fromBytes(bytes));
 
@@ -85,10 +81,12 @@ describe("GgufFile", () => {
 
     it("decodes F16 and BF16 tensors exactly", () => {
         const values = [0, -0, 1, -2, 0.5, 65504, 6.103515625e-5, -0.0009765625, 3.140625];
-        const file = GgufFile.fromBytes(new TinyGgufWriter()
-            .tensorF16("h", [values.length], values)
-            .tensorBF16("b", [3], [1, -3.5, 2 ** -100])
-            .toBytes());
+        const file = GgufFile.fromBytes(
+            new TinyGgufWriter()
+                .tensorF16("h", [values.length], values)
+                .tensorBF16("b", [3], [1, -3.5, 2 ** -100])
+                .toBytes()
+        );
         expect([...file.tensorFloat64("h")]).toEqual(values);
         expect([...file.tensorFloat64("b")]).toEqual([1, -3.5, 2 ** -100]);
     });
@@ -113,7 +111,8 @@ describe("GgufFile", () => {
 
     it("rejects bad magic, GGUF v1 and truncated files", () => {
         const good = new TinyGgufWriter().scalar("k", GgufValueType.STRING, "v").toBytes();
-        const badMagic = good.slice(); badMagic[0] = 0x47 + 1;
+        const badMagic = good.slice();
+        badMagic[0] = 0x47 + 1;
         expect(() => GgufFile.fromBytes(badMagic)).toThrow(/not a GGUF/);
         expect(() => GgufFile.fromBytes(new TinyGgufWriter(32, 1).toBytes())).toThrow(/version 1/);
         expect(() => GgufFile.fromBytes(good.subarray(0, 45) /* cut inside the value string */)).toThrow(/truncated/);
@@ -178,16 +177,23 @@ describe("GemmaReference on hand-built models", () => {
     it("one token through identity attention and GeGLU matches a hand computation", () => {
         const shape: TinyGemmaShape = { nVocab: 4, nEmbd: 8, nLayer: 1, nHead: 1, nHeadKv: 1, headDim: 8, nFf: 8 };
         const tensors = randomGemmaTensors(shape, 11);
-        const set = (name: string, values: Float64Array) => { tensors.get(name)!.values = values; };
+        const set = (name: string, values: Float64Array) => {
+            tensors.get(name)!.values = values;
+        };
         set("blk.0.attn_v.weight", identity(8));
         set("blk.0.attn_output.weight", identity(8));
         set("blk.0.ffn_gate.weight", identity(8));
-        set("blk.0.ffn_up.weight", identity(8).map((v) => 2 * v));
+        set(
+            "blk.0.ffn_up.weight",
+            identity(8).map((v) => 2 * v)
+        );
         set("blk.0.ffn_down.weight", identity(8));
         const w = (name: string) => [...tensors.get(name)!.values];
         const eps = Math.fround(1e-6);
         const token = 3;
-        const x = w("token_embd.weight").slice(token * 8, token * 8 + 8).map((v) => v * Math.sqrt(8));
+        const x = w("token_embd.weight")
+            .slice(token * 8, token * 8 + 8)
+            .map((v) => v * Math.sqrt(8));
         // With a single position softmax is 1, so attention returns V·norm(x) whatever Q and K are.
         const h1 = handRmsNorm(x, w("blk.0.attn_norm.weight"), eps).map((a, i) => x[i] + a);
         const n = handRmsNorm(h1, w("blk.0.ffn_norm.weight"), eps);
@@ -268,7 +274,10 @@ describe("GemmaReference on hand-built models", () => {
         const expandKv = (mapping: (h: number) => number) => {
             const expanded = new Map<string, TinyTensor>();
             for (const [name, tensor] of tensors) {
-                if (!/attn_[kv]\.weight$/.test(name)) { expanded.set(name, tensor); continue; }
+                if (!/attn_[kv]\.weight$/.test(name)) {
+                    expanded.set(name, tensor);
+                    continue;
+                }
                 const rowValues = tinyShape.nEmbd * tinyShape.headDim; // one head's rows
                 const values = new Float64Array(tinyShape.nHead * rowValues);
                 for (let h = 0; h < tinyShape.nHead; h++) {

@@ -14,14 +14,17 @@ export interface TinyGemmaShape {
     ropeBase?: number;
 }
 
-export interface TinyTensor { dims: number[]; values: Float64Array }
+export interface TinyTensor {
+    dims: number[];
+    values: Float64Array;
+}
 
 /** Tensor names and ggml dims of a Gemma model, in llama.cpp's naming. */
 export function gemmaTensorDims(shape: TinyGemmaShape): Map<string, number[]> {
     const { nVocab, nEmbd, nHead, nHeadKv, headDim, nFf } = shape;
     const dims = new Map<string, number[]>([
         ["token_embd.weight", [nEmbd, nVocab]],
-        ["output_norm.weight", [nEmbd]],
+        ["output_norm.weight", [nEmbd]]
     ]);
     for (let l = 0; l < shape.nLayer; l++) {
         dims.set(`blk.${l}.attn_norm.weight`, [nEmbd]);
@@ -58,9 +61,7 @@ export function randomGemmaTensors(shape: TinyGemmaShape, seed: number): Map<str
     return tensors;
 }
 
-export function writeGemmaGguf(
-    shape: TinyGemmaShape, tensors: Map<string, TinyTensor>, storage: "f32" | "f16" = "f32",
-): Uint8Array {
+export function writeGemmaGguf(shape: TinyGemmaShape, tensors: Map<string, TinyTensor>, storage: "f32" | "f16" = "f32"): Uint8Array {
     const writer = new TinyGgufWriter()
         .scalar("general.architecture", GgufValueType.STRING, "gemma")
         .scalar("gemma.embedding_length", GgufValueType.UINT32, shape.nEmbd)

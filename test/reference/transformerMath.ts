@@ -9,10 +9,7 @@
  * x / sqrt(mean(x^2) + eps) * w, used as stored: Gemma's "(1 + w)" is already folded into w by the
  * GGUF conversion, Qwen3's w is plain.
  */
-export function rmsNorm(
-    x: Float64Array, xOffset: number, n: number, weight: Float64Array, eps: number,
-    out: Float64Array, outOffset: number,
-): void {
+export function rmsNorm(x: Float64Array, xOffset: number, n: number, weight: Float64Array, eps: number, out: Float64Array, outOffset: number): void {
     let sumSquares = 0;
     for (let i = 0; i < n; i++) sumSquares += x[xOffset + i] * x[xOffset + i];
     const scale = 1 / Math.sqrt(sumSquares / n + eps);
@@ -31,9 +28,7 @@ export function ropeInverseFrequencies(headDim: number, base: number): Float64Ar
  * NEOX / "rotate_half" RoPE in place on one head vector: element i is paired
  * with element i + headDim/2 (not with its neighbour, as in the GPT-J layout).
  */
-export function applyNeoxRope(
-    vec: Float64Array, offset: number, headDim: number, position: number, inverseFrequencies: Float64Array,
-): void {
+export function applyNeoxRope(vec: Float64Array, offset: number, headDim: number, position: number, inverseFrequencies: Float64Array): void {
     const half = headDim / 2;
     for (let i = 0; i < half; i++) {
         const theta = position * inverseFrequencies[i];
@@ -52,17 +47,29 @@ export function applyNeoxRope(
  * each load of a weight, which roughly halves the time of this, the hot loop.
  */
 export function matMulRows(
-    weight: Float64Array, nIn: number, nOut: number,
-    x: Float64Array, xStride: number, firstRow: number, rowCount: number,
-    y: Float64Array, yStride: number,
+    weight: Float64Array,
+    nIn: number,
+    nOut: number,
+    x: Float64Array,
+    xStride: number,
+    firstRow: number,
+    rowCount: number,
+    y: Float64Array,
+    yStride: number
 ): void {
     const end = firstRow + rowCount;
     for (let j = 0; j < nOut; j++) {
         const w = j * nIn;
         let t = firstRow;
         for (; t + 3 < end; t += 4) {
-            const x0 = t * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
-            let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            const x0 = t * xStride,
+                x1 = x0 + xStride,
+                x2 = x1 + xStride,
+                x3 = x2 + xStride;
+            let s0 = 0,
+                s1 = 0,
+                s2 = 0,
+                s3 = 0;
             for (let i = 0; i < nIn; i++) {
                 const wi = weight[w + i];
                 s0 += wi * x[x0 + i];
@@ -117,8 +124,13 @@ export interface AttentionShape {
  * nHeadKv * valueDim and out nHead * valueDim. `scores` is scratch space for t + 1 values.
  */
 export function attendCausally(
-    shape: AttentionShape, q: Float64Array, k: Float64Array, v: Float64Array, t: number,
-    scores: Float64Array, out: Float64Array,
+    shape: AttentionShape,
+    q: Float64Array,
+    k: Float64Array,
+    v: Float64Array,
+    t: number,
+    scores: Float64Array,
+    out: Float64Array
 ): void {
     const { nHead, nHeadKv, headDim, valueDim } = shape;
     const qWidth = nHead * headDim;

@@ -33,7 +33,9 @@ describe("the corpus", () => {
     });
 
     it("leaves most of the corpus in the comparison", () => {
-        expect(comparable.length).toBe(corpusTexts.length - knownDivergences.reduce((sum, { category }) => sum + corpusTexts.filter((e) => e.category === category).length, 0));
+        expect(comparable.length).toBe(
+            corpusTexts.length - knownDivergences.reduce((sum, { category }) => sum + corpusTexts.filter((e) => e.category === category).length, 0)
+        );
         expect(comparable).toContain(fixedQuery);
         expect(comparable).toContain(fixedPassage);
     });

@@ -3,7 +3,7 @@ import { Reranker } from "../../src/index.js";
 import { testModels } from "../helpers/testModels.js";
 import { hfEncode, hfYesTokenId } from "../reference/flagEmbeddingInput.js";
 
-it("scores the first id of tok(\"Yes\"), FlagEmbedding's yes_loc", async () => {
+it('scores the first id of tok("Yes"), FlagEmbedding\'s yes_loc', async () => {
     const reranker = await Reranker.load({ model: testModels.tiny, gpu: false });
     try {
         expect(hfEncode("Yes")).toEqual([3553]);

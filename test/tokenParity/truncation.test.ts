@@ -102,7 +102,10 @@ describe.each<Limits>([
         const cuts = lengths.map((n) => {
             const result = check(fullQuery, textOfTokens("B: ", n));
             expect(result.query).toHaveLength(queryMaxLength);
-            expect(result.ours.slice(1, 1 + queryMaxLength + separator.length)).toEqual([...hfEncode(`A: ${fullQuery}`).slice(0, queryMaxLength), ...separator]);
+            expect(result.ours.slice(1, 1 + queryMaxLength + separator.length)).toEqual([
+                ...hfEncode(`A: ${fullQuery}`).slice(0, queryMaxLength),
+                ...separator
+            ]);
             expect(result.ours.slice(-result.tail.length)).toEqual(result.tail);
             if (Math.min(n, limits.maxLength) >= fitLength) expect(result.pairLength).toBe(result.pairMaxLength);
             return result.pairCut;
@@ -143,7 +146,11 @@ describe("the smallest limits", () => {
         for (const prompt of ["", shortPrompt]) {
             const reranker = await Reranker.load({ model: testModels.tiny, gpu: false, maxLength, prompt });
             try {
-                for (const [query, passage] of [["What is it?", "It is a long passage about apples."], ["", ""], ["x", "y"]] as const) {
+                for (const [query, passage] of [
+                    ["What is it?", "It is a long passage about apples."],
+                    ["", ""],
+                    ["x", "y"]
+                ] as const) {
                     expect(reranker.buildInput(query, passage)).toEqual(flagEmbeddingInput(query, passage, { maxLength, prompt }));
                 }
             } finally {

@@ -42,10 +42,12 @@ function range(from: number, to: number): number[] {
 describe("runs of up to 31 spaces, and runs of newlines, tabs, CRLF, no-break spaces", () => {
     it("tokenize as HF does", () => {
         for (const n of range(1, 31)) {
-            for (const text of [`x${" ".repeat(n)}y`, " ".repeat(n - 1), `x${" ".repeat(n)}`]) expect(ourPassagePiece(text), JSON.stringify(text)).toEqual(hfEncode(`B: ${text}`));
+            for (const text of [`x${" ".repeat(n)}y`, " ".repeat(n - 1), `x${" ".repeat(n)}`])
+                expect(ourPassagePiece(text), JSON.stringify(text)).toEqual(hfEncode(`B: ${text}`));
         }
         for (const n of range(1, 40)) {
-            for (const run of ["\n", "\t", "\r\n", "\u00a0"]) expect(ourPassagePiece(`x${run.repeat(n)}y`), JSON.stringify(run) + n).toEqual(hfEncode(`B: x${run.repeat(n)}y`));
+            for (const run of ["\n", "\t", "\r\n", "\u00a0"])
+                expect(ourPassagePiece(`x${run.repeat(n)}y`), JSON.stringify(run) + n).toEqual(hfEncode(`B: x${run.repeat(n)}y`));
         }
     });
 
@@ -68,7 +70,7 @@ describe("a run of 32 or more spaces", () => {
         expect(hfEncode(`B: x${" ".repeat(100)}y`)).toEqual([...B, x, 153, 153, 153, 153, 153, 157, y]);
     });
 
-    it("includes the space that ends the \"B: \" prefix: a passage of 31 spaces is a run of 32", () => {
+    it('includes the space that ends the "B: " prefix: a passage of 31 spaces is a run of 32', () => {
         expect(ourPassagePiece(" ".repeat(31))).toEqual([...B, 153, 153]);
         expect(hfEncode(`B: ${" ".repeat(31)}`)).toEqual([...B, 153, 153]);
     });

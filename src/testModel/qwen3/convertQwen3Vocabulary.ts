@@ -19,19 +19,15 @@ const sentencePieceSpace = "\u2581";
  * tokens; it must hold every tokenizer id.
  */
 export function convertQwen3Vocabulary({ tokenizer, config }: Qwen3TokenizerFiles, vocabularySize: number): BpeVocabulary {
-    if (tokenizer.model.type !== "BPE")
-        throw new Error(`Expected a BPE tokenizer.json, got model type "${tokenizer.model.type}"`);
+    if (tokenizer.model.type !== "BPE") throw new Error(`Expected a BPE tokenizer.json, got model type "${tokenizer.model.type}"`);
 
     const byId = new Map<number, string>();
-    for (const [token, id] of Object.entries(tokenizer.model.vocab))
-        byId.set(id, token);
+    for (const [token, id] of Object.entries(tokenizer.model.vocab)) byId.set(id, token);
     const addedById = new Map<number, HfAddedToken>(tokenizer.added_tokens.map((added) => [added.id, added]));
-    for (const added of tokenizer.added_tokens)
-        byId.set(added.id, added.content);
+    for (const added of tokenizer.added_tokens) byId.set(added.id, added.content);
 
     let highestId = -1;
-    for (const id of byId.keys())
-        highestId = Math.max(highestId, id);
+    for (const id of byId.keys()) highestId = Math.max(highestId, id);
     if (!Number.isInteger(vocabularySize) || vocabularySize <= highestId)
         throw new RangeError(`vocabularySize must be an integer above the highest token id ${highestId}, got ${vocabularySize}`);
 
@@ -81,7 +77,5 @@ export function convertQwen3Vocabulary({ tokenizer, config }: Qwen3TokenizerFile
  * space inside a part encoded as U+0120, as gguf-py's SpecialVocab does.
  */
 function convertMerges(merges: Qwen3TokenizerJson["model"]["merges"]): string[] {
-    return merges.map((merge) => typeof merge === "string"
-        ? merge
-        : merge.map((part) => part.replaceAll(" ", "\u0120")).join(" "));
+    return merges.map((merge) => (typeof merge === "string" ? merge : merge.map((part) => part.replaceAll(" ", "\u0120")).join(" ")));
 }

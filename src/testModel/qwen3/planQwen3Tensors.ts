@@ -38,19 +38,27 @@ export function planQwen3Tensors(shape: Qwen3Shape, options: Qwen3TensorOptions)
     const nKv = shape.headCountKv * headDim;
     const uniform = (center: number, standardDeviation: number): UniformValues => ({ kind: "uniform", center, standardDeviation });
     const projection = (name: string, inputs: number, outputs: number): Qwen3TensorSpec => ({
-        name, shape: [inputs, outputs], type: matrixType, values: uniform(0, 1 / Math.sqrt(inputs))
+        name,
+        shape: [inputs, outputs],
+        type: matrixType,
+        values: uniform(0, 1 / Math.sqrt(inputs))
     });
     // 1-D tensors stay F32 in F16 files, as the converter keeps them
     const norm = (name: string, width: number, center: number = 1): Qwen3TensorSpec => ({
-        name, shape: [width], type: GgmlType.F32, values: uniform(center, normWeightSpread * center)
+        name,
+        shape: [width],
+        type: GgmlType.F32,
+        values: uniform(center, normWeightSpread * center)
     });
 
-    const tensors: Qwen3TensorSpec[] = [{
-        name: "token_embd.weight",
-        shape: [nEmbd, options.vocabularySize],
-        type: matrixType,
-        values: uniform(0, embeddingGain / Math.sqrt(nEmbd))
-    }];
+    const tensors: Qwen3TensorSpec[] = [
+        {
+            name: "token_embd.weight",
+            shape: [nEmbd, options.vocabularySize],
+            type: matrixType,
+            values: uniform(0, embeddingGain / Math.sqrt(nEmbd))
+        }
+    ];
 
     for (let block = 0; block < shape.blockCount; block++) {
         const prefix = `blk.${block}`;

@@ -7,8 +7,7 @@ import type { Qwen3TensorSpec, UniformValues } from "./Qwen3TensorSpec.js";
  * from such a tensor by replaying its stream.
  */
 export function seededTensorFill(seed: number, spec: Qwen3TensorSpec, specs: readonly Qwen3TensorSpec[]): GgufTensorFill {
-    if (spec.values.kind === "uniform")
-        return uniformFill(seed, spec.name, spec.values);
+    if (spec.values.kind === "uniform") return uniformFill(seed, spec.name, spec.values);
 
     const { tensor, rows } = spec.values;
     const source = specs.find((candidate) => candidate.name === tensor);

@@ -12,7 +12,7 @@ const poolingTypeRank = 4;
  */
 const rerankChatTemplate =
     "<|im_start|>system\nJudge whether the Document meets the requirements based on the Query and the Instruct provided. " +
-    "Note that the answer can only be \"yes\" or \"no\".<|im_end|>\n" +
+    'Note that the answer can only be "yes" or "no".<|im_end|>\n' +
     "<|im_start|>user\n<Instruct>: Given a web search query, retrieve relevant passages that answer the query\n" +
     "<Query>: {query}\n<Document>: {document}<|im_end|>\n" +
     "<|im_start|>assistant\n<think>\n\n</think>\n\n";
@@ -63,8 +63,7 @@ export function setQwen3Metadata(writer: GgufWriter, shape: Qwen3Shape, vocabula
         .setUint32("tokenizer.ggml.padding_token_id", vocabulary.paddingTokenId)
         .setUint32("tokenizer.ggml.bos_token_id", vocabulary.bosTokenId)
         .setBool("tokenizer.ggml.add_bos_token", vocabulary.addBosToken);
-    if (vocabulary.chatTemplate != null)
-        writer.setString("tokenizer.chat_template", vocabulary.chatTemplate);
+    if (vocabulary.chatTemplate != null) writer.setString("tokenizer.chat_template", vocabulary.chatTemplate);
 
     setTestModelProvenance(writer, { preset: "qwen3-tiny", seed: description.seed, weightType: description.weightType });
 }

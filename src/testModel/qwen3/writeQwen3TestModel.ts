@@ -37,10 +37,8 @@ export type WriteQwen3TestModelOptions = {
  */
 export async function writeQwen3TestModel(options: WriteQwen3TestModelOptions): Promise<WrittenTestModel> {
     const { outPath, seed = 42, weightType = "f32", vocabularySize = qwen3RerankerVocabularySize, rerankHead = true } = options;
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
-        throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
-    if (weightType !== "f32" && weightType !== "f16")
-        throw new Error(`weightType must be "f32" or "f16", got "${String(weightType)}"`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+    if (weightType !== "f32" && weightType !== "f16") throw new Error(`weightType must be "f32" or "f16", got "${String(weightType)}"`);
 
     const vocabulary = await loadQwen3Vocabulary(vocabularySize);
     const shape = qwen3TinyShape;
@@ -50,15 +48,13 @@ export async function writeQwen3TestModel(options: WriteQwen3TestModelOptions): 
     const no = requireToken(vocabulary.tokens, "no");
     const rerankRows = rerankHead ? (options.rerankHeadRows === "swapped" ? ([no, yes] as const) : ([yes, no] as const)) : undefined;
     const specs = planQwen3Tensors(shape, { weightType, vocabularySize, rerankRows });
-    for (const spec of specs)
-        writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededTensorFill(seed, spec, specs) });
+    for (const spec of specs) writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededTensorFill(seed, spec, specs) });
     return writeGgufAtomically(writer, outPath);
 }
 
 /** The converter's convert_tokens_to_ids: the id of the vocabulary entry spelled exactly so. */
 function requireToken(tokens: readonly string[], text: string): number {
     const id = tokens.indexOf(text);
-    if (id < 0)
-        throw new Error(`The Qwen3 vocabulary has no "${text}" token`);
+    if (id < 0) throw new Error(`The Qwen3 vocabulary has no "${text}" token`);
     return id;
 }

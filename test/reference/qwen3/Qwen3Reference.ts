@@ -1,7 +1,5 @@
 import { CheckedTensors } from "../CheckedTensors.js";
-import {
-    addGatedFeedForward, addSelfAttention, embedTokens, loadDecoderLayerWeights, runLayers, type DecoderLayerWeights,
-} from "../decoderBlocks.js";
+import { addGatedFeedForward, addSelfAttention, embedTokens, loadDecoderLayerWeights, runLayers, type DecoderLayerWeights } from "../decoderBlocks.js";
 import { GgufFile } from "../GgufFile.js";
 import { OutputHead } from "../OutputHead.js";
 import { TransformerConfig } from "../TransformerConfig.js";
@@ -46,7 +44,7 @@ export class Qwen3Reference {
             this.layers.push({
                 ...loadDecoderLayerWeights(tensors, l, config),
                 qNorm: tensors.load(name("attn_q_norm"), [headDim]),
-                kNorm: tensors.load(name("attn_k_norm"), [headDim]),
+                kNorm: tensors.load(name("attn_k_norm"), [headDim])
             });
         }
         tensors.rejectUnused("Qwen3");
