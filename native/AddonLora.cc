@@ -18,6 +18,7 @@ public:
     LoadLoraWorker(Napi::Env env, AddonModel* model, Napi::Object modelObject, std::string path)
         : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), model_(model), path_(std::move(path)) {
         modelReference_ = Napi::Persistent(modelObject);
+        model_->retain();  // the model must not be freed while llama.cpp reads the adapter against it
     }
 
     Napi::Promise promise() { return deferred_.Promise(); }
@@ -28,13 +29,17 @@ public:
     }
 
     void OnOK() override {
+        model_->release();
         Napi::Object object = addonClasses(Env()).lora.New({});
         AddonLora* lora = AddonLora::Unwrap(object);
         lora->adopt(adapter_, model_, modelReference_.Value());
         deferred_.Resolve(object);
     }
 
-    void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+    void OnError(const Napi::Error& error) override {
+        model_->release();
+        deferred_.Reject(error.Value());
+    }
 
 private:
     Napi::Promise::Deferred deferred_;

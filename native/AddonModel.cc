@@ -107,7 +107,7 @@ Napi::Value AddonModel::loadLora(const Napi::CallbackInfo& info) {
 
 Napi::Value AddonModel::dispose(const Napi::CallbackInfo& info) {
     if (liveContexts_ > 0) {
-        throw Napi::Error::New(info.Env(), "the model still has live contexts; dispose them first");
+        throw Napi::Error::New(info.Env(), "the model is still in use by a context or an adapter being loaded; dispose those first");
     }
     freeModel();
     return info.Env().Undefined();

@@ -33,6 +33,6 @@ private:
     const llama_vocab* vocab_ = nullptr;
     int64_t reportedBytes_ = 0;
     Napi::Env env_ = nullptr;
-    // Contexts borrow the model; freeing it under them would leave dangling pointers.
+    // Contexts and adapter loads borrow the model; freeing it under them would leave dangling pointers.
     int liveContexts_ = 0;
 };
