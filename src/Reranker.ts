@@ -12,7 +12,7 @@ import { promptRecordPath, readPromptRecord } from "./profiles/PromptRecord.js";
 import type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions } from "./RerankerOptions.js";
 import { resolveRuntimeSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
 import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./scheduling/ScoringGroup.js";
-import { SlotScheduler } from "./scheduling/SlotScheduler.js";
+import { longestFirst, SlotScheduler } from "./scheduling/SlotScheduler.js";
 import { sharedPrefixLength } from "./scheduling/sharedPrefixLength.js";
 import { combineScore, scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
 import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens.js";
@@ -227,7 +227,7 @@ export class Reranker {
         this.requireLive();
         const converted = expectArray("sequences", sequences).map((sequence, i) => this.toTokenArray(sequence, i));
         return this.enqueue(async () => {
-            const groups: ScoringGroup[] = [{ prefixLength: 0, sequences: sortedByLength(converted.map((tokens, index) => ({ index, tokens }))) }];
+            const groups: ScoringGroup[] = [{ prefixLength: 0, sequences: longestFirst(converted.map((tokens, index) => ({ index, tokens }))) }];
             return this.evaluate(groups, converted.length, (index) => `sequence ${index}`);
         });
     }
@@ -296,7 +296,7 @@ export class Reranker {
         }
         const groups = [...groupsByQuery.values()].map((sequences) => ({
             prefixLength: this.settings.sharePrefix ? sharedPrefixLength(sequences) : 0,
-            sequences: sortedByLength(sequences)
+            sequences: longestFirst(sequences)
         }));
         const evaluated = await this.evaluate(groups, pairs.length, (index) => `pair ${index}`);
         for (const group of groups) {
@@ -376,10 +376,4 @@ async function loadLora(model: AddonModel, path: string) {
 function readNormalize(options: ScoreOptions): boolean {
     if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
     return options.normalize === undefined ? false : expectBoolean("normalize", options.normalize);
-}
-
-// Longest first, as FlagEmbedding orders its batches: long sequences start early and short ones
-// fill the gaps they leave in the last decodes.
-function sortedByLength(sequences: ScoringSequence[]): ScoringSequence[] {
-    return [...sequences].sort((a, b) => b.tokens.length - a.tokens.length || a.index - b.index);
 }

@@ -168,3 +168,19 @@ describe("the score cache", () => {
         }
     });
 });
+
+describe("pairs of many different queries", () => {
+    it("are still packed across slots, with the scores they get alone", async () => {
+        const reranker = await Reranker.load({ model: testModels.tiny, gpu: false, slots: 4, batchSize: 512 });
+        try {
+            const pairs = samplePassages.map((passage, i) => [`query number ${i}`, passage] as [string, string]);
+            const alone: number[] = [];
+            for (const pair of pairs) alone.push((await reranker.score([pair]))[0]!);
+            const together = await reranker.score(pairs);
+            together.forEach((score, i) => expect(Math.abs(score - alone[i]!)).toBeLessThanOrEqual(packingTolerance));
+            expect(reranker.lastRunStats.decodes).toBeLessThan(pairs.length);
+        } finally {
+            await reranker.dispose();
+        }
+    });
+});

@@ -35,10 +35,12 @@ export class SlotScheduler {
         // Whatever an earlier, failed run left in the cache is dropped here, so an error never
         // poisons the next call.
         this.context.clear();
-        for (const group of groups) {
-            if (group.prefixLength > 0 && group.sequences.length > 1) await this.runSharedPrefixGroup(group, results);
-            else await this.runSequences(group.sequences, 0, results);
-        }
+        const sharing = (group: ScoringGroup) => group.prefixLength > 0 && group.sequences.length > 1;
+        // Sequences that share nothing are packed together, whatever group they came from: many
+        // distinct queries of one pair each must still fill the slots.
+        const unshared = groups.filter((group) => !sharing(group)).flatMap((group) => group.sequences);
+        if (unshared.length > 0) await this.runSequences(longestFirst(unshared), 0, results);
+        for (const group of groups.filter(sharing)) await this.runSharedPrefixGroup(group, results);
     }
 
     private async runSharedPrefixGroup(group: ScoringGroup, results: Float32Array): Promise<void> {
@@ -122,4 +124,10 @@ export class SlotScheduler {
             finished
         };
     }
+}
+
+// Longest first, as FlagEmbedding orders its batches: long sequences start early and short ones
+// fill the gaps they leave in the last decodes.
+export function longestFirst(sequences: ScoringSequence[]): ScoringSequence[] {
+    return [...sequences].sort((a, b) => b.tokens.length - a.tokens.length || a.index - b.index);
 }
