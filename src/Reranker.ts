@@ -206,12 +206,13 @@ export class Reranker {
     async score(pairs: [string, string][], options: ScoreOptions = {}): Promise<number[]> {
         this.requireLive();
         const normalize = readNormalize(options);
+        const signal = readSignal(options);
         expectArray("pairs", pairs).forEach((pair, i) => {
             if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
                 throw invalidArgument(`pairs[${i}]`, "a [query, passage] pair of strings", pair);
             }
         });
-        const scores = await this.enqueue(() => this.scorePairs(pairs));
+        const scores = await this.enqueue(() => this.scorePairs(pairs, signal));
         return normalize && this.profile.normalize === "sigmoid" ? scores.map(sigmoid) : scores;
     }
 
@@ -223,7 +224,7 @@ export class Reranker {
         const topN = options.topN === undefined ? passages.length : expectInteger("topN", options.topN, 0);
         const scores = await this.score(
             passages.map((passage) => [query, passage] as [string, string]),
-            { normalize: readNormalize(options) }
+            { normalize: readNormalize(options), signal: readSignal(options) }
         );
         return scores
             .map((score, index) => ({ index, score, passage: passages[index]! }))
@@ -232,12 +233,13 @@ export class Reranker {
     }
 
     /** Scores ready-made token sequences: the logit of the score token after each one's last token. */
-    async scoreTokens(sequences: number[][]): Promise<number[]> {
+    async scoreTokens(sequences: number[][], options: Pick<ScoreOptions, "signal"> = {}): Promise<number[]> {
         this.requireLive();
+        const signal = readSignal(options);
         const converted = expectArray("sequences", sequences).map((sequence, i) => this.toTokenArray(sequence, i));
         return this.enqueue(async () => {
             const groups: ScoringGroup[] = [{ prefixLength: 0, sequences: longestFirst(converted.map((tokens, index) => ({ index, tokens }))) }];
-            return this.evaluate(groups, converted.length, (index) => `sequence ${index}`);
+            return this.evaluate(groups, converted.length, (index) => `sequence ${index}`, signal);
         });
     }
 
@@ -282,7 +284,7 @@ export class Reranker {
         return this.dispose();
     }
 
-    private async scorePairs(pairs: [string, string][]): Promise<number[]> {
+    private async scorePairs(pairs: [string, string][], signal: AbortSignal | undefined): Promise<number[]> {
         const scores = new Array<number>(pairs.length);
         const cacheKeys = pairs.map(([query, passage]) => JSON.stringify([query, passage]));
         const groupsByQuery = new Map<string, ScoringSequence[]>();
@@ -307,7 +309,7 @@ export class Reranker {
             prefixLength: this.settings.sharePrefix ? sharedPrefixLength(sequences) : 0,
             sequences: longestFirst(sequences)
         }));
-        const evaluated = await this.evaluate(groups, pairs.length, (index) => `pair ${index}`);
+        const evaluated = await this.evaluate(groups, pairs.length, (index) => `pair ${index}`, signal);
         for (const group of groups) {
             for (const { index } of group.sequences) {
                 scores[index] = evaluated[index]!;
@@ -317,12 +319,13 @@ export class Reranker {
         return scores;
     }
 
-    private async evaluate(groups: ScoringGroup[], count: number, describeItem: (index: number) => string): Promise<number[]> {
+    private async evaluate(groups: ScoringGroup[], count: number, describeItem: (index: number) => string, signal: AbortSignal | undefined): Promise<number[]> {
         const results = new Float32Array(count * this.scoreTokenIds.length).fill(Number.NaN);
         const scheduler = new SlotScheduler(this.context, {
             slots: this.settings.slots,
             batchSize: this.settings.batchSize,
-            scoreTokenIds: this.scoreTokenIds
+            scoreTokenIds: this.scoreTokenIds,
+            signal
         });
         try {
             await scheduler.run(groups, results);
@@ -378,6 +381,11 @@ async function loadLora(model: AddonModel, path: string) {
     } catch (error) {
         throw new ModelLoadError(`llama.cpp could not load the LoRA adapter ${path}: ${(error as Error).message}`, error);
     }
+}
+
+function readSignal(options: ScoreOptions): AbortSignal | undefined {
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidArgument("signal", "an AbortSignal", options.signal);
+    return options.signal;
 }
 
 function readNormalize(options: ScoreOptions): boolean {

@@ -62,6 +62,11 @@ export type RerankerLoadOptions = {
 export type ScoreOptions = {
     /** Apply a sigmoid to each score, as FlagEmbedding's normalize=True does. */
     normalize?: boolean;
+    /**
+     * Stops the call with an AbortedError at the next decode boundary (a search-as-you-type UI
+     * drops stale queries this way). The reranker stays usable.
+     */
+    signal?: AbortSignal;
 };
 
 export type RerankOptions = ScoreOptions & {

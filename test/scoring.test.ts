@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Reranker } from "../src/index.js";
+import { AbortedError, InvalidArgumentError, Reranker } from "../src/index.js";
 import { sampleQuery, samplePassages } from "./helpers/pairs.js";
 import { testModels } from "./helpers/testModels.js";
 
@@ -179,6 +179,35 @@ describe("pairs of many different queries", () => {
             const together = await reranker.score(pairs);
             together.forEach((score, i) => expect(Math.abs(score - alone[i]!)).toBeLessThanOrEqual(packingTolerance));
             expect(reranker.lastRunStats.decodes).toBeLessThan(pairs.length);
+        } finally {
+            await reranker.dispose();
+        }
+    });
+});
+
+describe("cancellation", () => {
+    it("stops at a decode boundary with AbortedError and leaves the reranker usable", async () => {
+        const reranker = await Reranker.load({ model: testModels.tiny, gpu: false, slots: 2, batchSize: 16 });
+        try {
+            const passages = Array.from({ length: 12 }, (_, i) => `passage ${i} about the tides and the moon, `.repeat(4));
+            const expected = await reranker.score(passages.map((passage) => [sampleQuery, passage] as [string, string]));
+            const decodesForAll = reranker.lastRunStats.decodes;
+
+            const already = new AbortController();
+            already.abort();
+            await expect(reranker.rerank(sampleQuery, passages, { signal: already.signal })).rejects.toBeInstanceOf(AbortedError);
+
+            const midway = new AbortController();
+            const running = reranker.rerank(sampleQuery, passages, { signal: midway.signal });
+            // setImmediate runs before a second decode can complete: each completion needs its own
+            // turn of the event loop, so the run is cut off after at most a couple of decodes.
+            setImmediate(() => midway.abort());
+            await expect(running).rejects.toBeInstanceOf(AbortedError);
+            expect(reranker.lastRunStats.decodes).toBeGreaterThanOrEqual(1);
+            expect(reranker.lastRunStats.decodes).toBeLessThan(decodesForAll);
+
+            expect(await reranker.score(passages.map((passage) => [sampleQuery, passage] as [string, string]))).toEqual(expected);
+            await expect(reranker.score([["q", "p"]], { signal: "nope" } as never)).rejects.toBeInstanceOf(InvalidArgumentError);
         } finally {
             await reranker.dispose();
         }

@@ -11,7 +11,8 @@ export type RerankErrorCode =
     | "ERR_SEQUENCE_TOO_LONG"
     | "ERR_PROMPT_MISMATCH"
     | "ERR_DISPOSED"
-    | "ERR_MISSING_DEV_DEPENDENCY";
+    | "ERR_MISSING_DEV_DEPENDENCY"
+    | "ERR_ABORTED";
 
 /**
  * Base of every error this library throws on purpose. Catch it, and switch on `code`, rather than

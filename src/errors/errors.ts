@@ -11,3 +11,4 @@ export { SequenceTooLongError } from "./SequenceTooLongError.js";
 export { PromptMismatchError } from "./PromptMismatchError.js";
 export { DisposedError } from "./DisposedError.js";
 export { MissingDevDependencyError } from "./MissingDevDependencyError.js";
+export { AbortedError } from "./AbortedError.js";

@@ -1,3 +1,4 @@
+import { AbortedError } from "../errors/AbortedError.js";
 import type { AddonContext } from "../native/AddonTypes.js";
 import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./ScoringGroup.js";
 
@@ -12,6 +13,7 @@ export type SlotSchedulerOptions = {
     slots: number;
     batchSize: number;
     scoreTokenIds: Int32Array;
+    signal?: AbortSignal;
 };
 
 /**
@@ -74,6 +76,7 @@ export class SlotScheduler {
             while (freeSlots.length > 0 && pending.length > 0) {
                 active.push({ slot: freeSlots.pop()!, sequence: pending.pop()!, cursor: start });
             }
+            if (this.options.signal?.aborted) throw new AbortedError(this.options.signal.reason);
             const batch = this.packBatch(active, wantOutputs);
             const scores = await this.context.decode(batch.arrays, scoreTokenIds);
             this.stats.decodes++;
