@@ -9,7 +9,7 @@ const addonFileName = "llm_rerank.node";
 let loadedAddon: LlmRerankAddon | undefined;
 
 // Electron packs apps into app.asar, but a .node file can only be loaded from the unpacked copy.
-function outsideAsar(candidate: string): string {
+export function outsideAsar(candidate: string): string {
     return candidate.replace(/\.asar([\\/])/, ".asar.unpacked$1");
 }
 
