@@ -286,11 +286,13 @@ export class Reranker {
 
     private async scorePairs(pairs: [string, string][], signal: AbortSignal | undefined): Promise<number[]> {
         const scores = new Array<number>(pairs.length);
-        const cacheKeys = pairs.map(([query, passage]) => JSON.stringify([query, passage]));
+        const useCache = this.settings.scoreCacheSize > 0;
+        // Keys are built only when the cache is on: JSON of every passage is not free on a hot path.
+        const cacheKeys = useCache ? pairs.map(([query, passage]) => JSON.stringify([query, passage])) : [];
         const groupsByQuery = new Map<string, ScoringSequence[]>();
         let uncached = 0;
         pairs.forEach(([query, passage], index) => {
-            const cached = this.settings.scoreCacheSize > 0 ? this.scoreCache.get(cacheKeys[index]!) : undefined;
+            const cached = useCache ? this.scoreCache.get(cacheKeys[index]!) : undefined;
             if (cached !== undefined) {
                 scores[index] = cached;
                 return;
@@ -313,7 +315,7 @@ export class Reranker {
         for (const group of groups) {
             for (const { index } of group.sequences) {
                 scores[index] = evaluated[index]!;
-                if (this.settings.scoreCacheSize > 0) this.scoreCache.set(cacheKeys[index]!, evaluated[index]!);
+                if (useCache) this.scoreCache.set(cacheKeys[index]!, evaluated[index]!);
             }
         }
         return scores;

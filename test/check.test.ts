@@ -12,20 +12,18 @@ import { GemmaReference } from "./reference/GemmaReference.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "llm-rerank-check-"));
 
+/** `llm-rerank check --json` of the tiny F32 model against another model. */
+function runCheckJson(against: string, pairsFile: string) {
+    const args = ["dist/cli/cli.js", "check", "--model", testModels.tiny, "--against", against, "--pairs", pairsFile, "--gpu", "cpu", "--json"];
+    return JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+}
+
 describe("llm-rerank check", () => {
     it("reports F32 against F16 as the reference predicts", async () => {
         const pairs = loadGoldenPairs().filter(([, passage]) => passage.length < 500);
         const pairsFile = path.join(workDir, "pairs.jsonl");
         writeFileSync(pairsFile, pairs.map(([query, passage]) => JSON.stringify({ query, passage })).join("\n"));
-        const output = execFileSync(
-            process.execPath,
-            ["dist/cli/cli.js", "check", "--model", testModels.tiny, "--against", testModels.tinyF16, "--pairs", pairsFile, "--gpu", "cpu", "--json"],
-            {
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "pipe"]
-            }
-        );
-        const report = JSON.parse(output);
+        const report = runCheckJson(testModels.tinyF16, pairsFile);
 
         const reranker = await Reranker.load({ model: testModels.tiny, gpu: false });
         const inputs = pairs.map(([query, passage]) => reranker.buildInput(query, passage));
@@ -56,15 +54,7 @@ describe("llm-rerank check", () => {
     it("counts non-finite scores instead of failing", () => {
         const pairsFile = path.join(workDir, "two.jsonl");
         writeFileSync(pairsFile, [JSON.stringify({ query: "q", passage: "a" }), JSON.stringify({ query: "q", passage: "b" })].join("\n"));
-        const output = execFileSync(
-            process.execPath,
-            ["dist/cli/cli.js", "check", "--model", testModels.tiny, "--against", testModels.tinyOverflow, "--pairs", pairsFile, "--gpu", "cpu", "--json"],
-            {
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "pipe"]
-            }
-        );
-        const report = JSON.parse(output);
+        const report = runCheckJson(testModels.tinyOverflow, pairsFile);
         expect(report).toMatchObject({ pairs: 2, nonFiniteA: 0, nonFiniteB: 2, comparedPairs: 0 });
     });
 });

@@ -1,5 +1,6 @@
 import { openSync, readSync, closeSync } from "node:fs";
 import { UnsupportedModelError } from "../errors/errors.js";
+import { tensorByteSize } from "./ggmlTypeSizes.js";
 import type { CheckedGguf } from "./readCheckedGguf.js";
 
 const bytesPerValue: Record<number, number> = { 0: 4, 1: 2, 30: 2 };
@@ -42,26 +43,26 @@ export function checkRerankHead(path: string, checked: CheckedGguf, architecture
     if (!(head.ggmlType in bytesPerValue) || !(embeddings.ggmlType in bytesPerValue)) return false;
     const width = Number(head.dimensions[0]);
     const dataStart = checked.info.infoEndOffset ?? 0;
+    const file = openSync(path, "r");
     const readRow = (tensor: typeof head, row: number) => {
-        const rowBytes = width * bytesPerValue[tensor.ggmlType]!;
+        const rowBytes = tensorByteSize(tensor.ggmlType, width)!;
         const buffer = Buffer.alloc(rowBytes);
-        const file = openSync(path, "r");
-        try {
-            readSync(file, buffer, 0, rowBytes, dataStart + Number(tensor.offset) + row * rowBytes);
-        } finally {
-            closeSync(file);
-        }
+        readSync(file, buffer, 0, rowBytes, dataStart + Number(tensor.offset) + row * rowBytes);
         return decodeRow(buffer, tensor.ggmlType);
     };
-    labels.forEach((label, row) => {
-        const id = tokens.indexOf(String(label));
-        const same = id >= 0 && readRow(head, row).every((value, i) => value === readRow(embeddings, id)[i]);
-        if (!same) {
-            throw new UnsupportedModelError(
-                `${path} has a reranker head (cls.output.weight) whose "${String(label)}" row differs from the token embedding that llama.cpp would use as its output: ` +
-                    "the model's LM head was dropped in conversion. Convert it as a plain causal LM (without the reranker head) so output.weight is kept."
-            );
-        }
-    });
+    try {
+        labels.forEach((label, row) => checkLabelRow(path, String(label), readRow(head, row), tokens.indexOf(String(label)), (id) => readRow(embeddings, id)));
+    } finally {
+        closeSync(file);
+    }
     return true;
+}
+
+function checkLabelRow(path: string, label: string, headRow: number[], tokenId: number, readEmbeddingRow: (id: number) => number[]): void {
+    const embeddingRow = tokenId >= 0 ? readEmbeddingRow(tokenId) : [];
+    if (tokenId >= 0 && headRow.every((value, i) => value === embeddingRow[i])) return;
+    throw new UnsupportedModelError(
+        `${path} has a reranker head (cls.output.weight) whose "${label}" row differs from the token embedding that llama.cpp would use as its output: ` +
+            "the model's LM head was dropped in conversion. Convert it as a plain causal LM (without the reranker head) so output.weight is kept."
+    );
 }

@@ -48,7 +48,7 @@ export class SlotScheduler {
     private async runSharedPrefixGroup(group: ScoringGroup, results: Float32Array): Promise<void> {
         const prefix = group.sequences[0]!.tokens.subarray(0, group.prefixLength);
         const usedSlots = Math.min(this.options.slots, group.sequences.length);
-        this.context.clear();
+        // The cache is empty here: run() clears it first, and each group clears it when done.
         // The prefix's last token needs no logits: every sequence continues past it.
         await this.runSequences([{ index: -1, tokens: prefix }], 0, results, false);
         for (let slot = 1; slot < usedSlots; slot++) this.context.copySequence(0, slot);
