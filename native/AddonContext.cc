@@ -83,6 +83,28 @@ private:
     llama_context* context_ = nullptr;
 };
 
+// A rank-pooling batch, checked where llama.cpp would abort or silently mix sequences: an encoder
+// (no memory) runs the whole call as one ubatch and indexes position embeddings by position; a
+// sequence read twice in one call would return the same pooled row twice.
+void checkRankBatch(Napi::Env env, llama_context* context, const llama_model* model, const Napi::Int32Array& positions,
+                    const Napi::Int32Array& sequenceIds, const Napi::Uint8Array& outputs) {
+    const LlamaApi& api = llamaApi();
+    const size_t count = positions.ElementLength();
+    if (api.get_memory(context) == nullptr) {
+        if (count > api.n_ubatch(context)) throw Napi::RangeError::New(env, "an encoder batch larger than the context's ubatch size");
+        const int32_t positionLimit = api.model_n_ctx_train(model);
+        for (size_t i = 0; i < count; i++) {
+            if (positions[i] < 0 || positions[i] >= positionLimit) throw Napi::RangeError::New(env, "position outside the model's trained context");
+        }
+    }
+    std::vector<bool> seen(api.n_seq_max(context), false);
+    for (size_t i = 0; i < count; i++) {
+        if (outputs[i] == 0) continue;
+        if (seen[sequenceIds[i]]) throw Napi::RangeError::New(env, "two outputs for one sequence in a rank-pooling batch");
+        seen[sequenceIds[i]] = true;
+    }
+}
+
 }  // namespace
 
 Napi::Function AddonContext::defineClass(Napi::Env env) {
@@ -130,6 +152,13 @@ Napi::Value AddonContext::create(const Napi::CallbackInfo& info) {
     params.kv_unified = options.Get("unifiedKv").ToBoolean().Value();
     params.embeddings = false;
     params.no_perf = true;
+    if (options.Get("rankPooling").ToBoolean().Value()) {
+        if (llamaApi().model_n_cls_out(model->model()) < 1) throw Napi::Error::New(env, "the model has no classifier outputs to pool");
+        // Every token is an output when embeddings are on: the graph's worst case must reserve them all.
+        params.embeddings = true;
+        params.pooling_type = LLAMA_POOLING_TYPE_RANK;
+        params.n_outputs_max = 0;
+    }
 
     std::vector<LoraBinding> loras;
     Napi::Value loraList = options.Get("loras");
@@ -165,6 +194,7 @@ void AddonContext::adopt(llama_context* context, AddonModel* model, Napi::Object
     modelReference_ = Napi::Persistent(modelObject);
     reportedBytes_ = reportedBytes;
     Napi::MemoryManagement::AdjustExternalMemory(env_, reportedBytes_);
+    if (llamaApi().pooling_type(context) == LLAMA_POOLING_TYPE_RANK) classifierOutputs_ = llamaApi().model_n_cls_out(model->model());
 }
 
 void AddonContext::freeContext() {
@@ -214,6 +244,7 @@ Napi::Value AddonContext::decode(const Napi::CallbackInfo& info) {
     }
     if (count > api.n_batch(context_)) throw Napi::RangeError::New(env, "batch larger than the context's batch size");
     if (outputCount > sequenceLimit) throw Napi::RangeError::New(env, "more outputs than sequences in one batch");
+    if (classifierOutputs_ > 0) checkRankBatch(env, context_, model_->model(), positions, sequenceIds, outputs);
     for (size_t i = 0; i < scoreTokenIds.ElementLength(); i++) {
         if (scoreTokenIds[i] < 0 || scoreTokenIds[i] >= vocabSize) throw Napi::RangeError::New(env, "score token id out of range");
     }
@@ -224,6 +255,7 @@ Napi::Value AddonContext::decode(const Napi::CallbackInfo& info) {
     input.sequenceIds.assign(sequenceIds.Data(), sequenceIds.Data() + count);
     input.outputs.assign(outputs.Data(), outputs.Data() + count);
     input.scoreTokenIds.assign(scoreTokenIds.Data(), scoreTokenIds.Data() + scoreTokenIds.ElementLength());
+    input.classifierOutputs = classifierOutputs_;
 
     busy_ = true;
     auto* worker = new DecodeWorker(env, this, Value(), std::move(input));

@@ -40,4 +40,7 @@ private:
     std::atomic<bool> busy_{false};
     int64_t reportedBytes_ = 0;
     Napi::Env env_ = nullptr;
+    // Rank pooling (embeddings on, LLAMA_POOLING_TYPE_RANK): decode returns the classifier head's
+    // classifierOutputs_ floats per finished sequence instead of logits. 0 in a logits context.
+    uint32_t classifierOutputs_ = 0;
 };

@@ -90,6 +90,7 @@ Napi::Value AddonModel::describe(const Napi::CallbackInfo& info) {
     result.Set("embeddingLength", api.model_n_embd(model_));
     result.Set("layerCount", api.model_n_layer(model_));
     result.Set("trainContextLength", api.model_n_ctx_train(model_));
+    result.Set("classifierOutputs", api.model_n_cls_out(model_));
     result.Set("sizeBytes", static_cast<double>(api.model_size(model_)));
     result.Set("parameterCount", static_cast<double>(api.model_n_params(model_)));
     result.Set("bosToken", api.vocab_bos(vocab_));

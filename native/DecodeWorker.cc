@@ -21,13 +21,26 @@ void DecodeWorker::Execute() {
         batch.pos[i] = input_.positions[i];
         batch.n_seq_id[i] = 1;
         batch.seq_id[i][0] = input_.sequenceIds[i];
-        batch.logits[i] = input_.outputs[i] != 0;
+        batch.logits[i] = input_.classifierOutputs > 0 || input_.outputs[i] != 0;
     }
     batch.n_tokens = count;
     int32_t status = api.decode(context, batch);
     api.batch_free(batch);
     if (status != 0) {
         SetError("llama_decode failed with status " + std::to_string(status));
+        return;
+    }
+
+    if (input_.classifierOutputs > 0) {
+        for (int32_t i = 0; i < count; i++) {
+            if (input_.outputs[i] == 0) continue;
+            const float* row = api.get_embeddings_seq(context, input_.sequenceIds[i]);
+            if (row == nullptr) {
+                SetError("llama.cpp returned no pooled scores for sequence " + std::to_string(input_.sequenceIds[i]));
+                return;
+            }
+            scores_.insert(scores_.end(), row, row + input_.classifierOutputs);
+        }
         return;
     }
 

@@ -15,6 +15,9 @@ struct DecodeInput {
     std::vector<llama_seq_id> sequenceIds;
     std::vector<uint8_t> outputs;
     std::vector<llama_token> scoreTokenIds;
+    // > 0 in a rank-pooling context: every token is an output, and each flagged token's sequence
+    // yields this many floats from llama_get_embeddings_seq.
+    uint32_t classifierOutputs = 0;
 };
 
 // One llama_decode off the main thread, then a gather of the requested logits from each output row.

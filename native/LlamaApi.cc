@@ -62,6 +62,7 @@ void LlamaApi::bindTo(const std::string& libraryPath) {
     resolve(handle, "llama_model_n_embd", bound.model_n_embd);
     resolve(handle, "llama_model_n_layer", bound.model_n_layer);
     resolve(handle, "llama_model_n_ctx_train", bound.model_n_ctx_train);
+    resolve(handle, "llama_model_n_cls_out", bound.model_n_cls_out);
     resolve(handle, "llama_model_size", bound.model_size);
     resolve(handle, "llama_model_n_params", bound.model_n_params);
     resolve(handle, "llama_model_desc", bound.model_desc);
@@ -78,6 +79,8 @@ void LlamaApi::bindTo(const std::string& libraryPath) {
     resolve(handle, "llama_batch_free", bound.batch_free);
     resolve(handle, "llama_decode", bound.decode);
     resolve(handle, "llama_get_logits_ith", bound.get_logits_ith);
+    resolve(handle, "llama_get_embeddings_seq", bound.get_embeddings_seq);
+    resolve(handle, "llama_pooling_type", bound.pooling_type);
     resolve(handle, "llama_get_memory", bound.get_memory);
     resolve(handle, "llama_memory_seq_rm", bound.memory_seq_rm);
     resolve(handle, "llama_memory_seq_cp", bound.memory_seq_cp);

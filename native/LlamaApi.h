@@ -17,6 +17,7 @@ struct LlamaApi {
     decltype(&::llama_model_n_embd) model_n_embd = nullptr;
     decltype(&::llama_model_n_layer) model_n_layer = nullptr;
     decltype(&::llama_model_n_ctx_train) model_n_ctx_train = nullptr;
+    decltype(&::llama_model_n_cls_out) model_n_cls_out = nullptr;
     decltype(&::llama_model_size) model_size = nullptr;
     decltype(&::llama_model_n_params) model_n_params = nullptr;
     decltype(&::llama_model_desc) model_desc = nullptr;
@@ -33,6 +34,8 @@ struct LlamaApi {
     decltype(&::llama_batch_free) batch_free = nullptr;
     decltype(&::llama_decode) decode = nullptr;
     decltype(&::llama_get_logits_ith) get_logits_ith = nullptr;
+    decltype(&::llama_get_embeddings_seq) get_embeddings_seq = nullptr;
+    decltype(&::llama_pooling_type) pooling_type = nullptr;
     decltype(&::llama_get_memory) get_memory = nullptr;
     decltype(&::llama_memory_seq_rm) memory_seq_rm = nullptr;
     decltype(&::llama_memory_seq_cp) memory_seq_cp = nullptr;

@@ -18,6 +18,8 @@ export type AddonModelDescription = {
     embeddingLength: number;
     layerCount: number;
     trainContextLength: number;
+    /** llama_model_n_cls_out: the classifier head's outputs (classifier.output_labels, else 1). */
+    classifierOutputs: number;
     sizeBytes: number;
     parameterCount: number;
     bosToken: number;
@@ -35,6 +37,11 @@ export type AddonContextOptions = {
     flashAttention: boolean;
     unifiedKv: boolean;
     loras: { adapter: AddonLora; scale: number }[];
+    /**
+     * Embeddings on with LLAMA_POOLING_TYPE_RANK: every token is an output, and decode returns the
+     * classifier head's classifierOutputs floats for each flagged position's sequence.
+     */
+    rankPooling?: boolean;
     /** Reported to V8 as external memory so the garbage collector sees what the context holds. */
     estimatedBytes: number;
 };
@@ -67,6 +74,10 @@ export interface AddonContext {
     /**
      * One llama_decode off the main thread. Resolves to, for each position flagged in
      * batch.outputs (in batch order), the logits of scoreTokenIds: outputs × scoreTokenIds floats.
+     * In a rankPooling context, instead, llama_get_embeddings_seq of that position's sequence:
+     * outputs × classifierOutputs floats (scoreTokenIds is ignored). An encoder-only model (bert)
+     * needs the whole call within one ubatch and positions below the trained context; the addon
+     * refuses other batches before llama.cpp sees them.
      */
     decode(batch: AddonBatch, scoreTokenIds: Int32Array): Promise<Float32Array>;
     /** llama_memory_seq_rm over positions [from, to); -1 is open-ended. */
