@@ -76,6 +76,7 @@ const makeTestModel: Command = async (args) => {
             seed: { type: "string" },
             f16: { type: "boolean" },
             "weight-scale": { type: "string" },
+            "tokenizer-dir": { type: "string" },
             "if-missing": { type: "boolean" }
         }
     });
@@ -89,15 +90,21 @@ const makeTestModel: Command = async (args) => {
     const seed = integerFlag(values, "seed");
     const started = Date.now();
     let written: { outPath: string; bytes: number };
-    if (preset === "qwen3-tiny") {
+    if (preset === "qwen3-tiny" || preset === "qwen3-rank-tiny" || preset === "qwen3-rank-untied-tiny") {
+        // qwen3-tiny has always carried the converter's tied rank head; qwen3-rank-tiny names it so.
         const { writeQwen3TestModel } = await import("../testModel/qwen3/writeQwen3TestModel.js");
-        written = await writeQwen3TestModel({ outPath, seed, weightType });
+        const rerankHeadRows = preset === "qwen3-rank-untied-tiny" ? "untied" : "matching";
+        written = await writeQwen3TestModel({ outPath, seed, weightType, rerankHeadRows });
+    } else if (preset === "bert-tiny") {
+        const { writeBertTestModel } = await import("../testModel/bert/writeBertTestModel.js");
+        const tokenizerDir = typeof values["tokenizer-dir"] === "string" ? values["tokenizer-dir"] : undefined;
+        written = await writeBertTestModel({ outPath, seed, weightType, ...(tokenizerDir !== undefined ? { tokenizerDir } : {}) });
     } else if (preset === "tiny" || preset === "mid" || preset === "bench") {
         const { writeTestModel } = await import("../testModel/writeTestModel.js");
         const weightScale = values["weight-scale"] === undefined ? undefined : Number(values["weight-scale"]);
         written = await writeTestModel({ outPath, preset, seed, weightType, weightScale });
     } else {
-        throw new InvalidArgumentError(`--preset expects tiny, mid, bench or qwen3-tiny, got ${preset}`);
+        throw new InvalidArgumentError(`--preset expects tiny, mid, bench, qwen3-tiny, qwen3-rank-tiny, qwen3-rank-untied-tiny or bert-tiny, got ${preset}`);
     }
     console.error(
         `llm-rerank: wrote ${written.outPath} (${(written.bytes / 2 ** 20).toFixed(1)} MiB, ${preset}) in ${((Date.now() - started) / 1000).toFixed(1)} s`

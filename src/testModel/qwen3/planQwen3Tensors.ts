@@ -7,6 +7,8 @@ export type Qwen3TensorOptions = {
     readonly vocabularySize: number;
     /** The [yes, no] token ids when the file gets the converter's rerank head (cls.output.weight). */
     readonly rerankRows: readonly [number, number] | undefined;
+    /** The head's rows are values of their own (an untied lm_head's), not copies of token_embd's. */
+    readonly untiedHead?: boolean;
 };
 
 // Multiplies q_norm's weights (centred on this instead of 1). Qwen3 normalizes every query and
@@ -84,7 +86,10 @@ export function planQwen3Tensors(shape: Qwen3Shape, options: Qwen3TensorOptions)
             name: "cls.output.weight",
             shape: [nEmbd, 2],
             type: matrixType,
-            values: { kind: "rows-of", tensor: "token_embd.weight", rows: options.rerankRows }
+            values:
+                options.untiedHead === true
+                    ? uniform(0, embeddingGain / Math.sqrt(nEmbd))
+                    : { kind: "rows-of", tensor: "token_embd.weight", rows: options.rerankRows }
         });
     return tensors;
 }

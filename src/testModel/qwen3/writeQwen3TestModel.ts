@@ -25,10 +25,13 @@ export type WriteQwen3TestModelOptions = {
      */
     readonly rerankHead?: boolean;
     /**
-     * "swapped" stores the head's rows in the wrong order, as an untied model whose LM head the
-     * converter dropped would look: for testing that the library refuses such a file. Default "matching".
+     * "matching": the rows of token_embd for "yes" and "no", as the converter writes a tied model
+     * (Qwen3-Reranker-0.6B). "untied": rows of their own, as it writes an untied model (4B, 8B),
+     * whose lm_head it drops: no output.weight, and llama.cpp's logits then come from token_embd,
+     * so only rank pooling scores it. "swapped": token_embd's rows in the wrong order for the
+     * labels, for testing that the library refuses such a file. Default "matching".
      */
-    readonly rerankHeadRows?: "matching" | "swapped";
+    readonly rerankHeadRows?: "matching" | "swapped" | "untied";
 };
 
 /**
@@ -46,8 +49,9 @@ export async function writeQwen3TestModel(options: WriteQwen3TestModelOptions): 
     setQwen3Metadata(writer, shape, vocabulary, { name: "llm-rerank test Qwen3-Reranker tiny", seed, weightType, rerankHead });
     const yes = requireToken(vocabulary.tokens, "yes");
     const no = requireToken(vocabulary.tokens, "no");
-    const rerankRows = rerankHead ? (options.rerankHeadRows === "swapped" ? ([no, yes] as const) : ([yes, no] as const)) : undefined;
-    const specs = planQwen3Tensors(shape, { weightType, vocabularySize, rerankRows });
+    const rows = options.rerankHeadRows ?? "matching";
+    const rerankRows = rerankHead ? (rows === "swapped" ? ([no, yes] as const) : ([yes, no] as const)) : undefined;
+    const specs = planQwen3Tensors(shape, { weightType, vocabularySize, rerankRows, untiedHead: rows === "untied" });
     for (const spec of specs) writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededTensorFill(seed, spec, specs) });
     return writeGgufAtomically(writer, outPath);
 }

@@ -1,0 +1,23 @@
+/** The hyperparameters of a generated XLM-RoBERTa model, as `bert.*` GGUF keys name them. */
+export type BertShape = {
+    readonly embeddingLength: number;
+    readonly blockCount: number;
+    readonly headCount: number;
+    readonly feedForwardLength: number;
+    /** bert.context_length: max_position_embeddings less the 2 rows the converter drops. */
+    readonly contextLength: number;
+    readonly layerNormEpsilon: number;
+    /** type_vocab_size: XLM-R has one token type. */
+    readonly tokenTypeCount: number;
+};
+
+/** XLM-R's layout (post-LayerNorm, 4× FFN, 514 - 2 positions, eps 1e-5) at a width that runs in milliseconds. */
+export const bertTinyShape: BertShape = {
+    embeddingLength: 64,
+    blockCount: 2,
+    headCount: 4,
+    feedForwardLength: 256,
+    contextLength: 512,
+    layerNormEpsilon: 1e-5,
+    tokenTypeCount: 1
+};

@@ -1,0 +1,49 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { GgufWriter } from "../../gguf/GgufWriter.js";
+import { loadQwen3Vocabulary } from "../qwen3/loadQwen3Vocabulary.js";
+import { qwen3RerankerVocabularySize } from "../qwen3/writeQwen3TestModel.js";
+import { seededUniformFill } from "../seededUniformFill.js";
+import { writeGgufAtomically, type WrittenTestModel } from "../writeGgufAtomically.js";
+import { bertTinyShape } from "./BertShape.js";
+import { buildUnigramVocabulary } from "./buildUnigramVocabulary.js";
+import { planBertTensors } from "./planBertTensors.js";
+import { setBertMetadata } from "./setBertMetadata.js";
+import { unigramTokenizerConfig, unigramTokenizerJson } from "./unigramTokenizerJson.js";
+import type { UnigramVocabulary } from "./UnigramVocabulary.js";
+
+export type WriteBertTestModelOptions = {
+    readonly outPath: string;
+    /** Any uint32; the same seed (and options) always produce a byte-identical file. Default 42. */
+    readonly seed?: number;
+    readonly weightType?: "f32" | "f16";
+    /** Where to write the same vocabulary as an HF tokenizer.json and tokenizer_config.json (a folder). */
+    readonly tokenizerDir?: string;
+};
+
+/** 3000 Latin and 1500 other-script word pieces: about 6,000 pieces with their characters. */
+export async function bertTestVocabulary(): Promise<UnigramVocabulary> {
+    return buildUnigramVocabulary(await loadQwen3Vocabulary(qwen3RerankerVocabularySize), { latinPieces: 3000, otherPieces: 1500 });
+}
+
+/**
+ * Writes a tiny `bert` (XLM-RoBERTa sequence classifier) GGUF with seeded weights and a generated
+ * Unigram vocabulary (see buildUnigramVocabulary), as llama.cpp loads a converted bge-reranker-v2-m3.
+ */
+export async function writeBertTestModel(options: WriteBertTestModelOptions): Promise<WrittenTestModel> {
+    const { outPath, seed = 42, weightType = "f32" } = options;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+    if (weightType !== "f32" && weightType !== "f16") throw new Error(`weightType must be "f32" or "f16", got "${String(weightType)}"`);
+    const vocabulary = await bertTestVocabulary();
+    const writer = new GgufWriter();
+    setBertMetadata(writer, bertTinyShape, vocabulary, { name: "llm-rerank test bge-reranker-v2-m3 tiny", seed, weightType });
+    for (const spec of planBertTensors(bertTinyShape, vocabulary.pieces.length, weightType)) {
+        writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededUniformFill(seed, spec.name, spec.center, spec.standardDeviation) });
+    }
+    if (options.tokenizerDir !== undefined) {
+        await mkdir(options.tokenizerDir, { recursive: true });
+        await writeFile(path.join(options.tokenizerDir, "tokenizer.json"), JSON.stringify(unigramTokenizerJson(vocabulary)));
+        await writeFile(path.join(options.tokenizerDir, "tokenizer_config.json"), JSON.stringify(unigramTokenizerConfig(vocabulary), null, 2));
+    }
+    return writeGgufAtomically(writer, outPath);
+}
