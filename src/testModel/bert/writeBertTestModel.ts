@@ -38,7 +38,12 @@ export async function writeBertTestModel(options: WriteBertTestModelOptions): Pr
     const writer = new GgufWriter();
     setBertMetadata(writer, bertTinyShape, vocabulary, { name: "llm-rerank test bge-reranker-v2-m3 tiny", seed, weightType });
     for (const spec of planBertTensors(bertTinyShape, vocabulary.pieces.length, weightType)) {
-        writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededUniformFill(seed, spec.name, spec.center, spec.standardDeviation) });
+        writer.addTensor({
+            name: spec.name,
+            shape: spec.shape,
+            type: spec.type,
+            fill: seededUniformFill(seed, spec.name, spec.center, spec.standardDeviation)
+        });
     }
     if (options.tokenizerDir !== undefined) {
         await mkdir(options.tokenizerDir, { recursive: true });
