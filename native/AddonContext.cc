@@ -151,6 +151,8 @@ Napi::Value AddonContext::create(const Napi::CallbackInfo& info) {
         options.Get("flashAttention").ToBoolean().Value() ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
     params.kv_unified = options.Get("unifiedKv").ToBoolean().Value();
     params.embeddings = false;
+    // Explicit: a GGUF's own pooling_type (a converted Qwen3-Reranker says RANK) is otherwise the default.
+    params.pooling_type = LLAMA_POOLING_TYPE_NONE;
     params.no_perf = true;
     if (options.Get("rankPooling").ToBoolean().Value()) {
         if (llamaApi().model_n_cls_out(model->model()) < 1) throw Napi::Error::New(env, "the model has no classifier outputs to pool");
@@ -275,7 +277,10 @@ Napi::Value AddonContext::removeTokens(const Napi::CallbackInfo& info) {
     if (sequence < 0 || static_cast<uint32_t>(sequence) >= llamaApi().n_seq_max(context_)) {
         throw Napi::RangeError::New(env, "sequence id out of range");
     }
-    return Napi::Boolean::New(env, llamaApi().memory_seq_rm(llamaApi().get_memory(context_), sequence, from, to));
+    llama_memory_t memory = llamaApi().get_memory(context_);
+    // An encoder-only model (bert) has no memory: there is nothing to remove.
+    if (memory == nullptr) return Napi::Boolean::New(env, true);
+    return Napi::Boolean::New(env, llamaApi().memory_seq_rm(memory, sequence, from, to));
 }
 
 // copySequence(source, destination): the destination shares the source's cells afterwards.
@@ -288,13 +293,16 @@ Napi::Value AddonContext::copySequence(const Napi::CallbackInfo& info) {
     if (source < 0 || destination < 0 || static_cast<uint32_t>(source) >= limit || static_cast<uint32_t>(destination) >= limit) {
         throw Napi::RangeError::New(env, "sequence id out of range");
     }
-    llamaApi().memory_seq_cp(llamaApi().get_memory(context_), source, destination, -1, -1);
+    llama_memory_t memory = llamaApi().get_memory(context_);
+    if (memory == nullptr) throw Napi::Error::New(env, "an encoder-only model has no memory to copy");
+    llamaApi().memory_seq_cp(memory, source, destination, -1, -1);
     return env.Undefined();
 }
 
 Napi::Value AddonContext::clear(const Napi::CallbackInfo& info) {
     requireIdle(info.Env());
-    llamaApi().memory_clear(llamaApi().get_memory(context_), false);
+    llama_memory_t memory = llamaApi().get_memory(context_);
+    if (memory != nullptr) llamaApi().memory_clear(memory, false);
     return info.Env().Undefined();
 }
 

@@ -23,7 +23,13 @@ import { resolveRuntimeSettings, type RuntimeSettings } from "./resolveRuntimeSe
 import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./scheduling/ScoringGroup.js";
 import { longestFirst, SlotScheduler } from "./scheduling/SlotScheduler.js";
 import { sharedPrefixLength } from "./scheduling/sharedPrefixLength.js";
-import { combineScore, scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
+import { scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
+import { decideScoreHead } from "./heads/decideScoreHead.js";
+import { LogitsHead } from "./heads/LogitsHead.js";
+import { RankPoolingHead } from "./heads/RankPoolingHead.js";
+import type { ScoreHead } from "./heads/ScoreHead.js";
+import { applyRerankTemplate } from "./profiles/applyRerankTemplate.js";
+import { InvalidArgumentError } from "./errors/errors.js";
 import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens.js";
 import { LruCache } from "./utils/LruCache.js";
 import { expectArray, expectBoolean, expectFiniteNumber, expectInteger, expectOneOf, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
@@ -34,6 +40,8 @@ export type RerankerDescription = {
     prompt: string;
     maxLength: number;
     scoreTokens: { text: string; id: number }[];
+    /** How scores are read: the logits of scoreTokens, or llama.cpp's rank pooling of a classifier head. */
+    scoreHead: { kind: "logits" | "rank-pooling"; labels: string[] };
     kvType: "f32" | "f16";
     flashAttention: boolean;
     backend: BackendDescription;
@@ -57,7 +65,9 @@ export class Reranker {
     private readonly settings: RuntimeSettings;
     private readonly tokenizer: TextTokenizer;
     private readonly inputBuilder: InputBuilder;
+    private readonly head: ScoreHead;
     private readonly scoreTokenIds: Int32Array;
+    private readonly encoder: boolean;
     private readonly sequenceCapacity: number;
     private readonly vocabularySize: number;
     private readonly parameterCount: number;
@@ -77,7 +87,8 @@ export class Reranker {
         settings: RuntimeSettings;
         tokenizer: TextTokenizer;
         inputBuilder: InputBuilder;
-        scoreTokenIds: Int32Array;
+        head: ScoreHead;
+        encoder: boolean;
     }) {
         this.profile = parts.profile;
         this.prompt = parts.prompt;
@@ -88,11 +99,14 @@ export class Reranker {
         this.settings = parts.settings;
         this.tokenizer = parts.tokenizer;
         this.inputBuilder = parts.inputBuilder;
-        this.scoreTokenIds = parts.scoreTokenIds;
+        this.head = parts.head;
+        this.scoreTokenIds = parts.head instanceof LogitsHead ? parts.head.scoreTokenIds : new Int32Array(0);
+        this.encoder = parts.encoder;
         const modelDescription = parts.model.describe();
         this.vocabularySize = modelDescription.vocabularySize;
         this.parameterCount = modelDescription.parameterCount;
-        this.sequenceCapacity = parts.context.describe().sequenceContextSize;
+        // An encoder has no KV cells: a sequence is bounded by the batch it must fit whole.
+        this.sequenceCapacity = parts.encoder ? parts.settings.batchSize : parts.context.describe().sequenceContextSize;
         this.scoreCache = new LruCache(parts.settings.scoreCacheSize);
     }
 
@@ -107,7 +121,8 @@ export class Reranker {
                 `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
             );
         }
-        for (const token of scoredTokenTexts(profile)) {
+        const headKind = decideScoreHead(summary, profile, readScoreHeadOption(options.scoreHead));
+        for (const token of headKind === "logits" ? scoredTokenTexts(profile) : []) {
             if (!summary.tokens.includes(token)) {
                 throw new UnsupportedModelError(`the vocabulary of ${modelPath} has no "${token}" token, which profile ${profile.name} scores`);
             }
@@ -131,7 +146,7 @@ export class Reranker {
             if (options.strict === true) throw new PromptMismatchError(message);
             warn({ code: "PROMPT_MISMATCH", message });
         }
-        if (!summary.rerankHeadVerified) {
+        if (summary.rankHead && summary.rankHead.tiedToEmbeddings === undefined && headKind === "logits") {
             warn({
                 code: "UNVERIFIED_RERANK_HEAD",
                 message: `${modelPath} carries a reranker head in a quantized type; the library could not check that it matches the output matrix llama.cpp scores with.`
@@ -146,7 +161,22 @@ export class Reranker {
 
         const llamaBuild = options.llamaBuild !== undefined ? expectOneOf("llamaBuild", options.llamaBuild, ["auto", "prebuilt", "local"] as const) : "auto";
         const backend = await LlamaBackend.get(options.gpu ?? "auto", llamaBuild);
-        const settings = resolveRuntimeSettings(options, backend.description);
+        const resolved = resolveRuntimeSettings(options, backend.description);
+        // bert has no KV memory: nothing to share, and llama.cpp encodes each call as one ubatch.
+        const encoder = summary.architecture === "bert";
+        const settings = encoder
+            ? { ...resolved, sharePrefix: false, slots: options.slots !== undefined ? resolved.slots : encoderSequencesPerCall }
+            : resolved;
+        let templateProfile = profile;
+        if (profile.format === "chat-template" && summary.rerankTemplate !== undefined) {
+            const fromFile = applyRerankTemplate(profile, summary.rerankTemplate);
+            if (fromFile) templateProfile = fromFile;
+            else
+                warn({
+                    code: "RERANK_TEMPLATE_IGNORED",
+                    message: `${modelPath}'s tokenizer.chat_template.rerank has no {query} … {document} user turn; using profile ${profile.name}'s template`
+                });
+        }
         if (settings.kvType === "f16" || settings.flashAttention) {
             warn({ code: "F16_KV_CACHE", message: 'the KV cache is F16 (kvType "f16" or flash attention on); scores move by about 1e-2 against F32.' });
         }
@@ -165,9 +195,19 @@ export class Reranker {
                 matchHfSpaceRuns: summary.architecture === "gemma",
                 userDefinedLiterals: relabelledUserDefinedTokens(summary, model, description)
             });
-            const inputBuilder = createInputBuilder(tokenizer, description.bosToken, profile, maxLength, prompt);
-            // FlagEmbedding's yes_loc: the first id of tokenizing the word on its own.
-            const scoreTokenIds = Int32Array.from(scoredTokenTexts(profile), (text) => tokenizer.tokenize(text)[0]!);
+            const inputBuilder = createInputBuilder(tokenizer, description.bosToken, templateProfile, maxLength, prompt, (text) =>
+                controlTokenId(summary, text)
+            );
+            const head = createHead(headKind, profile, summary, description.classifierOutputs, tokenizer);
+            if (encoder) {
+                if (inputBuilder.maxSequenceLength > summary.trainContextLength)
+                    throw new InvalidArgumentError(
+                        `maxLength ${maxLength} allows ${inputBuilder.maxSequenceLength}-token inputs; ${modelPath} has ${summary.trainContextLength} positions`
+                    );
+                // Every call is one ubatch, and the longest input must fit one call whole.
+                settings.batchSize = Math.max(settings.batchSize, inputBuilder.maxSequenceLength);
+                settings.ubatchSize = settings.batchSize;
+            }
             // Without a unified KV cache, llama.cpp gives each sequence n_ctx / n_seq_max cells, in
             // multiples of 256.
             const cellsPerSequence = Math.ceil(inputBuilder.maxSequenceLength / 256) * 256;
@@ -181,9 +221,10 @@ export class Reranker {
                 flashAttention: settings.flashAttention,
                 unifiedKv: false,
                 loras,
+                rankPooling: headKind === "rank",
                 estimatedBytes: cellsPerSequence * settings.slots * summary.kvValuesPerCell * (settings.kvType === "f32" ? 4 : 2)
             });
-            return new Reranker({ profile, prompt, backend, summary, model, context, settings, tokenizer, inputBuilder, scoreTokenIds });
+            return new Reranker({ profile: templateProfile, prompt, backend, summary, model, context, settings, tokenizer, inputBuilder, head, encoder });
         } catch (error) {
             model.dispose();
             throw error instanceof Error && "code" in error
@@ -258,6 +299,7 @@ export class Reranker {
             prompt: this.prompt,
             maxLength: this.inputBuilder.maxLength,
             scoreTokens: Array.from(this.scoreTokenIds, (id) => ({ text: this.model.tokenText(id), id })),
+            scoreHead: { kind: this.head.kind, labels: this.head.kind === "rank-pooling" ? (this.summary.rankHead?.labels ?? []) : [] },
             kvType: this.settings.kvType,
             flashAttention: this.settings.flashAttention,
             backend: this.backend.description,
@@ -322,11 +364,14 @@ export class Reranker {
     }
 
     private async evaluate(groups: ScoringGroup[], count: number, describeItem: (index: number) => string, signal: AbortSignal | undefined): Promise<number[]> {
-        const results = new Float32Array(count * this.scoreTokenIds.length).fill(Number.NaN);
+        const width = this.head.width;
+        const results = new Float32Array(count * width).fill(Number.NaN);
         const scheduler = new SlotScheduler(this.context, {
             slots: this.settings.slots,
             batchSize: this.settings.batchSize,
             scoreTokenIds: this.scoreTokenIds,
+            outputWidth: width,
+            encoder: this.encoder,
             signal
         });
         try {
@@ -337,10 +382,9 @@ export class Reranker {
             this.lastRunStats = scheduler.stats;
         }
         const scores: number[] = [];
-        const width = this.scoreTokenIds.length;
         for (const group of groups) {
             for (const { index } of group.sequences) {
-                const value = combineScore(this.profile, results.subarray(index * width, (index + 1) * width));
+                const value = this.head.score(results.subarray(index * width, (index + 1) * width));
                 if (!Number.isFinite(value)) {
                     throw new NonFiniteScoreError(
                         index,
@@ -375,6 +419,39 @@ export class Reranker {
     private requireLive(): void {
         if (this.disposed) throw new DisposedError("this Reranker");
     }
+}
+
+// Sequences per encode call on an encoder without KV memory: more costs nothing but a bigger batch.
+const encoderSequencesPerCall = 64;
+
+function readScoreHeadOption(value: unknown): "auto" | "logits" | "rank" {
+    return value === undefined ? "auto" : expectOneOf("scoreHead", value, ["auto", "logits", "rank"] as const);
+}
+
+/** A profile's own marker (e.g. "<s>"), which must be a control token: user text can never produce it. */
+function controlTokenId(summary: ModelFileSummary, text: string): number {
+    const id = summary.tokens.indexOf(text);
+    if (id < 0 || summary.tokenTypes[id] !== 3) throw new UnsupportedModelError(`the vocabulary of ${summary.path} has no "${text}" control token`);
+    return id;
+}
+
+function createHead(kind: "logits" | "rank", profile: ModelProfile, summary: ModelFileSummary, classifierOutputs: number, tokenizer: TextTokenizer): ScoreHead {
+    if (kind === "logits") {
+        // FlagEmbedding's yes_loc: the first id of tokenizing the word on its own.
+        return new LogitsHead(
+            profile,
+            Int32Array.from(scoredTokenTexts(profile), (text) => tokenizer.tokenize(text)[0]!)
+        );
+    }
+    const head = summary.rankHead!;
+    if (classifierOutputs !== head.outputs)
+        throw new UnsupportedModelError(
+            `llama.cpp reads ${classifierOutputs} classifier outputs from ${summary.path}, whose cls.output.weight has ${head.outputs}`
+        );
+    const scoreIndex = profile.score.kind === "rank" ? 0 : head.labels.indexOf(profile.score.token);
+    if (scoreIndex < 0)
+        throw new UnsupportedModelError(`${summary.path}'s rank head has no "${profile.score.kind === "rank" ? "" : profile.score.token}" label`);
+    return new RankPoolingHead(head.outputs, scoreIndex);
 }
 
 async function loadLora(model: AddonModel, path: string) {

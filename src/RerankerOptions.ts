@@ -1,7 +1,7 @@
 import type { GpuOption, LlamaBuildOption } from "./native/LlamaBackend.js";
 
 export type RerankWarning = {
-    code: "LOW_PRECISION_WEIGHTS" | "PROMPT_MISMATCH" | "F16_KV_CACHE" | "UNVERIFIED_RERANK_HEAD";
+    code: "LOW_PRECISION_WEIGHTS" | "PROMPT_MISMATCH" | "F16_KV_CACHE" | "UNVERIFIED_RERANK_HEAD" | "RERANK_TEMPLATE_IGNORED";
     message: string;
 };
 
@@ -55,6 +55,13 @@ export type RerankerLoadOptions = {
     lora?: string;
     /** Scale of the LoRA adapter. Default 1. */
     loraScale?: number;
+    /**
+     * How scores are read. "auto" (default): a classifier model (bge-reranker-v2-m3) through
+     * llama.cpp's rank pooling; a converted Qwen3-Reranker through the yes/no logits when its head
+     * is tied to the embeddings (same score, less work), through rank pooling when untied (4B, 8B).
+     * "logits" or "rank" force one where the file allows it.
+     */
+    scoreHead?: "auto" | "logits" | "rank";
     /** Receives warnings (low-precision weights, prompt mismatch). Default: process.emitWarning. */
     onWarning?: (warning: RerankWarning) => void;
 };

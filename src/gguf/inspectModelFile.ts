@@ -1,6 +1,7 @@
 import { InvalidModelFileError } from "../errors/errors.js";
 import { checkTransformerTensors } from "./checkTransformerTensors.js";
-import { checkRerankHead } from "./checkRerankHead.js";
+import type { RankHead } from "./RankHead.js";
+import { readRankHead } from "./readRankHead.js";
 import { readCheckedGguf } from "./readCheckedGguf.js";
 
 export type ModelFileSummary = {
@@ -15,8 +16,12 @@ export type ModelFileSummary = {
     /** The type of the large 2-D weights: what decides the model's precision. */
     weightType: string;
     fileBytes: number;
-    /** False when a reranker head could not be compared with the output matrix (quantized tensors). */
-    rerankHeadVerified: boolean;
+    /** The classifier head rank pooling reads (bert, converted Qwen3-Reranker), if the file has one. */
+    rankHead: RankHead | undefined;
+    /** tokenizer.chat_template.rerank, which convert_hf_to_gguf.py writes for Qwen3-Reranker. */
+    rerankTemplate: string | undefined;
+    /** llama.cpp's n_ctx_train ({arch}.context_length); bert's positions must stay below it. */
+    trainContextLength: number;
     /** K and V values one KV cell holds across all layers, from the hyper-parameters (0 if unknown). */
     kvValuesPerCell: number;
 };
@@ -48,7 +53,14 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
     const tokenTypes = Array.isArray(tokenizer?.token_type) ? (tokenizer.token_type as number[]) : [];
     if (tokens.length === 0) throw new InvalidModelFileError(path, "it has no tokenizer vocabulary (tokenizer.ggml.tokens)");
     checkTransformerTensors(path, architecture, metadata[architecture] ?? {}, info.tensorInfo ?? [], tokens.length);
-    const rerankHeadVerified = checkRerankHead(path, checked, architecture, tokens);
+    const rankHead = readRankHead(path, checked, architecture, tokens);
+    // node-llama-cpp's reader nests "tokenizer.chat_template.rerank" under chat_template, or keeps
+    // it as a flat "chat_template.rerank" key when tokenizer.chat_template is itself a string.
+    const tokenizerKeys = (metadata.tokenizer ?? {}) as Record<string, unknown>;
+    const nested = tokenizerKeys.chat_template as { rerank?: unknown } | undefined;
+    const rerankCandidate = tokenizerKeys["chat_template.rerank"] ?? (typeof nested === "object" ? nested?.rerank : undefined);
+    const rerankTemplate = typeof rerankCandidate === "string" ? rerankCandidate : undefined;
+    const contextLength = Number((metadata[architecture] as { context_length?: unknown } | undefined)?.context_length ?? 0);
 
     const names = [general.name, general.basename, general.finetune].filter((name): name is string => typeof name === "string");
     return {
@@ -60,7 +72,9 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
         tensorTypes,
         weightType,
         fileBytes,
-        rerankHeadVerified,
+        rankHead,
+        rerankTemplate,
+        trainContextLength: Number.isFinite(contextLength) ? contextLength : 0,
         kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {})
     };
 }

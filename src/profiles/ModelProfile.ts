@@ -17,8 +17,9 @@ type ProfileBase = {
     /**
      * "logit": the raw logit of token at the last position (FlagEmbedding's yes_loc).
      * "softmax": exp(l[token]) / (exp(l[token]) + exp(l[against])), a probability.
+     * "rank": the classifier head llama.cpp's rank pooling applies (cls.output), its raw logit.
      */
-    score: { kind: "logit"; token: string } | { kind: "softmax"; token: string; against: string };
+    score: { kind: "logit"; token: string } | { kind: "softmax"; token: string; against: string } | { kind: "rank" };
     /** What `normalize: true` applies to a score. */
     normalize: "sigmoid" | "none";
 };
@@ -45,4 +46,15 @@ export type ChatTemplateProfile = ProfileBase & {
     textNormalization?: "NFC";
 };
 
-export type ModelProfile = FlagEmbeddingProfile | ChatTemplateProfile;
+/**
+ * A cross-encoder's sentence pair (FlagEmbedding's encoder-only FlagReranker on XLM-RoBERTa):
+ * startToken + query + pairSeparator + passage + endToken, the special tokens named by their text.
+ */
+export type EncoderPairProfile = ProfileBase & {
+    format: "encoder-pair";
+    startToken: string;
+    pairSeparator: string[];
+    endToken: string;
+};
+
+export type ModelProfile = FlagEmbeddingProfile | ChatTemplateProfile | EncoderPairProfile;

@@ -1,4 +1,5 @@
 import { AbortedError } from "../errors/AbortedError.js";
+import { SequenceTooLongError } from "../errors/SequenceTooLongError.js";
 import type { AddonContext } from "../native/AddonTypes.js";
 import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./ScoringGroup.js";
 
@@ -14,6 +15,14 @@ export type SlotSchedulerOptions = {
     batchSize: number;
     scoreTokenIds: Int32Array;
     signal?: AbortSignal;
+    /** Floats decode() returns per output. Default scoreTokenIds.length (a rank head returns its own width). */
+    outputWidth?: number;
+    /**
+     * An encoder-only model (bert): no KV memory to clear, copy or trim, no prefix sharing, and
+     * every sequence whole within one decode (each call is an independent encode). A sequence longer
+     * than batchSize is refused, never split.
+     */
+    encoder?: boolean;
 };
 
 /**
@@ -36,8 +45,8 @@ export class SlotScheduler {
     async run(groups: ScoringGroup[], results: Float32Array): Promise<void> {
         // Whatever an earlier, failed run left in the cache is dropped here, so an error never
         // poisons the next call.
-        this.context.clear();
-        const sharing = (group: ScoringGroup) => group.prefixLength > 0 && group.sequences.length > 1;
+        if (!this.options.encoder) this.context.clear();
+        const sharing = (group: ScoringGroup) => !this.options.encoder && group.prefixLength > 0 && group.sequences.length > 1;
         // Sequences that share nothing are packed together, whatever group they came from: many
         // distinct queries of one pair each must still fill the slots.
         const unshared = groups.filter((group) => !sharing(group)).flatMap((group) => group.sequences);
@@ -67,7 +76,12 @@ export class SlotScheduler {
         wantOutputs = true,
         slotCount = this.options.slots
     ): Promise<void> {
-        const { scoreTokenIds } = this.options;
+        const { scoreTokenIds, encoder = false } = this.options;
+        const width = this.options.outputWidth ?? scoreTokenIds.length;
+        if (encoder) {
+            const tooLong = sequences.find((sequence) => sequence.tokens.length > this.options.batchSize);
+            if (tooLong) throw new SequenceTooLongError(tooLong.index, tooLong.tokens.length, this.options.batchSize);
+        }
         const pending = [...sequences].reverse();
         const freeSlots = Array.from({ length: slotCount }, (_, slot) => slotCount - 1 - slot);
         const active: ActiveSlot[] = [];
@@ -85,10 +99,9 @@ export class SlotScheduler {
             let outputRow = 0;
             for (const finished of batch.finished) {
                 if (wantOutputs) {
-                    const offset = finished.sequence.index * scoreTokenIds.length;
-                    results.set(scores.subarray(outputRow * scoreTokenIds.length, (outputRow + 1) * scoreTokenIds.length), offset);
+                    results.set(scores.subarray(outputRow * width, (outputRow + 1) * width), finished.sequence.index * width);
                     outputRow++;
-                    this.context.removeTokens(finished.slot, start > 0 ? start : -1, -1);
+                    if (!encoder) this.context.removeTokens(finished.slot, start > 0 ? start : -1, -1);
                 }
                 active.splice(active.indexOf(finished), 1);
                 freeSlots.push(finished.slot);
@@ -106,6 +119,8 @@ export class SlotScheduler {
         for (const entry of active) {
             const room = batchSize - tokens.length;
             if (room <= 0) break;
+            // An encoder sees each call on its own: a sequence goes in whole or waits for the next call.
+            if (this.options.encoder && entry.sequence.tokens.length - entry.cursor > room) continue;
             const end = Math.min(entry.sequence.tokens.length, entry.cursor + room);
             for (let i = entry.cursor; i < end; i++) {
                 tokens.push(entry.sequence.tokens[i]!);
