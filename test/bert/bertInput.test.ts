@@ -25,7 +25,7 @@ describe.each([undefined, 48, 13])("bge-reranker-v2-m3 input with maxLength %s",
     let reranker: Reranker;
 
     beforeAll(async () => {
-        reranker = await Reranker.load({ model: await ensureBertTinyModel(), gpu: false, ...(maxLength !== undefined ? { maxLength } : {}) });
+        reranker = await Reranker.load({ model: await ensureBertTinyModel(), gpu: false, threads: 1, ...(maxLength !== undefined ? { maxLength } : {}) });
     });
     afterAll(() => reranker?.dispose());
 
