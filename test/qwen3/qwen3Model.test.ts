@@ -189,10 +189,12 @@ describe("Reranker.load on the Qwen3 test model", () => {
     });
 });
 
-describe("a reranker head that does not match the output matrix", () => {
-    it("is refused: llama.cpp would score through token_embd, not the model's dropped LM head", async () => {
+describe("a reranker head whose rows are the embeddings of the other label", () => {
+    it("is refused: its labels and rows disagree, so both heads would score P(no)", async () => {
         const swapped = path.join(workDir, "swapped-head.gguf");
         await writeQwen3TestModel({ outPath: swapped, rerankHeadRows: "swapped" });
-        await expect(Reranker.load({ model: swapped, gpu: false })).rejects.toThrow(/reranker head \(cls\.output\.weight\) whose "yes" row differs/);
+        await expect(Reranker.load({ model: swapped, gpu: false })).rejects.toThrow(
+            /reranker head \(cls\.output\.weight\) whose "yes" row differs from the "yes" token embedding and equals the "no" one/
+        );
     });
 });

@@ -24,7 +24,7 @@ const outputGain = 4;
  * and cls.output (classifier.out_proj, 1 label). Projections ~ 1/sqrt(inputs), so every branch's
  * output stays of order 1 before its LayerNorm.
  */
-export function planBertTensors(shape: BertShape, vocabularySize: number, weightType: "f32" | "f16"): BertTensorSpec[] {
+export function planBertTensors(shape: BertShape, vocabularySize: number, weightType: "f32" | "f16", labels = 1): BertTensorSpec[] {
     const matrixType = weightType === "f16" ? GgmlType.F16 : GgmlType.F32;
     const { embeddingLength: nEmbd, feedForwardLength: nFf } = shape;
     const matrix = (name: string, inputs: number, outputs: number, gain = 1): BertTensorSpec => ({
@@ -66,6 +66,7 @@ export function planBertTensors(shape: BertShape, vocabularySize: number, weight
             ...norm(`${prefix}.layer_output_norm`)
         );
     }
-    tensors.push(...linear("cls", nEmbd, nEmbd, 2), ...linear("cls.output", nEmbd, 1, outputGain));
+    // labels 0: no classification head, as an embedding model (XLMRobertaModel) converts
+    if (labels > 0) tensors.push(...linear("cls", nEmbd, nEmbd, 2), ...linear("cls.output", nEmbd, labels, outputGain));
     return tensors;
 }

@@ -17,6 +17,12 @@ export type WriteBertTestModelOptions = {
     /** Any uint32; the same seed (and options) always produce a byte-identical file. Default 42. */
     readonly seed?: number;
     readonly weightType?: "f32" | "f16";
+    /**
+     * "classifier" (default): RoBERTa's head, cls + cls.output with one label. "none": no head at
+     * all, as an embedding model (bge-m3) converts. "three-labels": a 3-class classifier. The last
+     * two are for testing the library's refusals.
+     */
+    readonly head?: "classifier" | "none" | "three-labels";
     /** Where to write the same vocabulary as an HF tokenizer.json and tokenizer_config.json (a folder). */
     readonly tokenizerDir?: string;
 };
@@ -37,7 +43,9 @@ export async function writeBertTestModel(options: WriteBertTestModelOptions): Pr
     const vocabulary = await bertTestVocabulary();
     const writer = new GgufWriter();
     setBertMetadata(writer, bertTinyShape, vocabulary, { name: "llm-rerank test bge-reranker-v2-m3 tiny", seed, weightType });
-    for (const spec of planBertTensors(bertTinyShape, vocabulary.pieces.length, weightType)) {
+    const head = options.head ?? "classifier";
+    if (head === "three-labels") writer.setStringArray("bert.classifier.output_labels", ["negative", "neutral", "positive"]);
+    for (const spec of planBertTensors(bertTinyShape, vocabulary.pieces.length, weightType, head === "three-labels" ? 3 : head === "none" ? 0 : 1)) {
         writer.addTensor({
             name: spec.name,
             shape: spec.shape,
