@@ -16,7 +16,8 @@ Commands:
                   [--seed N] [--f16] [--weight-scale X] [--tokenizer-dir DIR (bert-tiny)] [--if-missing]
 
 Common flags: --gpu auto|cuda|metal|vulkan|cpu  --slots N  --max-length N  --prompt TEXT  --profile NAME
-              --threads N  --kv-type f32|f16  --flash-attention  --no-share-prefix  --strict  --lora A.gguf`;
+              --threads N  --kv-type f32|f16  --flash-attention  --no-share-prefix  --strict  --lora A.gguf
+              --score-head auto|logits|rank`;
 
 async function main(argv: string[]): Promise<number> {
     const [name, ...rest] = argv;

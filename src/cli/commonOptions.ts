@@ -15,7 +15,8 @@ export const rerankerFlags = {
     "flash-attention": { type: "boolean" },
     "no-share-prefix": { type: "boolean" },
     strict: { type: "boolean" },
-    lora: { type: "string" }
+    lora: { type: "string" },
+    "score-head": { type: "string" }
 } satisfies ParseArgsConfig["options"];
 
 type FlagValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -50,6 +51,7 @@ export function rerankerOptionsFrom(values: FlagValues): RerankerLoadOptions {
         sharePrefix: values["no-share-prefix"] === true ? false : undefined,
         strict: values.strict === true,
         lora: values.lora as string | undefined,
+        scoreHead: values["score-head"] as RerankerLoadOptions["scoreHead"],
         onWarning: (warning) => console.error(`llm-rerank: warning: ${warning.message}`)
     };
 }
