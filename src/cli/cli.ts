@@ -9,10 +9,12 @@ Commands:
   score   --model M.gguf --pairs FILE.jsonl [--normalize] [--json]
   tokens  --model M.gguf --query Q --passage P
   describe --model M.gguf
+  bench-peer --model FILE [--documents N] [--threads N] [--peer-default-threads] [--json]
+          node-llama-cpp's LlamaRankingContext.rankAll (1 and 4 contexts) against score(), one run
   check   --model A.gguf --against B.gguf --pairs FILE.jsonl [--top K] [--json]
   profile --model M.gguf [--profile NAME] [--prompt TEXT]       (records the training prompt)
   export-train --judgments FILE.jsonl --out train.jsonl [--prompt TEXT] [--model M.gguf]
-  make-test-model --out FILE [--preset tiny|mid|bench|qwen3-tiny|qwen3-rank-tiny|qwen3-rank-untied-tiny|bert-tiny]
+  make-test-model --out FILE [--preset tiny|mid|bench|qwen3-tiny|qwen3-rank-tiny|qwen3-rank-untied-tiny|bert-tiny|bert-bench]
                   [--seed N] [--f16] [--weight-scale X] [--tokenizer-dir DIR (bert-tiny)] [--if-missing]
 
 Common flags: --gpu auto|cuda|metal|vulkan|cpu  --slots N  --max-length N  --prompt TEXT  --profile NAME

@@ -5,6 +5,7 @@ import { Reranker } from "../Reranker.js";
 import { integerFlag, requiredString, rerankerFlags, rerankerOptionsFrom } from "./commonOptions.js";
 import { benchCommand } from "./benchCommand.js";
 import { buildLlamaCommand } from "./buildLlamaCommand.js";
+import { benchPeerCommand } from "./benchPeerCommand.js";
 import { checkCommand } from "./checkCommand.js";
 import { exportTrainCommand, profileCommand } from "./profileCommands.js";
 import { readPairs, readPassages } from "./readPassages.js";
@@ -95,16 +96,24 @@ const makeTestModel: Command = async (args) => {
         const { writeQwen3TestModel } = await import("../testModel/qwen3/writeQwen3TestModel.js");
         const rerankHeadRows = preset === "qwen3-rank-untied-tiny" ? "untied" : "matching";
         written = await writeQwen3TestModel({ outPath, seed, weightType, rerankHeadRows });
-    } else if (preset === "bert-tiny") {
+    } else if (preset === "bert-tiny" || preset === "bert-bench") {
         const { writeBertTestModel } = await import("../testModel/bert/writeBertTestModel.js");
         const tokenizerDir = typeof values["tokenizer-dir"] === "string" ? values["tokenizer-dir"] : undefined;
-        written = await writeBertTestModel({ outPath, seed, weightType, ...(tokenizerDir !== undefined ? { tokenizerDir } : {}) });
+        written = await writeBertTestModel({
+            outPath,
+            seed,
+            weightType,
+            shape: preset === "bert-bench" ? "bench" : "tiny",
+            ...(tokenizerDir !== undefined ? { tokenizerDir } : {})
+        });
     } else if (preset === "tiny" || preset === "mid" || preset === "bench") {
         const { writeTestModel } = await import("../testModel/writeTestModel.js");
         const weightScale = values["weight-scale"] === undefined ? undefined : Number(values["weight-scale"]);
         written = await writeTestModel({ outPath, preset, seed, weightType, weightScale });
     } else {
-        throw new InvalidArgumentError(`--preset expects tiny, mid, bench, qwen3-tiny, qwen3-rank-tiny, qwen3-rank-untied-tiny or bert-tiny, got ${preset}`);
+        throw new InvalidArgumentError(
+            `--preset expects tiny, mid, bench, qwen3-tiny, qwen3-rank-tiny, qwen3-rank-untied-tiny, bert-tiny or bert-bench, got ${preset}`
+        );
     }
     console.error(
         `llm-rerank: wrote ${written.outPath} (${(written.bytes / 2 ** 20).toFixed(1)} MiB, ${preset}) in ${((Date.now() - started) / 1000).toFixed(1)} s`
@@ -119,6 +128,7 @@ export const commands: Record<string, Command> = {
     describe,
     check: checkCommand,
     bench: benchCommand,
+    "bench-peer": benchPeerCommand,
     "build-llama": buildLlamaCommand,
     profile: profileCommand,
     "export-train": exportTrainCommand,

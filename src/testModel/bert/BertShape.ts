@@ -21,3 +21,6 @@ export const bertTinyShape: BertShape = {
     layerNormEpsilon: 1e-5,
     tokenTypeCount: 1
 };
+
+/** bge-reranker-v2-m3's layer (XLM-R large: n_embd 1024, 16 heads, n_ff 4096), 2 of its 24: realistic per-token cost for benchmarks. */
+export const bertBenchShape: BertShape = { ...bertTinyShape, embeddingLength: 1024, headCount: 16, feedForwardLength: 4096 };

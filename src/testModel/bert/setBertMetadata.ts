@@ -14,7 +14,7 @@ export function setBertMetadata(
     writer: GgufWriter,
     shape: BertShape,
     vocabulary: UnigramVocabulary,
-    description: { readonly name: string; readonly seed: number; readonly weightType: TestModelWeightType }
+    description: { readonly name: string; readonly preset: string; readonly seed: number; readonly weightType: TestModelWeightType }
 ): void {
     setGeneralMetadata(writer, { architecture: "bert", name: description.name, weightType: description.weightType });
     writer
@@ -42,5 +42,5 @@ export function setBertMetadata(
         .setUint32("tokenizer.ggml.mask_token_id", vocabulary.maskTokenId)
         .setBool("tokenizer.ggml.add_bos_token", true)
         .setBool("tokenizer.ggml.add_eos_token", true);
-    setTestModelProvenance(writer, { preset: "bert-tiny", seed: description.seed, weightType: description.weightType });
+    setTestModelProvenance(writer, { preset: description.preset, seed: description.seed, weightType: description.weightType });
 }

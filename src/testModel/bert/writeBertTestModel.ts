@@ -5,7 +5,7 @@ import { loadQwen3Vocabulary } from "../qwen3/loadQwen3Vocabulary.js";
 import { qwen3RerankerVocabularySize } from "../qwen3/writeQwen3TestModel.js";
 import { seededUniformFill } from "../seededUniformFill.js";
 import { writeGgufAtomically, type WrittenTestModel } from "../writeGgufAtomically.js";
-import { bertTinyShape } from "./BertShape.js";
+import { bertBenchShape, bertTinyShape } from "./BertShape.js";
 import { buildUnigramVocabulary } from "./buildUnigramVocabulary.js";
 import { planBertTensors } from "./planBertTensors.js";
 import { setBertMetadata } from "./setBertMetadata.js";
@@ -17,6 +17,8 @@ export type WriteBertTestModelOptions = {
     /** Any uint32; the same seed (and options) always produce a byte-identical file. Default 42. */
     readonly seed?: number;
     readonly weightType?: "f32" | "f16";
+    /** "tiny" (default, tests) or "bench" (bge-reranker-v2-m3's layer width, 2 layers). */
+    readonly shape?: "tiny" | "bench";
     /**
      * "classifier" (default): RoBERTa's head, cls + cls.output with one label. "none": no head at
      * all, as an embedding model (bge-m3) converts. "three-labels": a 3-class classifier. The last
@@ -42,10 +44,16 @@ export async function writeBertTestModel(options: WriteBertTestModelOptions): Pr
     if (weightType !== "f32" && weightType !== "f16") throw new Error(`weightType must be "f32" or "f16", got "${String(weightType)}"`);
     const vocabulary = await bertTestVocabulary();
     const writer = new GgufWriter();
-    setBertMetadata(writer, bertTinyShape, vocabulary, { name: "llm-rerank test bge-reranker-v2-m3 tiny", seed, weightType });
+    const shape = options.shape === "bench" ? bertBenchShape : bertTinyShape;
+    setBertMetadata(writer, shape, vocabulary, {
+        name: `llm-rerank test bge-reranker-v2-m3 ${options.shape ?? "tiny"}`,
+        preset: `bert-${options.shape ?? "tiny"}`,
+        seed,
+        weightType
+    });
     const head = options.head ?? "classifier";
     if (head === "three-labels") writer.setStringArray("bert.classifier.output_labels", ["negative", "neutral", "positive"]);
-    for (const spec of planBertTensors(bertTinyShape, vocabulary.pieces.length, weightType, head === "three-labels" ? 3 : head === "none" ? 0 : 1)) {
+    for (const spec of planBertTensors(shape, vocabulary.pieces.length, weightType, head === "three-labels" ? 3 : head === "none" ? 0 : 1)) {
         writer.addTensor({
             name: spec.name,
             shape: spec.shape,
