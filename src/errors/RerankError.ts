@@ -12,7 +12,8 @@ export type RerankErrorCode =
     | "ERR_PROMPT_MISMATCH"
     | "ERR_DISPOSED"
     | "ERR_MISSING_DEV_DEPENDENCY"
-    | "ERR_ABORTED";
+    | "ERR_ABORTED"
+    | "ERR_BACKEND_CRASHED";
 
 /**
  * Base of every error this library throws on purpose. Catch it, and switch on `code`, rather than

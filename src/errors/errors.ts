@@ -12,3 +12,4 @@ export { PromptMismatchError } from "./PromptMismatchError.js";
 export { DisposedError } from "./DisposedError.js";
 export { MissingDevDependencyError } from "./MissingDevDependencyError.js";
 export { AbortedError } from "./AbortedError.js";
+export { BackendCrashedError } from "./BackendCrashedError.js";
