@@ -1,4 +1,4 @@
-import { DisposedError, ModelLoadError, SequenceTooLongError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
+import { BackendCrashedError, DisposedError, ModelLoadError, SequenceTooLongError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
 import { PairScorer, type ScoringCallbacks } from "./engine/PairScorer.js";
 import { ScoringEngine } from "./engine/ScoringEngine.js";
 import { inspectAdapterFile } from "./gguf/inspectAdapterFile.js";
@@ -9,6 +9,7 @@ import { PairEncoder } from "./input/PairEncoder.js";
 import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens.js";
 import { TextTokenizer } from "./input/TextTokenizer.js";
 import { IsolatedBackend } from "./isolation/IsolatedBackend.js";
+import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { AddonContext, AddonModel, ModelHost } from "./native/AddonTypes.js";
 import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
 import { detectProfile, getProfile } from "./profiles/loadProfiles.js";
@@ -41,6 +42,8 @@ export type RerankerDescription = {
     backend: BackendDescription;
     settings: RuntimeSettings;
     caches: { tokens: { entries: number; hits: number; misses: number }; scores: { entries: number; hits: number; misses: number } };
+    /** Decodes and tokens since load, over all calls (concurrent calls share decodes); calls accepted and not yet settled. */
+    engine: { decodes: number; tokensEvaluated: number; calls: number; pendingCalls: number };
 };
 
 /**
@@ -159,7 +162,8 @@ export class Reranker {
 
         const llamaBuild = options.llamaBuild !== undefined ? expectOneOf("llamaBuild", options.llamaBuild, ["auto", "prebuilt", "local"] as const) : "auto";
         const gpu = options.gpu ?? "auto";
-        const host: ModelHost = isolation === "process" ? await IsolatedBackend.start(gpu, llamaBuild) : await LlamaBackend.get(gpu, llamaBuild);
+        const spawn = options.isolationProcess !== undefined ? expectFunction<IsolationSpawner>("isolationProcess", options.isolationProcess) : undefined;
+        const host: ModelHost = isolation === "process" ? await IsolatedBackend.start(gpu, llamaBuild, spawn) : await LlamaBackend.get(gpu, llamaBuild);
         try {
             const settings = resolveRuntimeSettings(options, host.description);
             if (settings.kvType === "f16" || settings.flashAttention) {
@@ -231,7 +235,7 @@ export class Reranker {
         return this.disposePromise !== undefined;
     }
 
-    /** Counters of the last score()/scoreTokens() call that finished, for benchmarks. */
+    /** Counters of the last score()/scoreTokens() call that ended, for benchmarks. */
     get lastRunStats(): SchedulerStats {
         return this.scorer.lastStats;
     }
@@ -347,7 +351,8 @@ export class Reranker {
             flashAttention: this.settings.flashAttention,
             backend: this.host.description,
             settings: this.settings,
-            caches: { tokens: this.tokenizer.cacheStats, scores: this.scorer.cacheStats }
+            caches: { tokens: this.tokenizer.cacheStats, scores: this.scorer.cacheStats },
+            engine: { ...this.engine.totals, pendingCalls: this.engine.pendingJobs }
         };
     }
 
@@ -359,9 +364,11 @@ export class Reranker {
     dispose(): Promise<void> {
         this.disposePromise ??= (async () => {
             await this.engine.close(new DisposedError("this Reranker"));
+            await this.encoder.idle();
             try {
-                await this.context.dispose();
-                await this.model.dispose();
+                // After a crash of the isolated process there is nothing left to free.
+                await this.context.dispose().catch(unlessCrashed);
+                await this.model.dispose().catch(unlessCrashed);
             } finally {
                 await this.host.release();
             }
@@ -406,6 +413,12 @@ function asTyped(error: unknown, wrap: (message: string) => Error): Error {
     return error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith("ERR_")
         ? error
         : wrap((error as Error).message);
+}
+
+type IsolationSpawner = (entryPoint: string) => IsolationProcess;
+
+function unlessCrashed(error: unknown): void {
+    if (!(error instanceof BackendCrashedError)) throw error;
 }
 
 function checkPairs(pairs: unknown): [string, string][] {

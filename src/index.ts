@@ -5,3 +5,5 @@ export type { ModelProfile } from "./profiles/ModelProfile.js";
 export { listProfiles } from "./profiles/loadProfiles.js";
 export { RerankError, type RerankErrorCode } from "./errors/RerankError.js";
 export * from "./errors/errors.js";
+export type { IsolationProcess } from "./isolation/IsolationChannel.js";
+export { isolationEntryPoint } from "./isolation/IsolatedBackend.js";
