@@ -5,3 +5,7 @@ export type { ModelProfile } from "./profiles/ModelProfile.js";
 export { listProfiles } from "./profiles/loadProfiles.js";
 export { RerankError, type RerankErrorCode } from "./errors/RerankError.js";
 export * from "./errors/errors.js";
+export { RemoteReranker } from "./remote/RemoteReranker.js";
+export type { RemoteRerankerOptions } from "./remote/RemoteRerankerOptions.js";
+export { RerankServer, type RerankServerOptions } from "./server/RerankServer.js";
+export { defaultServerLimits, type ServerLimits } from "./server/ServerLimits.js";

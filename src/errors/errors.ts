@@ -12,3 +12,7 @@ export { PromptMismatchError } from "./PromptMismatchError.js";
 export { DisposedError } from "./DisposedError.js";
 export { MissingDevDependencyError } from "./MissingDevDependencyError.js";
 export { AbortedError } from "./AbortedError.js";
+export { RemoteHttpError } from "./RemoteHttpError.js";
+export { RemoteUnavailableError } from "./RemoteUnavailableError.js";
+export { RemoteTimeoutError } from "./RemoteTimeoutError.js";
+export { RemoteResponseError } from "./RemoteResponseError.js";
