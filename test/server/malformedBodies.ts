@@ -60,7 +60,7 @@ const badOptional: Record<string, unknown[]> = {
  * invalid by construction (a strict prefix of a JSON object never parses, and so on), so every
  * one must get a 4xx.
  */
-export function malformedRequests(count: number, seed: number, limits: { maxDocuments: number; maxBodyBytes: number }): MalformedRequest[] {
+export function malformedBodies(count: number, seed: number, limits: { maxDocuments: number; maxBodyBytes: number }): MalformedRequest[] {
     const random = new SeededRandom(seed, "malformed bodies");
     const pick = <T>(items: readonly T[]): T => items[random.nextUint32() % items.length]!;
     const json = "application/json";

@@ -203,4 +203,23 @@ describe("llm-rerank serve: load, timeouts and disconnects", () => {
             await server.close();
         }
     });
+
+    it("close() lets a request finish within the grace, cancels one beyond it (503), refuses new ones", async () => {
+        const patient = await startServer(reranker, { limits: { shutdownGraceMs: 60_000 } });
+        const short = send(`${patient.url}/v1/rerank`, { body: { query: sampleQuery, documents: samplePassages.slice(0, 2) } });
+        await until(() => patient.server.stats.admittedRequests === 1);
+        await patient.server.close();
+        expect((await short).status).toBe(200);
+        await expect(send(`${patient.url}/health`)).rejects.toThrow(/ECONNREFUSED/);
+
+        const impatient = await startServer(reranker, { limits: { shutdownGraceMs: 0 } });
+        const long = send(`${impatient.url}/v1/rerank`, { body: { query: sampleQuery, documents: longDocuments } });
+        await until(() => impatient.server.stats.admittedRequests === 1);
+        await impatient.server.close();
+        const cancelled = await long;
+        expect(cancelled.status).toBe(503);
+        expect(errorOf(cancelled).type).toBe("shutting_down");
+        expect(cancelled.headers.connection).toBe("close");
+        await until(() => impatient.server.stats.abortedScoringCalls === 1);
+    });
 });

@@ -12,7 +12,12 @@ export async function startServer(
     return { server, url, port };
 }
 
-/** The tiny model on the CPU, score cache off (the default): every answer is computed. */
+/**
+ * The tiny model on the CPU, score cache off (the default): every answer is computed. One thread:
+ * on a shared 2-core machine two ggml threads spin-wait on each other and a 3-pair call went from
+ * about 60 ms to seconds; these tests compare the server with the same Reranker, so the thread
+ * count changes nothing they check.
+ */
 export function loadTinyReranker(): Promise<Reranker> {
-    return Reranker.load({ model: testModels.tiny, gpu: false, onWarning: () => undefined });
+    return Reranker.load({ model: testModels.tiny, gpu: false, threads: 1, onWarning: () => undefined });
 }
