@@ -174,7 +174,7 @@ export class RerankServer {
 
     private async route(request: IncomingMessage, signal: AbortSignal): Promise<RouteAnswer> {
         this.checkHost(request.headers.host);
-        const pathname = new URL(request.url ?? "/", "http://localhost").pathname.replace(/(.)\/$/, "$1");
+        const pathname = pathnameOf(request.url ?? "/");
         const route = routes.get(pathname);
         if (!route) {
             throw new HttpError(404, "not_found", `no route ${pathname}; this server answers ${[...routes.keys()].join(", ")}`);
@@ -209,6 +209,15 @@ export class RerankServer {
             "forbidden_host",
             `Host ${JSON.stringify(hostHeader)} is not a loopback name; this server is bound to ${this.bindHost} and answers only localhost, 127.0.0.1 and [::1] (serve --allow-host NAME adds a name)`
         );
+    }
+}
+
+/** The request target's path, without one trailing slash; an unparseable target is the client's 400. */
+function pathnameOf(target: string): string {
+    try {
+        return new URL(target, "http://localhost").pathname.replace(/(.)\/$/, "$1");
+    } catch {
+        throw new HttpError(400, "invalid_url", `the request target ${JSON.stringify(target.slice(0, 100))} is not a valid URL path`);
     }
 }
 

@@ -18,9 +18,14 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
     if (declared > maxBytes * 16) throw tooLarge();
     const chunks: Buffer[] = [];
     let received = 0;
-    for await (const chunk of request as AsyncIterable<Buffer>) {
-        received += chunk.length;
-        if (received <= maxBytes) chunks.push(chunk);
+    try {
+        for await (const chunk of request as AsyncIterable<Buffer>) {
+            received += chunk.length;
+            if (received <= maxBytes) chunks.push(chunk);
+        }
+    } catch (error) {
+        // The client went away mid-upload (or sent a broken chunked body): its fault, not the server's.
+        throw new HttpError(400, "incomplete_body", `the request body ended early: ${(error as Error).message}`);
     }
     if (received > maxBytes) throw tooLarge();
     const text = Buffer.concat(chunks).toString("utf8");

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reranker } from "../../src/index.js";
 import type { RerankServer } from "../../src/server/RerankServer.js";
@@ -13,11 +14,14 @@ describe("llm-rerank serve under malformed input", () => {
     let reranker: Reranker;
     let server: RerankServer;
     let url: string;
+    let port: number;
+    // Server faults (500s) are logged here: none may appear.
+    const faults: string[] = [];
     const limits = { maxDocuments: 16, maxBodyBytes: 64 * 1024 };
 
     beforeAll(async () => {
         reranker = await loadTinyReranker();
-        ({ server, url } = await startServer(reranker, { limits }));
+        ({ server, url, port } = await startServer(reranker, { limits, log: (line) => faults.push(line) }));
     });
     afterAll(async () => {
         await server.close();
@@ -54,5 +58,29 @@ describe("llm-rerank serve under malformed input", () => {
         expect(answer.status).toBe(200);
         expect((answer.body as { data: { score: number }[] }).data.map((entry) => entry.score)).toEqual(await reranker.score(pairs, { normalize: true }));
         expect(server.stats.abortedScoringCalls).toBe(0);
+        expect(faults).toEqual([]);
+    });
+
+    it("survives bytes no HTTP client would send: a bad request target, a body cut off mid-upload", async () => {
+        const raw = (bytes: string, end: boolean) =>
+            new Promise<string>((resolve) => {
+                const socket = connect(port, "127.0.0.1", () => {
+                    socket.write(bytes);
+                    if (end) socket.end();
+                    else setImmediate(() => socket.destroy());
+                });
+                let answer = "";
+                socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+                socket.on("close", () => resolve(answer));
+                socket.on("error", () => undefined);
+            });
+        const badTarget = await raw("GET http://[::1 HTTP/1.1\r\nHost: localhost\r\n\r\n", true);
+        expect(badTarget).toMatch(/^HTTP\/1\.1 4\d\d/);
+        await raw('POST /v1/rerank HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"que', false);
+        await raw('POST /v1/rerank HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{"query"', false);
+        expect((await send(`${url}/health`)).status).toBe(200);
+        // Every abandoned request ends (a request that never ended would hang here until the test times out).
+        while (server.stats.activeRequests > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(faults).toEqual([]);
     });
 });
