@@ -47,7 +47,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         if (raw === undefined) return fallbackMs;
         const value = Number(raw);
         if (!Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`--${name} expects seconds >= 0, got ${String(raw)}`);
-        return value * 1000;
+        return Math.round(value * 1000);
     };
     const limits = {
         maxBodyBytes: atLeast(integerFlag(values, "max-body-bytes") ?? defaultServerLimits.maxBodyBytes, 1, "max-body-bytes"),

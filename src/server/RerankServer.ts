@@ -11,7 +11,7 @@ import { readJsonBody } from "./readJsonBody.js";
 import type { RouteAnswer } from "./Route.js";
 import { routes } from "./routes.js";
 import { ScoringService } from "./ScoringService.js";
-import { defaultServerLimits, type ServerLimits } from "./ServerLimits.js";
+import { resolveServerLimits, type ServerLimits } from "./ServerLimits.js";
 
 export type RerankServerOptions = {
     reranker: Reranker;
@@ -52,7 +52,7 @@ export class RerankServer {
 
     constructor(options: RerankServerOptions) {
         this.options = options;
-        this.limits = { ...defaultServerLimits, ...options.limits };
+        this.limits = resolveServerLimits(options.limits);
         this.service = new ScoringService(options.reranker, this.limits.maxQueuedRequests);
         const description = options.reranker.describe();
         this.modelId = options.modelId ?? path.basename(description.model.path).replace(/\.gguf$/i, "");

@@ -35,12 +35,15 @@ function serve(extraArgs: string[], env: Record<string, string> = {}): Promise<S
 describe("a real `llm-rerank serve` child process", () => {
     let reranker: Reranker;
     let served: Served;
+    let idle: Served;
 
+    // Both children start at once: most of this file's time is their model loads.
     beforeAll(async () => {
-        [reranker, served] = await Promise.all([loadTinyReranker(), serve(["--max-documents", "6"], { LLM_RERANK_API_KEY: "child-key" })]);
+        [reranker, served, idle] = await Promise.all([loadTinyReranker(), serve(["--max-documents", "6"], { LLM_RERANK_API_KEY: "child-key" }), serve([])]);
     });
     afterAll(async () => {
         served.child.kill("SIGKILL");
+        idle.child.kill("SIGKILL");
         await reranker.dispose();
     });
 
@@ -96,7 +99,6 @@ describe("a real `llm-rerank serve` child process", () => {
     });
 
     it("exits 0 on SIGINT when idle", async () => {
-        const idle = await serve([]);
         idle.child.kill("SIGINT");
         expect(await idle.exited).toBe(0);
         expect(idle.stderr()).toMatch(/SIGINT[\s\S]*stopped/);

@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reranker } from "../../src/index.js";
-import type { RerankServer } from "../../src/server/RerankServer.js";
+import { RerankServer } from "../../src/server/RerankServer.js";
 import { sampleQuery, samplePassages } from "../helpers/pairs.js";
 import { send, type HttpAnswer } from "./httpClient.js";
 import { loadTinyReranker, startServer } from "./serverFixture.js";
@@ -38,6 +38,12 @@ describe("llm-rerank serve: refusals a person can act on", () => {
         await reranker.dispose();
     });
     const auth = { Authorization: "Bearer s3cret-key" };
+
+    it("refuses bad limits with InvalidArgumentError; an undefined limit keeps its default", () => {
+        expect(() => new RerankServer({ reranker, limits: { maxDocuments: 0 } })).toThrow(/Expected an integer >= 1 for limits.maxDocuments/);
+        expect(() => new RerankServer({ reranker, limits: { requestTimeoutMs: 1.5 } })).toThrow(/limits.requestTimeoutMs/);
+        expect(new RerankServer({ reranker, limits: { maxBodyBytes: undefined } }).limits.maxBodyBytes).toBe(10 * 2 ** 20);
+    });
 
     it("401 without the API key or with a wrong one; /health stays public", async () => {
         const missing = await send(`${url}/v1/rerank`, { body: valid });
