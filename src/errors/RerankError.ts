@@ -13,6 +13,7 @@ export type RerankErrorCode =
     | "ERR_DISPOSED"
     | "ERR_MISSING_DEV_DEPENDENCY"
     | "ERR_ABORTED"
+    | "ERR_BACKEND_CRASHED"
     | "ERR_REMOTE_HTTP"
     | "ERR_REMOTE_UNAVAILABLE"
     | "ERR_REMOTE_TIMEOUT"
