@@ -7,3 +7,7 @@ export { RerankError, type RerankErrorCode } from "./errors/RerankError.js";
 export * from "./errors/errors.js";
 export type { IsolationProcess } from "./isolation/IsolationChannel.js";
 export { isolationEntryPoint } from "./isolation/IsolatedBackend.js";
+export { RemoteReranker } from "./remote/RemoteReranker.js";
+export type { RemoteRerankerOptions } from "./remote/RemoteRerankerOptions.js";
+export { RerankServer, type RerankServerOptions } from "./server/RerankServer.js";
+export { defaultServerLimits, type ServerLimits } from "./server/ServerLimits.js";

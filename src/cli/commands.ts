@@ -8,6 +8,7 @@ import { buildLlamaCommand } from "./buildLlamaCommand.js";
 import { checkCommand } from "./checkCommand.js";
 import { exportTrainCommand, profileCommand } from "./profileCommands.js";
 import { readPairs, readPassages } from "./readPassages.js";
+import { serveCommand } from "./serveCommand.js";
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -112,6 +113,7 @@ export const commands: Record<string, Command> = {
     describe,
     check: checkCommand,
     bench: benchCommand,
+    serve: serveCommand,
     "build-llama": buildLlamaCommand,
     profile: profileCommand,
     "export-train": exportTrainCommand,
