@@ -115,9 +115,9 @@ export function formatHostileReport(report: HostileSuiteReport, options: Pick<Ho
         hang: "HANG"
     };
     const familyWidth = Math.max(20, ...[...families.keys()].map((key) => key.length));
-    lines.push(`  ${"family [base]".padEnd(familyWidth)}  ${outcomeClasses.map(([name]) => short[name].padStart(9)).join("")}`);
+    lines.push(`  ${"family [base]".padEnd(familyWidth)}  ${outcomeClasses.map(([name]) => short[name].padStart(10)).join("")}`);
     for (const [key, row] of [...families].sort(([a], [b]) => a.localeCompare(b))) {
-        lines.push(`  ${key.padEnd(familyWidth)}  ${outcomeClasses.map(([name]) => String(row[name] ?? 0).padStart(9)).join("")}`);
+        lines.push(`  ${key.padEnd(familyWidth)}  ${outcomeClasses.map(([name]) => String(row[name] ?? 0).padStart(10)).join("")}`);
     }
     const bad = report.results.filter((result) => ["abort", "hang", "nonFinite", "untyped"].includes(result.outcome));
     if (bad.length > 0) {
