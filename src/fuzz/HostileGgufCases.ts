@@ -56,7 +56,12 @@ export class HostileGgufCases {
         private readonly baseWeights: readonly (readonly [BaseName, number])[]
     ) {}
 
-    static async load(options: { seed: number; gemmaPath: string; qwen3Path?: string; baseWeights: Partial<Record<BaseName, number>> }): Promise<HostileGgufCases> {
+    static async load(options: {
+        seed: number;
+        gemmaPath: string;
+        qwen3Path?: string;
+        baseWeights: Partial<Record<BaseName, number>>;
+    }): Promise<HostileGgufCases> {
         const bases = new Map<BaseName, Base>();
         const add = (name: BaseName, image: GgufImage) => bases.set(name, { image, encoded: encodeImage(image) });
         const gemma = await readGgufImage(options.gemmaPath);

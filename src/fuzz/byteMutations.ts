@@ -48,10 +48,18 @@ export function truncationCase(encoded: EncodedImage, random: FuzzRandom): { des
 }
 
 /** Flipped bits or bytes in a region, aimed at length/count/type fields most of the time. */
-export function flipCase(encoded: EncodedImage, random: FuzzRandom, region: "fixed header" | "metadata" | "tensor infos"): { description: string; file: CaseFile } {
+export function flipCase(
+    encoded: EncodedImage,
+    random: FuzzRandom,
+    region: "fixed header" | "metadata" | "tensor infos"
+): { description: string; file: CaseFile } {
     const { layout } = encoded;
     const [low, high] =
-        region === "fixed header" ? [0, layout.metadataStart] : region === "metadata" ? [layout.metadataStart, layout.tensorInfoStart] : [layout.tensorInfoStart, layout.dataStart];
+        region === "fixed header"
+            ? [0, layout.metadataStart]
+            : region === "metadata"
+              ? [layout.metadataStart, layout.tensorInfoStart]
+              : [layout.tensorInfoStart, layout.dataStart];
     const fields = layout.structuralFields.filter((field) => field.offset >= low && field.offset < high);
     const aimed = fields.length > 0 && random.chance(0.7);
     const field = aimed ? random.pick(fields) : undefined;

@@ -61,7 +61,10 @@ const started = Date.now();
 const report = await runHostileGgufSuite({
     ...options,
     onResult: (result, done) => {
-        if (values.verbose) process.stderr.write(`#${result.index} ${result.outcome} [${result.base}] ${result.family}: ${result.description} -> ${result.detail.slice(0, 160)}\n`);
+        if (values.verbose)
+            process.stderr.write(
+                `#${result.index} ${result.outcome} [${result.base}] ${result.family}: ${result.description} -> ${result.detail.slice(0, 160)}\n`
+            );
         else if (done % 50 === 0) process.stderr.write(`${done}/${options.cases} cases (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
     }
 });

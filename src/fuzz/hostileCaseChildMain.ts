@@ -11,7 +11,9 @@ const pairs: [string, string][] = [
 ];
 
 function describeError(error: unknown): string {
-    return error instanceof RerankError ? `${error.code}: ${error.message.slice(0, 300)}` : `${(error as Error)?.name}: ${String((error as Error)?.message).slice(0, 300)}`;
+    return error instanceof RerankError
+        ? `${error.code}: ${error.message.slice(0, 300)}`
+        : `${(error as Error)?.name}: ${String((error as Error)?.message).slice(0, 300)}`;
 }
 
 async function runCase(path: string): Promise<HostileCaseOutcome> {
@@ -20,7 +22,12 @@ async function runCase(path: string): Promise<HostileCaseOutcome> {
         reranker = await Reranker.load({ model: path, gpu: false, slots: 2, threads: 1, onWarning: () => undefined });
     } catch (error) {
         if (!(error instanceof RerankError)) return { outcome: "untyped", detail: `load: ${describeError(error)}` };
-        const outcome = error.code === "ERR_MODEL_LOAD" ? "llama" : error.code === "ERR_INVALID_MODEL_FILE" || error.code === "ERR_UNSUPPORTED_MODEL" ? "validation" : "otherTyped";
+        const outcome =
+            error.code === "ERR_MODEL_LOAD"
+                ? "llama"
+                : error.code === "ERR_INVALID_MODEL_FILE" || error.code === "ERR_UNSUPPORTED_MODEL"
+                  ? "validation"
+                  : "otherTyped";
         return { outcome, detail: describeError(error) };
     }
     try {

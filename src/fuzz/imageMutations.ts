@@ -95,7 +95,8 @@ export const ruleMutations: Record<string, ImageMutation> = {
         const head = numberOf(image, hp(image, "attention.key_length"));
         return setUint32(image, hp(image, "rope.dimension_count"), random.pick([head - 1, head + 2, head * 2, 0, 1]));
     },
-    "rope.dimension_count below the head size": (image) => setUint32(image, hp(image, "rope.dimension_count"), numberOf(image, hp(image, "attention.key_length")) / 2),
+    "rope.dimension_count below the head size": (image) =>
+        setUint32(image, hp(image, "rope.dimension_count"), numberOf(image, hp(image, "attention.key_length")) / 2),
     "general.alignment not a power of two >= 32": (image, random) => {
         const value = random.pick([1, 2, 8, 16, 3, 48, 0]);
         setEntry(image, "general.alignment", T.uint32, value);
@@ -217,12 +218,16 @@ const retypeTargets: [number, GgufScalar | GgufScalar[], number?][] = [
 
 /** One entry rewritten with another GGUF type (and a plausible value of that type). */
 export const wrongValueType: ImageMutation = (image, random) => {
-    const important = image.entries.filter((entry) => /block_count|head_count|embedding_length|key_length|feed_forward|context_length|tokenizer\.ggml|alignment|epsilon|freq_base/.test(entry.key));
+    const important = image.entries.filter((entry) =>
+        /block_count|head_count|embedding_length|key_length|feed_forward|context_length|tokenizer\.ggml|alignment|epsilon|freq_base/.test(entry.key)
+    );
     const entry = random.pick(important.length > 0 ? important : image.entries);
     if (entry.type === T.array && random.chance(0.5)) {
         const elementType = random.pick([T.uint8, T.int32, T.float32, T.string, T.uint64, T.bool, T.float64]);
         entry.elementType = elementType;
-        entry.value = (entry.value as GgufScalar[]).map((value) => (elementType === T.string ? String(value) : typeof value === "string" ? value.length : value));
+        entry.value = (entry.value as GgufScalar[]).map((value) =>
+            elementType === T.string ? String(value) : typeof value === "string" ? value.length : value
+        );
         return `${entry.key} rewritten as an array of GGUF type ${elementType}`;
     }
     const [type, value, elementType] = random.pick(retypeTargets);

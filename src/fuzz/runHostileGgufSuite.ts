@@ -122,7 +122,8 @@ export function formatHostileReport(report: HostileSuiteReport, options: Pick<Ho
     const bad = report.results.filter((result) => ["abort", "hang", "nonFinite", "untyped"].includes(result.outcome));
     if (bad.length > 0) {
         lines.push("", "cases that must not happen:");
-        for (const result of bad) lines.push(`  #${result.index} ${result.outcome} [${result.base}] ${result.family}: ${result.description} -> ${result.detail}`);
+        for (const result of bad)
+            lines.push(`  #${result.index} ${result.outcome} [${result.base}] ${result.family}: ${result.description} -> ${result.detail}`);
     }
     return lines.join("\n");
 }
