@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { CaseReply, ChildReady, HostileCaseOutcome } from "./HostileCaseOutcome.js";
+import type { CaseReply, CaseRequest, ChildReady, HostileCaseOutcome } from "./HostileCaseOutcome.js";
 
 const childScript = fileURLToPath(new URL("./hostileCaseChildMain.js", import.meta.url));
 const stderrTailBytes = 4096;
@@ -40,7 +40,7 @@ export class CaseRunnerChild {
         });
     }
 
-    async run(index: number, path: string, timeoutMs: number): Promise<HostileCaseOutcome> {
+    async run(index: number, path: string, timeoutMs: number, fault?: CaseRequest["fault"]): Promise<HostileCaseOutcome> {
         await this.ready;
         this.stderrTail = "";
         return new Promise((resolve) => {
@@ -64,7 +64,7 @@ export class CaseRunnerChild {
             this.child.on("message", onMessage);
             this.child.on("exit", onExit);
             if (this.exited) onExit(this.exited.code, this.exited.signal);
-            else this.child.send({ index, path });
+            else this.child.send({ index, path, fault } satisfies CaseRequest);
         });
     }
 

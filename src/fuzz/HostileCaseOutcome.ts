@@ -20,6 +20,10 @@ export type HostileCaseOutcome = {
 };
 
 /** Messages between the suite (parent) and a case runner (child). */
-export type CaseRequest = { index: number; path: string };
+/**
+ * `fault` makes the runner itself abort or stop answering on that case: the suite's own test
+ * checks with it that a dying or hanging runner is counted and replaced.
+ */
+export type CaseRequest = { index: number; path: string; fault?: "abort" | "hang" };
 export type CaseReply = { index: number } & HostileCaseOutcome;
 export type ChildReady = { ready: true };

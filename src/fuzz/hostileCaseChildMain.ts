@@ -44,6 +44,8 @@ async function runCase(path: string): Promise<HostileCaseOutcome> {
 const send = (message: unknown) => process.send!(message);
 await LlamaBackend.get(false);
 process.on("message", (request: CaseRequest) => {
+    if (request.fault === "abort") process.abort();
+    if (request.fault === "hang") return;
     void runCase(request.path).then((outcome) => send({ index: request.index, ...outcome } satisfies CaseReply));
 });
 send({ ready: true });

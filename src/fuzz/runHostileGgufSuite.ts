@@ -17,6 +17,8 @@ export type HostileSuiteOptions = {
     /** Per case: longer than this is a hang. */
     timeoutMs: number;
     onResult?: (result: HostileCaseResult, done: number) => void;
+    /** Case index → a fault the runner injects into itself (the suite's self-test). */
+    faults?: ReadonlyMap<number, "abort" | "hang">;
 };
 
 export type HostileCaseResult = Omit<HostileCase, "file"> & HostileCaseOutcome & { bytes: number };
@@ -53,7 +55,7 @@ export async function runHostileGgufSuite(options: HostileSuiteOptions): Promise
                 runners.push(runner);
                 runnersStarted++;
             }
-            const outcome = await runner.run(index, file, options.timeoutMs);
+            const outcome = await runner.run(index, file, options.timeoutMs, options.faults?.get(index));
             rmSync(file, { force: true });
             const { file: _file, ...described } = hostile;
             const result = { ...described, ...outcome, bytes: hostile.file.totalBytes };
