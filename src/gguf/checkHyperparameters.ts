@@ -33,6 +33,14 @@ export function checkHyperparameters(path: string, architecture: string, entries
     }
     checkExperts(architecture, entries, number, fail);
 
+    // ggml-cpu ops.cpp:3949 (rms_norm_f32) and :3843 (norm_f32): GGML_ASSERT(eps >= 0.0f), at the
+    // first decode; NaN fails it too. An infinite epsilon is no model either.
+    for (const key of ["attention.layer_norm_rms_epsilon", "attention.layer_norm_epsilon"]) {
+        const epsilon = number(key);
+        if (epsilon !== undefined && !(Number.isFinite(epsilon) && epsilon >= 0))
+            fail(`${architecture}.${key} is ${epsilon}; it must be finite and not negative`);
+    }
+
     // llama-model.cpp:1294: GGML_ASSERT(rope_scaling_type_train != LLAMA_ROPE_SCALING_TYPE_UNSPECIFIED)
     const ropeScaling = entries.get(`${architecture}.rope.scaling.type`)?.value;
     if (typeof ropeScaling === "string" && !ropeScalingTypes.includes(ropeScaling)) {

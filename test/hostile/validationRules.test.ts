@@ -89,6 +89,10 @@ describe("hyper-parameters llama.cpp asserts on", () => {
         );
         expect(await refusal(edited(gemma, (image) => setEntry(image, "gemma.rope.scaling.type", T.string, "yarn")))).toBeUndefined();
     });
+    it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])("layer_norm_rms_epsilon %d (ops.cpp:3949, rms_norm: eps >= 0)", async (epsilon) => {
+        const file = edited(gemma, (image) => setEntry(image, "gemma.attention.layer_norm_rms_epsilon", T.float32, epsilon));
+        await expectRefused(file, InvalidModelFileError, /layer_norm_rms_epsilon is .*; it must be finite and not negative/);
+    });
     it("pooling_type outside 0..4 (llama-graph.cpp:3699)", async () => {
         await expectRefused(edited(gemma, u32("gemma.pooling_type", 5)), InvalidModelFileError, /pooling_type is 5/);
     });
