@@ -1,8 +1,12 @@
 import { fork, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CaseReply, CaseRequest, ChildReady, HostileCaseOutcome } from "./HostileCaseOutcome.js";
 
-const childScript = fileURLToPath(new URL("./hostileCaseChildMain.js", import.meta.url));
+// Beside this file when it runs compiled; from the sources (vitest), the compiled copy in dist/.
+const besideThis = fileURLToPath(new URL("./hostileCaseChildMain.js", import.meta.url));
+const childScript = existsSync(besideThis) ? besideThis : path.resolve(path.dirname(besideThis), "..", "..", "dist", "fuzz", "hostileCaseChildMain.js");
 const stderrTailBytes = 4096;
 const startupTimeoutMs = 180_000;
 

@@ -40,7 +40,7 @@ describe("hostile GGUF files", () => {
             gemmaPath: testModels.tiny,
             baseWeights: { "gemma-compact": 1 },
             jobs: 1,
-            timeoutMs: 15_000,
+            timeoutMs: 8_000,
             faults: new Map([
                 [1, "abort"],
                 [2, "hang"]
