@@ -12,6 +12,7 @@ import { IsolatedBackend } from "./isolation/IsolatedBackend.js";
 import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { AddonContext, AddonModel, ModelHost } from "./native/AddonTypes.js";
 import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
+import { checkProfileTokenizer } from "./profiles/checkProfileTokenizer.js";
 import { detectProfile, getProfile } from "./profiles/loadProfiles.js";
 import type { ModelProfile } from "./profiles/ModelProfile.js";
 import { promptRecordPath, readPromptRecord } from "./profiles/PromptRecord.js";
@@ -123,6 +124,7 @@ export class Reranker {
                 `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
             );
         }
+        checkProfileTokenizer(modelPath, profile, summary.tokenizer);
         for (const token of scoredTokenTexts(profile)) {
             if (!summary.tokens.includes(token)) {
                 throw new UnsupportedModelError(`the vocabulary of ${modelPath} has no "${token}" token, which profile ${profile.name} scores`);
