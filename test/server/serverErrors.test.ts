@@ -6,6 +6,10 @@ import { sampleQuery, samplePassages } from "../helpers/pairs.js";
 import { send, type HttpAnswer } from "./httpClient.js";
 import { loadTinyReranker, startServer } from "./serverFixture.js";
 
+// test/scoring.test.ts measures and justifies this bound on how much a pair's score moves with
+// the other sequences that share its decodes.
+const packingTolerance = 5e-5;
+
 const errorOf = (answer: HttpAnswer) => (answer.body as { error: { message: string; type: string; code: number } }).error;
 
 /** Polls a condition on the event loop (the server runs in this process): no sleeps of guessed length. */
@@ -203,7 +207,11 @@ describe("llm-rerank serve: load, timeouts and disconnects", () => {
                     staying.map((passage) => [`${sampleQuery} ${k}`, passage]),
                     { normalize: true }
                 );
-                expect((answer.body as { data: { score: number }[] }).data.map((entry) => entry.score)).toEqual(expected);
+                // These requests ran side by side (the engine batches concurrent calls together), so
+                // their scores agree with scoring alone within the packing tolerance, not bit for bit.
+                (answer.body as { data: { score: number }[] }).data.forEach((entry, i) =>
+                    expect(Math.abs(entry.score - expected[i]!)).toBeLessThanOrEqual(packingTolerance)
+                );
             }
         } finally {
             await server.close();
