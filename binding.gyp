@@ -9,7 +9,8 @@
         "native/AddonLora.cc",
         "native/AddonContext.cc",
         "native/LoadModelWorker.cc",
-        "native/DecodeWorker.cc"
+        "native/DecodeWorker.cc",
+        "native/TokenizeWorker.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
@@ -18,6 +19,7 @@
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
+        "NODE_ADDON_API_CPP_EXCEPTIONS_ALL",
         "NODE_ADDON_API_DISABLE_DEPRECATED"
       ],
       "cflags!": ["-fno-exceptions"],

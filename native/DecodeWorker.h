@@ -15,6 +15,8 @@ struct DecodeInput {
     std::vector<llama_seq_id> sequenceIds;
     std::vector<uint8_t> outputs;
     std::vector<llama_token> scoreTokenIds;
+    // Quadruples [kind, a, b, c], checked by AddonContext::decode (see there).
+    std::vector<int32_t> memoryEdits;
     // > 0 in a rank-pooling context: every token is an output, and each flagged token's sequence
     // yields this many floats from llama_get_embeddings_seq.
     uint32_t classifierOutputs = 0;

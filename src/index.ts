@@ -1,7 +1,13 @@
 export { Reranker, type RerankerDescription } from "./Reranker.js";
-export type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions } from "./RerankerOptions.js";
+export type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
 export type { GpuOption, BackendDescription } from "./native/LlamaBackend.js";
 export type { ModelProfile } from "./profiles/ModelProfile.js";
 export { listProfiles } from "./profiles/loadProfiles.js";
 export { RerankError, type RerankErrorCode } from "./errors/RerankError.js";
 export * from "./errors/errors.js";
+export type { IsolationProcess } from "./isolation/IsolationChannel.js";
+export { isolationEntryPoint } from "./isolation/IsolatedBackend.js";
+export { RemoteReranker } from "./remote/RemoteReranker.js";
+export type { RemoteRerankerOptions } from "./remote/RemoteRerankerOptions.js";
+export { RerankServer, type RerankServerOptions } from "./server/RerankServer.js";
+export { defaultServerLimits, type ServerLimits } from "./server/ServerLimits.js";

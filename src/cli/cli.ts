@@ -12,6 +12,7 @@ Commands:
   bench-peer --model FILE [--documents N] [--threads N] [--peer-default-threads] [--json]
           node-llama-cpp's LlamaRankingContext.rankAll (1 and 4 contexts) against score(), one run
   check   --model A.gguf --against B.gguf --pairs FILE.jsonl [--top K] [--json]
+  serve   --model M.gguf [--host 127.0.0.1] [--port 8012] [--api-key K] [limits]   (serve --help)
   profile --model M.gguf [--profile NAME] [--prompt TEXT]       (records the training prompt)
   export-train --judgments FILE.jsonl --out train.jsonl [--prompt TEXT] [--model M.gguf]
   make-test-model --out FILE [--preset tiny|mid|bench|qwen3-tiny|qwen3-rank-tiny|qwen3-rank-untied-tiny|bert-tiny|bert-bench]

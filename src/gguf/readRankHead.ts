@@ -1,5 +1,5 @@
 import { openSync, readSync, closeSync } from "node:fs";
-import { UnsupportedModelError } from "../errors/errors.js";
+import { InvalidModelFileError, UnsupportedModelError } from "../errors/errors.js";
 import { tensorByteSize } from "./ggmlTypeSizes.js";
 import type { RankHead } from "./RankHead.js";
 import type { CheckedGguf } from "./readCheckedGguf.js";
@@ -38,6 +38,13 @@ export function readRankHead(path: string, checked: CheckedGguf, architecture: s
     const head = tensors.get("cls.output.weight");
     const hparams = (checked.metadata[architecture] ?? {}) as { classifier?: { output_labels?: unknown }; pooling_type?: unknown };
     const labels = Array.isArray(hparams.classifier?.output_labels) ? hparams.classifier.output_labels.map(String) : [];
+    // llama.cpp shapes cls.output.weight as [n_embd, number of labels]; more labels than rows would read past the head.
+    if (head && Array.isArray(hparams.classifier?.output_labels) && labels.length !== Number(head.dimensions[1] ?? 1)) {
+        throw new InvalidModelFileError(
+            path,
+            `${architecture}.classifier.output_labels has ${labels.length} labels for ${Number(head.dimensions[1] ?? 1)} rows of cls.output.weight`
+        );
+    }
     if (architecture === "bert") {
         if (!head)
             throw new UnsupportedModelError(

@@ -7,6 +7,8 @@ import type { ScoreHead } from "./ScoreHead.js";
  */
 export class RankPoolingHead implements ScoreHead {
     readonly kind = "rank-pooling";
+    /** The context pools the classifier itself: no token logits are read. */
+    readonly outputTokenIds = new Int32Array(0);
 
     constructor(
         readonly width: number,

@@ -1,5 +1,5 @@
 import type { EncoderPairProfile } from "../profiles/ModelProfile.js";
-import { concatTokens, type InputBuilder, type TokenizeFunction } from "./InputBuilder.js";
+import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
 
 /** The ids of the profile's special tokens, as the model's vocabulary numbers them. */
 export type EncoderPairSpecialIds = { start: number; pairSeparator: number[]; end: number };
@@ -20,7 +20,6 @@ export class EncoderPairInputBuilder implements InputBuilder {
     private readonly specialCount: number;
 
     constructor(
-        private readonly tokenize: TokenizeFunction,
         private readonly ids: EncoderPairSpecialIds,
         maxLength: number
     ) {
@@ -31,9 +30,14 @@ export class EncoderPairInputBuilder implements InputBuilder {
         this.maxSequenceLength = mayRefuseToCut ? this.queryMaxLength + maxLength + this.specialCount : maxLength;
     }
 
-    build(query: string, passage: string): Int32Array {
-        const queryTokens = this.tokenize(query).subarray(0, this.queryMaxLength);
-        let passageTokens = this.tokenize(passage).subarray(0, this.maxLength);
+    /** Query and passage are tokenized on their own (no special tokens), as FlagReranker does. */
+    textsToTokenize(query: string, passage: string): string[] {
+        return [query, passage];
+    }
+
+    build(query: string, passage: string, tokensOf: TokenLookup): Int32Array {
+        const queryTokens = tokensOf(query).subarray(0, this.queryMaxLength);
+        let passageTokens = tokensOf(passage).subarray(0, this.maxLength);
         const excess = queryTokens.length + passageTokens.length + this.specialCount - this.maxLength;
         if (excess > 0 && passageTokens.length > excess) passageTokens = passageTokens.subarray(0, passageTokens.length - excess);
         return concatTokens([Int32Array.of(this.ids.start), queryTokens, Int32Array.from(this.ids.pairSeparator), passageTokens, Int32Array.of(this.ids.end)]);
@@ -43,9 +47,8 @@ export class EncoderPairInputBuilder implements InputBuilder {
 /** Lets a profile name special tokens by text; for building only its own markers, never user text. */
 export type SpecialTokenLookup = (text: string) => number;
 
-export function createEncoderPairInputBuilder(tokenize: TokenizeFunction, lookup: SpecialTokenLookup, profile: EncoderPairProfile, maxLength: number) {
+export function createEncoderPairInputBuilder(lookup: SpecialTokenLookup, profile: EncoderPairProfile, maxLength: number) {
     return new EncoderPairInputBuilder(
-        tokenize,
         { start: lookup(profile.startToken), pairSeparator: profile.pairSeparator.map(lookup), end: lookup(profile.endToken) },
         maxLength
     );

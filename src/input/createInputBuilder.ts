@@ -5,7 +5,7 @@ import { FlagEmbeddingInputBuilder } from "./FlagEmbeddingInputBuilder.js";
 import type { InputBuilder } from "./InputBuilder.js";
 import type { TextTokenizer } from "./TextTokenizer.js";
 
-export function createInputBuilder(
+export async function createInputBuilder(
     tokenizer: TextTokenizer,
     bosToken: number,
     profile: ModelProfile,
@@ -14,9 +14,13 @@ export function createInputBuilder(
     specialToken: SpecialTokenLookup = () => {
         throw new Error(`profile ${profile.name} names no special tokens`);
     }
-): InputBuilder {
-    const tokenize = (text: string) => tokenizer.tokenize(text);
-    if (profile.format === "flag-embedding") return new FlagEmbeddingInputBuilder(tokenize, bosToken, profile, maxLength, prompt);
-    if (profile.format === "encoder-pair") return createEncoderPairInputBuilder(tokenize, specialToken, profile, maxLength);
-    return new ChatTemplateInputBuilder(tokenize, (text) => tokenizer.tokenizeTemplate(text), profile, maxLength, prompt);
+): Promise<InputBuilder> {
+    if (profile.format === "flag-embedding") {
+        // Each piece on its own, as FlagEmbedding tokenizes them.
+        const [promptTokens, separatorTokens] = [await tokenizer.tokenize(prompt), await tokenizer.tokenize(profile.separator)];
+        return new FlagEmbeddingInputBuilder(bosToken, profile, maxLength, promptTokens, separatorTokens);
+    }
+    if (profile.format === "encoder-pair") return createEncoderPairInputBuilder(specialToken, profile, maxLength);
+    const [prefixTokens, suffixTokens] = [await tokenizer.tokenizeTemplate(profile.templatePrefix), await tokenizer.tokenizeTemplate(profile.templateSuffix)];
+    return new ChatTemplateInputBuilder(profile, maxLength, prompt, prefixTokens, suffixTokens);
 }
