@@ -23,6 +23,8 @@ export type BenchReport = {
         rounds: number;
     };
     flopsCounted: string;
+    /** As given with --sgemm-peak: the measured limit the GFLOP/s column is set against. */
+    sgemmPeakGflops?: number;
     contenders: ContenderSummary[];
     ratios: BenchRatio[];
     checks: BenchCheck[];
@@ -42,6 +44,7 @@ export function formatReport(report: BenchReport): string {
         "p50 ms",
         "p95 ms",
         "GFLOP/s",
+        ...(report.sgemmPeakGflops ? ["of peak"] : []),
         "in decode",
         "cores",
         "RSS MiB",
@@ -57,6 +60,7 @@ export function formatReport(report: BenchReport): string {
         summary.latencyP50Ms.toFixed(0),
         summary.latencyP95Ms.toFixed(0),
         summary.executedGflopPerSecond.toFixed(1),
+        ...(report.sgemmPeakGflops ? [`${((summary.executedGflopPerSecond / report.sgemmPeakGflops) * 100).toFixed(0)}%`] : []),
         `${(summary.decodeShare * 100).toFixed(1)}%`,
         summary.coresUsed.toFixed(2),
         (summary.peakRssBytes / 2 ** 20).toFixed(0),
@@ -85,6 +89,7 @@ export function formatReport(report: BenchReport): string {
         `peak RSS of this process ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB` +
             (report.vram ? `; VRAM used ${(report.vram.used / 2 ** 20).toFixed(0)} of ${(report.vram.total / 2 ** 20).toFixed(0)} MiB` : ""),
         `GFLOP/s counts ${report.flopsCounted}`,
+        ...(report.sgemmPeakGflops ? [`of peak: executed GFLOP/s ÷ the SGEMM rate given with --sgemm-peak (${report.sgemmPeakGflops} GFLOP/s)`] : []),
         "cores: CPU time ÷ wall time of the process while that row ran; under its thread count, other processes had the cores (the machine was busy).",
         "loop p99 ms: 99th percentile of how late a 10 ms timer on this process's event loop fired while that configuration ran (worst round).",
         ...report.notes
