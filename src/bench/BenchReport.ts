@@ -11,7 +11,8 @@ export type BenchReport = {
     machine: { cpu: string; cores: number; platform: string; node: string };
     model: { path: string; parameterCount: number; nonEmbeddingParameters: number; weightType: string };
     /** threads: of every configuration, or of each in turn (--compare-threads), e.g. "1, 2". */
-    backend: { gpu: string | false; build: string; libllamaPath: string; threads: string; systemInfo: string };
+    /** blas: the BLAS of this process's build (rows in child processes name their own), or null. */
+    backend: { gpu: string | false; build: string; blas: string | null; libllamaPath: string; threads: string; systemInfo: string };
     workload: {
         queries: number;
         passagesPerQuery: number;
@@ -72,7 +73,7 @@ export function formatReport(report: BenchReport): string {
     const { workload, backend, machine, model } = report;
     const out = [
         `model ${model.path} (${(model.nonEmbeddingParameters / 1e6).toFixed(0)} M non-embedding parameters, ${model.weightType})`,
-        `backend ${backend.gpu === false ? "cpu" : backend.gpu}, ${backend.build} (${backend.libllamaPath}), ${backend.threads} threads; ${machine.cpu}, ${machine.cores} cores`,
+        `backend ${backend.gpu === false ? "cpu" : backend.gpu}, ${backend.build}${backend.blas ? ` + ${backend.blas}` : ""} (${backend.libllamaPath}), ${backend.threads} threads; ${machine.cpu}, ${machine.cores} cores`,
         `workload ${workload.queries} × ${workload.passagesPerQuery} pairs, query ${workload.queryTokens.min}–${workload.queryTokens.max} tokens, ` +
             `passage ${workload.passageTokens.min}–${workload.passageTokens.max} (mean ${workload.passageTokens.mean.toFixed(0)}), ` +
             `input ${workload.inputTokens.min}–${workload.inputTokens.max}, shared prefix ${workload.sharedPrefixTokens.min}–${workload.sharedPrefixTokens.max}; ` +

@@ -158,6 +158,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             backend: {
                 gpu: description.backend.gpu,
                 build: options.mode === "builds" ? "prebuilt and localBuild, one child process each" : description.backend.build,
+                blas: options.mode === "builds" ? null : (description.backend.blas?.vendor ?? null),
                 libllamaPath: description.backend.libllamaPath,
                 threads: contenders
                     .map((contender) => contender.setup.threads)
