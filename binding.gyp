@@ -9,7 +9,8 @@
         "native/AddonLora.cc",
         "native/AddonContext.cc",
         "native/LoadModelWorker.cc",
-        "native/DecodeWorker.cc"
+        "native/DecodeWorker.cc",
+        "native/LoadedLibraries.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
@@ -18,7 +19,8 @@
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
-        "NODE_ADDON_API_DISABLE_DEPRECATED"
+        "NODE_ADDON_API_DISABLE_DEPRECATED",
+        "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
@@ -34,6 +36,7 @@
           }
         }],
         ["OS=='win'", {
+          "libraries": ["psapi.lib"],
           "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] } }
         }]
       ]

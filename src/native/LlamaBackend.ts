@@ -2,7 +2,7 @@ import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import { BackendError } from "../errors/errors.js";
 import type { LlmRerankAddon } from "./AddonTypes.js";
 import { findLoadedLibllamas } from "./findLoadedLibllama.js";
-import { loadAddon } from "./loadAddon.js";
+import { loadAddon, loadedAddonBinary, type AddonBinary } from "./loadAddon.js";
 
 export type GpuOption = "auto" | "cuda" | "metal" | "vulkan" | false;
 
@@ -15,6 +15,8 @@ export type BackendDescription = {
     /** "prebuilt" binaries shipped with node-llama-cpp, or a "localBuild" made on this machine. */
     build: "prebuilt" | "localBuild";
     libllamaPath: string;
+    /** Our own addon: the prebuilt binary shipped in the package, one compiled here, or an override. */
+    addon: AddonBinary;
     cpuMathCores: number;
     systemInfo: string;
 };
@@ -86,6 +88,7 @@ export class LlamaBackend {
             gpu: llama.gpu,
             build: llama.buildType === "localBuild" ? "localBuild" : "prebuilt",
             libllamaPath,
+            addon: loadedAddonBinary(),
             cpuMathCores: llama.cpuMathCores,
             systemInfo
         });
