@@ -10,6 +10,7 @@ import {
 } from "./errors/errors.js";
 import { inspectAdapterFile } from "./gguf/inspectAdapterFile.js";
 import { inspectModelFile, type ModelFileSummary } from "./gguf/inspectModelFile.js";
+import { resolveModelSource } from "./model/resolveModelSource.js";
 import { createInputBuilder } from "./input/createInputBuilder.js";
 import type { InputBuilder } from "./input/InputBuilder.js";
 import { TextTokenizer } from "./input/TextTokenizer.js";
@@ -98,7 +99,7 @@ export class Reranker {
 
     static async load(options: RerankerLoadOptions): Promise<Reranker> {
         if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
-        const modelPath = expectString("model", options.model);
+        const modelPath = await resolveModelSource(options.model, options.download);
         const summary = await inspectModelFile(modelPath);
         const profile =
             options.profile !== undefined ? getProfile(expectString("profile", options.profile)) : detectProfile(summary.architecture, summary.names);

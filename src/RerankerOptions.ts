@@ -1,3 +1,4 @@
+import type { ModelDownloadOptions } from "./model/ModelDownloadOptions.js";
 import type { GpuOption, LlamaBuildOption } from "./native/LlamaBackend.js";
 
 export type RerankWarning = {
@@ -6,8 +7,13 @@ export type RerankWarning = {
 };
 
 export type RerankerLoadOptions = {
-    /** Path of the GGUF file. */
+    /**
+     * The GGUF file: a path, or a URI downloaded once into a cache folder (`download`):
+     * `hf:user/repo/path/file.gguf[#branch]` or an `https://` URL.
+     */
     model: string;
+    /** Cache folder, progress, cancellation and headers for a model given as a URI. */
+    download?: ModelDownloadOptions;
     /** Which backend node-llama-cpp loads: "auto" (default) picks CUDA, Metal or Vulkan when present, else the CPU. */
     gpu?: GpuOption;
     /**

@@ -6,3 +6,5 @@ export type { ModelProfile } from "./profiles/ModelProfile.js";
 export { listProfiles } from "./profiles/loadProfiles.js";
 export { RerankError, type RerankErrorCode } from "./errors/RerankError.js";
 export * from "./errors/errors.js";
+export type { ModelDownloadOptions, ModelDownloadProgress } from "./model/ModelDownloadOptions.js";
+export { pullModel } from "./model/pullModel.js";
