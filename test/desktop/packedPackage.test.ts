@@ -1,16 +1,13 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { createPackageWithOptions, extractAll, getRawHeader } from "@electron/asar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Reranker } from "../../src/index.js";
-import { installTarball, packRepository, readmeApiScript, repoRoot, runNpm, runReadmeApi, type ReadmeApiResult } from "../helpers/packedApp.js";
+import { installTarball, packRepository, readmeApiScript, runNpm, runReadmeApi, type ReadmeApiResult } from "../helpers/packedApp.js";
 import { testModels } from "../helpers/testModels.js";
 
-// The recipe's globs, read from the file the README's electron-builder and Forge recipes use.
-const { asarUnpack } = JSON.parse(readFileSync(path.join(repoRoot, "electron", "asarUnpack.json"), "utf8")) as { asarUnpack: string[] };
-// Forge (packagerConfig.asar.unpack) and @electron/asar take one glob: the list as a brace set.
-const forgeUnpackGlob = `{${asarUnpack.join(",")}}`;
 const prebuildDir = `prebuilds/${process.platform}-${process.arch}`;
 
 // Lines only a compile writes: node-gyp's own log and make's.
@@ -53,7 +50,8 @@ describe.skipIf(process.platform !== "linux" || process.arch !== "x64")("the pac
 
     it("ships the prebuilt addon in the tarball and compiles nothing at install", () => {
         const installed = path.join(appDir, "node_modules", "llm-rerank");
-        expect(readdirSync(path.join(installed, prebuildDir)).filter((file) => file.endsWith(".node"))).toHaveLength(1);
+        // The name @electron/rebuild recognises as a Node-API prebuild (so it does not recompile).
+        expect(readdirSync(path.join(installed, prebuildDir))).toEqual(["node.napi.node"]);
         expect(installLog).toMatch(/llm-rerank@[\d.]+ install[\s\S]*node-gyp-build/);
         expect(installLog).not.toMatch(compilerOutput);
         expect(existsSync(path.join(installed, "build"))).toBe(false);
@@ -77,6 +75,10 @@ describe.skipIf(process.platform !== "linux" || process.arch !== "x64")("the pac
             const variants = path.join(appDir, "node_modules", "@node-llama-cpp");
             for (const variant of readdirSync(variants))
                 if (variant !== `${process.platform}-${process.arch}`) rmSync(path.join(variants, variant), { recursive: true });
+            // The recipe's globs, required from the installed package as the README's recipes do.
+            // Forge (packagerConfig.asar.unpack) and @electron/asar take one glob: a brace set.
+            const { asarUnpack } = createRequire(path.join(appDir, "package.json"))("llm-rerank/electron/asarUnpack.json") as { asarUnpack: string[] };
+            const forgeUnpackGlob = `{${asarUnpack.join(",")}}`;
             const archive = path.join(workDir, "packed", "app.asar");
             await createPackageWithOptions(appDir, archive, { unpack: forgeUnpackGlob });
             // What Electron shows the app: app.asar, here a real folder holding the archive's
