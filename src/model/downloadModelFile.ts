@@ -9,8 +9,8 @@ import type { ModelUri } from "./parseModelUri.js";
 
 /**
  * Downloads `source` to `cachedPath` through node-llama-cpp's downloader (ipull: parallel ranged
- * requests, retries that resume a dropped connection where it stopped, and a progress record that
- * lets a download cut off by a killed process resume in the next one).
+ * requests, and retries that resume a dropped connection from the chunk where it stopped).
+ * Measured here: a download whose process was killed starts again from zero in the next process.
  *
  * The file is fetched under a staging name and renamed into the cache only once it has the size
  * the server announced and passes the GGUF checks: a file under the cache name is always whole.
