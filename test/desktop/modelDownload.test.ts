@@ -2,7 +2,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AbortedError, InvalidArgumentError, InvalidModelFileError, pullModel, Reranker, type ModelDownloadProgress } from "../../src/index.js";
+import {
+    AbortedError,
+    InvalidArgumentError,
+    InvalidModelFileError,
+    ModelDownloadError,
+    pullModel,
+    Reranker,
+    type ModelDownloadProgress
+} from "../../src/index.js";
 import { ModelFileServer } from "../helpers/modelFileServer.js";
 import { testModels } from "../helpers/testModels.js";
 import { writeMiniGemma } from "../helpers/writeMiniGemma.js";
@@ -108,6 +116,14 @@ describe("model files by URI, from a real HTTP server on 127.0.0.1", () => {
         const before = server.requests.filter(({ path: requested }) => requested === "/models/corrupt.gguf").length;
         await expect(attempt()).rejects.toBeInstanceOf(InvalidModelFileError);
         expect(server.requests.filter(({ path: requested }) => requested === "/models/corrupt.gguf").length).toBeGreaterThan(before);
+    });
+
+    it("reports a URL the server does not have as a ModelDownloadError naming it", async () => {
+        const uri = `${origin}/models/missing.gguf`;
+        const error = await pullModel(uri, { directory: path.join(workDir, "cache-missing") }).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(ModelDownloadError);
+        expect((error as ModelDownloadError).code).toBe("ERR_MODEL_DOWNLOAD");
+        expect((error as Error).message).toContain(uri);
     });
 
     it("stops a download when its signal fires, with an AbortedError and no file in the cache", async () => {
