@@ -10,6 +10,7 @@
         "native/AddonContext.cc",
         "native/LoadModelWorker.cc",
         "native/DecodeWorker.cc",
+        "native/TokenizeWorker.cc",
         "native/LoadedLibraries.cc"
       ],
       "include_dirs": [
@@ -19,6 +20,7 @@
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
+        "NODE_ADDON_API_CPP_EXCEPTIONS_ALL",
         "NODE_ADDON_API_DISABLE_DEPRECATED",
         "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"
       ],

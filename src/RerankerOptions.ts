@@ -1,4 +1,5 @@
 import type { ModelDownloadOptions } from "./model/ModelDownloadOptions.js";
+import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { GpuOption, LlamaBuildOption } from "./native/LlamaBackend.js";
 
 export type RerankWarning = {
@@ -14,6 +15,17 @@ export type RerankerLoadOptions = {
     model: string;
     /** Cache folder, progress, cancellation and headers for a model given as a URI. */
     download?: ModelDownloadOptions;
+    /**
+     * "none" (default): llama.cpp runs in this process. "process": in a child process the library
+     * starts, so an abort inside llama.cpp fails the calls in flight with a BackendCrashedError
+     * instead of taking this process down. Scores are the same bit for bit.
+     */
+    isolation?: "none" | "process";
+    /**
+     * How the isolated process is started (default: child_process.fork). In Electron's main process,
+     * `(entryPoint) => utilityProcess.fork(entryPoint)` runs it as a utility process instead.
+     */
+    isolationProcess?: (entryPoint: string) => IsolationProcess;
     /** Which backend node-llama-cpp loads: "auto" (default) picks CUDA, Metal or Vulkan when present, else the CPU. */
     gpu?: GpuOption;
     /**
@@ -73,7 +85,14 @@ export type ScoreOptions = {
      * drops stale queries this way). The reranker stays usable.
      */
     signal?: AbortSignal;
+    /** Called at decode boundaries with the pairs scored so far (cached ones at once). */
+    onProgress?: (progress: ScoreProgress) => void;
 };
+
+export type ScoreProgress = { done: number; total: number };
+
+/** One pair's score from scoreStream(), as soon as it is known. */
+export type StreamedScore = { index: number; score: number };
 
 export type RerankOptions = ScoreOptions & {
     /** Return only the best topN results. */

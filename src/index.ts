@@ -1,5 +1,5 @@
 export { Reranker, type RerankerDescription } from "./Reranker.js";
-export type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions } from "./RerankerOptions.js";
+export type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
 export type { GpuOption, BackendDescription } from "./native/LlamaBackend.js";
 export type { AddonBinary } from "./native/loadAddon.js";
 export type { ModelProfile } from "./profiles/ModelProfile.js";
@@ -8,3 +8,9 @@ export { RerankError, type RerankErrorCode } from "./errors/RerankError.js";
 export * from "./errors/errors.js";
 export type { ModelDownloadOptions, ModelDownloadProgress } from "./model/ModelDownloadOptions.js";
 export { pullModel } from "./model/pullModel.js";
+export type { IsolationProcess } from "./isolation/IsolationChannel.js";
+export { isolationEntryPoint } from "./isolation/IsolatedBackend.js";
+export { RemoteReranker } from "./remote/RemoteReranker.js";
+export type { RemoteRerankerOptions } from "./remote/RemoteRerankerOptions.js";
+export { RerankServer, type RerankServerOptions } from "./server/RerankServer.js";
+export { defaultServerLimits, type ServerLimits } from "./server/ServerLimits.js";

@@ -82,8 +82,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         }
         const profile = reference.reranker.profile;
         const prefixes = profile.format === "flag-embedding" ? { query: profile.queryPrefix, passage: profile.passagePrefix } : { query: "", passage: "" };
-        const countTokens = (text: string) => reference.recorder.model.tokenize(text, false).length;
-        const workload = BenchWorkload.build(
+        const countTokens = async (text: string) => (await reference.recorder.model.tokenize([text], false))[0]!.length;
+        const workload = await BenchWorkload.build(
             {
                 queries: options.queries,
                 passagesPerQuery: options.passagesPerQuery,
@@ -95,7 +95,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             prefixes.query,
             prefixes.passage
         );
-        const shape = describeWorkload(workload, reference.reranker, countTokens);
+        const shape = await describeWorkload(workload, reference.reranker, countTokens);
 
         const description = reference.reranker.describe();
         if (options.mode === "configurations" && options.compareBuilds) {

@@ -8,6 +8,8 @@ import type { BenchOptions } from "../bench/BenchOptions.js";
 import { formatReport } from "../bench/BenchReport.js";
 import { renderBarChartSvg } from "../bench/BenchSvgChart.js";
 import { runBench } from "../bench/runBench.js";
+import { formatConcurrentReport } from "../bench/concurrent/ConcurrentBenchReport.js";
+import { runConcurrentBench } from "../bench/concurrent/runConcurrentBench.js";
 import { preferPrebuiltEnvironmentVariable } from "../bench/workerProtocol.js";
 import { integerFlag } from "./commonOptions.js";
 
@@ -18,6 +20,8 @@ const usage = `llm-rerank bench [--model M.gguf] [--gpu auto|cuda|metal|vulkan|c
                  [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
                  [--build auto|prebuilt|local] [--no-build-compare]
                  [--seed N] [--json FILE] [--svg FILE]
+llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf] [--gpu G] [--threads T]
+                 [--seed N] [--json FILE]
 
 Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --short 30–60, queries ~30) with
   (a) one pair per decode, (b) batched slots, (c) batched slots + shared query prefix (the default
@@ -26,6 +30,9 @@ Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --sh
 --compare-threads runs (c) with 1 and with 2 threads instead; --compare-builds runs (c) on the prebuilt
 and on the local build, each alone in a child process. --quick: 16 passages. --rounds: default 1 (a
 default run takes about 4 minutes on 2 cores); use more for medians.
+--concurrent N: N clients each send R small rerank requests (default 4) of P passages (default 4, 15–40
+words) to one Reranker, (a) one call at a time through a queue against (b) all at once; pairs/s and
+p50/p95 latency per request for each, their ratio, and exact checks (rounds: default 3, alternating).
 Default model: models/bench-gemma-f32.gguf (generated on first use, ~3 GB).`;
 
 /** `llm-rerank bench`: throughput of the scheduling strategies side by side, in one process. */
@@ -48,6 +55,8 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             seed: { type: "string" },
             json: { type: "string" },
             svg: { type: "string" },
+            concurrent: { type: "string" },
+            requests: { type: "string" },
             help: { type: "boolean", short: "h" }
         }
     });
@@ -55,6 +64,7 @@ export const benchCommand = async (args: string[]): Promise<number> => {
         console.log(usage);
         return 0;
     }
+    if (values.concurrent !== undefined) return concurrentBench(values);
     const quick = values.quick === true;
     const options: BenchOptions = {
         model: values.model ?? defaultModel,
@@ -100,6 +110,30 @@ export const benchCommand = async (args: string[]): Promise<number> => {
     }
     return report.checks.every((check) => check.passed) ? 0 : 1;
 };
+
+/** `bench --concurrent N`: its own runner, since it compares call patterns, not scheduling configurations. */
+async function concurrentBench(values: Record<string, string | boolean | undefined>): Promise<number> {
+    const model = typeof values.model === "string" ? values.model : defaultModel;
+    if (!existsSync(model)) {
+        if (values.model !== undefined) throw new InvalidArgumentError(`--model ${model} does not exist`);
+        console.error(`bench: generating ${model} (bench preset, ~3 GB; once)`);
+        const { writeTestModel } = await import("../testModel/writeTestModel.js");
+        await writeTestModel({ outPath: model, preset: "bench" });
+    }
+    const report = await runConcurrentBench({
+        model,
+        gpu: parseGpu(values.gpu as string | undefined),
+        threads: integerFlag(values, "threads"),
+        clients: positive(integerFlag(values, "concurrent")!, "concurrent"),
+        requestsPerClient: positive(integerFlag(values, "requests") ?? 4, "requests"),
+        passagesPerRequest: positive(integerFlag(values, "passages") ?? 4, "passages"),
+        rounds: positive(integerFlag(values, "rounds") ?? 3, "rounds"),
+        seed: integerFlag(values, "seed") ?? 1
+    });
+    console.log(formatConcurrentReport(report));
+    if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    return report.checks.every((check) => check.passed) ? 0 : 1;
+}
 
 function parseGpu(value: string | undefined): GpuOption {
     if (value === undefined) return "auto";

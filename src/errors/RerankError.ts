@@ -13,7 +13,12 @@ export type RerankErrorCode =
     | "ERR_PROMPT_MISMATCH"
     | "ERR_DISPOSED"
     | "ERR_MISSING_DEV_DEPENDENCY"
-    | "ERR_ABORTED";
+    | "ERR_ABORTED"
+    | "ERR_BACKEND_CRASHED"
+    | "ERR_REMOTE_HTTP"
+    | "ERR_REMOTE_UNAVAILABLE"
+    | "ERR_REMOTE_TIMEOUT"
+    | "ERR_REMOTE_RESPONSE";
 
 /**
  * Base of every error this library throws on purpose. Catch it, and switch on `code`, rather than

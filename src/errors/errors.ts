@@ -13,3 +13,8 @@ export { PromptMismatchError } from "./PromptMismatchError.js";
 export { DisposedError } from "./DisposedError.js";
 export { MissingDevDependencyError } from "./MissingDevDependencyError.js";
 export { AbortedError } from "./AbortedError.js";
+export { BackendCrashedError } from "./BackendCrashedError.js";
+export { RemoteHttpError } from "./RemoteHttpError.js";
+export { RemoteUnavailableError } from "./RemoteUnavailableError.js";
+export { RemoteTimeoutError } from "./RemoteTimeoutError.js";
+export { RemoteResponseError } from "./RemoteResponseError.js";

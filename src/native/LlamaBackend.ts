@@ -1,6 +1,6 @@
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import { BackendError } from "../errors/errors.js";
-import type { LlmRerankAddon } from "./AddonTypes.js";
+import type { AddonContext, AddonContextOptions, AddonModel, LlmRerankAddon, ModelHost } from "./AddonTypes.js";
 import { findLoadedLibllamas } from "./findLoadedLibllama.js";
 import { loadAddon, loadedAddonBinary, type AddonBinary } from "./loadAddon.js";
 
@@ -19,6 +19,8 @@ export type BackendDescription = {
     addon: AddonBinary;
     cpuMathCores: number;
     systemInfo: string;
+    /** "in-process", or "process": llama.cpp runs in a child process (isolation: "process"). */
+    isolation: "in-process" | "process";
 };
 
 /**
@@ -26,7 +28,7 @@ export type BackendDescription = {
  * (GPU detection, CPU variant, local build or prebuilt); the addon then binds to that same libllama,
  * so there is never a second copy of llama.cpp in the process.
  */
-export class LlamaBackend {
+export class LlamaBackend implements ModelHost {
     private static readonly backends = new Map<string, Promise<LlamaBackend>>();
 
     readonly addon: LlmRerankAddon;
@@ -38,6 +40,17 @@ export class LlamaBackend {
         this.llama = llama;
         this.description = description;
     }
+
+    loadModel(path: string, gpuLayers: number): Promise<AddonModel> {
+        return this.addon.loadModel(path, gpuLayers);
+    }
+
+    createContext(model: AddonModel, options: AddonContextOptions): Promise<AddonContext> {
+        return this.addon.createContext(model, options);
+    }
+
+    /** The backend is shared by every in-process Reranker and lives as long as the process. */
+    async release(): Promise<void> {}
 
     static get(gpu: GpuOption, build: LlamaBuildOption = "auto"): Promise<LlamaBackend> {
         const key = `${String(gpu)}/${build}`;
@@ -90,7 +103,8 @@ export class LlamaBackend {
             libllamaPath,
             addon: loadedAddonBinary(),
             cpuMathCores: llama.cpuMathCores,
-            systemInfo
+            systemInfo,
+            isolation: "in-process"
         });
     }
 }
