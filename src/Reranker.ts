@@ -3,6 +3,7 @@ import { PairScorer, type ScoringCallbacks } from "./engine/PairScorer.js";
 import { ScoringEngine } from "./engine/ScoringEngine.js";
 import { inspectAdapterFile } from "./gguf/inspectAdapterFile.js";
 import { inspectModelFile, type ModelFileSummary } from "./gguf/inspectModelFile.js";
+import { resolveModelSource } from "./model/resolveModelSource.js";
 import { TokenLogitsHead } from "./heads/TokenLogitsHead.js";
 import { createInputBuilder } from "./input/createInputBuilder.js";
 import { PairEncoder } from "./input/PairEncoder.js";
@@ -114,7 +115,7 @@ export class Reranker {
 
     static async load(options: RerankerLoadOptions): Promise<Reranker> {
         if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
-        const modelPath = expectString("model", options.model);
+        const modelPath = await resolveModelSource(options.model, options.download);
         const isolation = options.isolation !== undefined ? expectOneOf("isolation", options.isolation, ["none", "process"] as const) : "none";
         const summary = await inspectModelFile(modelPath);
         const profile =

@@ -5,6 +5,7 @@ import { Reranker } from "../Reranker.js";
 import { givenString, integerFlag, requiredString, rerankerFlags, rerankerOptionsFrom } from "./commonOptions.js";
 import { benchCommand } from "./benchCommand.js";
 import { buildLlamaCommand } from "./buildLlamaCommand.js";
+import { pullCommand } from "./pullCommand.js";
 import { checkCommand } from "./checkCommand.js";
 import { exportTrainCommand, profileCommand } from "./profileCommands.js";
 import { readPairs, readPassages } from "./readPassages.js";
@@ -118,6 +119,7 @@ export const commands: Record<string, Command> = {
     bench: benchCommand,
     serve: serveCommand,
     "build-llama": buildLlamaCommand,
+    pull: pullCommand,
     profile: profileCommand,
     "export-train": exportTrainCommand,
     "make-test-model": makeTestModel

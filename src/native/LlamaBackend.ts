@@ -4,7 +4,7 @@ import type { AddonContext, AddonContextOptions, AddonModel, LlmRerankAddon, Mod
 import { describeBlas, type BlasDescription } from "./describeBlas.js";
 import { findLoadedLibllamas } from "./findLoadedLibllama.js";
 import { llamaSelectionOptions } from "./llamaSelectionOptions.js";
-import { loadAddon } from "./loadAddon.js";
+import { loadAddon, loadedAddonBinary, type AddonBinary } from "./loadAddon.js";
 import { readLocalBuildRecord } from "./LocalBuildRecord.js";
 
 export type GpuOption = "auto" | "cuda" | "metal" | "vulkan" | false;
@@ -20,6 +20,8 @@ export type BackendDescription = {
     libllamaPath: string;
     /** ggml's BLAS backend and its library (llm-rerank build-llama --blas), or null: ggml's own CPU matmuls. */
     blas: BlasDescription | null;
+    /** Our own addon: the prebuilt binary shipped in the package, one compiled here, or an override. */
+    addon: AddonBinary;
     cpuMathCores: number;
     systemInfo: string;
     /** "in-process", or "process": llama.cpp runs in a child process (isolation: "process"). */
@@ -104,6 +106,7 @@ export class LlamaBackend implements ModelHost {
             build: llama.buildType === "localBuild" ? "localBuild" : "prebuilt",
             libllamaPath,
             blas: describeBlas(llama.cmakeOptions),
+            addon: loadedAddonBinary(),
             cpuMathCores: llama.cpuMathCores,
             systemInfo,
             isolation: "in-process"
