@@ -10,7 +10,8 @@
         "native/AddonContext.cc",
         "native/LoadModelWorker.cc",
         "native/DecodeWorker.cc",
-        "native/TokenizeWorker.cc"
+        "native/TokenizeWorker.cc",
+        "native/LoadedLibraries.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
@@ -20,7 +21,8 @@
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
         "NODE_ADDON_API_CPP_EXCEPTIONS_ALL",
-        "NODE_ADDON_API_DISABLE_DEPRECATED"
+        "NODE_ADDON_API_DISABLE_DEPRECATED",
+        "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
@@ -36,6 +38,7 @@
           }
         }],
         ["OS=='win'", {
+          "libraries": ["psapi.lib"],
           "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] } }
         }]
       ]

@@ -8,6 +8,7 @@
 #include "AddonLora.h"
 #include "AddonModel.h"
 #include "LlamaApi.h"
+#include "LoadedLibraries.h"
 #include "LoadModelWorker.h"
 
 namespace {
@@ -48,6 +49,7 @@ Napi::Value createContext(const Napi::CallbackInfo& info) {
 Napi::Object initialize(Napi::Env env, Napi::Object exports) {
     env.SetInstanceData(new AddonClasses());
     exports.Set("bindLibllama", Napi::Function::New(env, bindLibllama));
+    exports.Set("loadedLibraries", Napi::Function::New(env, loadedLibraries));
     exports.Set("loadModel", Napi::Function::New(env, loadModel));
     exports.Set("createContext", Napi::Function::New(env, createContext));
     exports.Set("AddonModel", AddonModel::defineClass(env));

@@ -14,6 +14,7 @@ import { inspectModelFile, type ModelFileSummary } from "./gguf/inspectModelFile
 import { decideScoreHead } from "./heads/decideScoreHead.js";
 import { RankPoolingHead } from "./heads/RankPoolingHead.js";
 import type { ScoreHead } from "./heads/ScoreHead.js";
+import { resolveModelSource } from "./model/resolveModelSource.js";
 import { TokenLogitsHead } from "./heads/TokenLogitsHead.js";
 import { createInputBuilder } from "./input/createInputBuilder.js";
 import { PairEncoder } from "./input/PairEncoder.js";
@@ -136,7 +137,7 @@ export class Reranker {
 
     static async load(options: RerankerLoadOptions): Promise<Reranker> {
         if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
-        const modelPath = expectString("model", options.model);
+        const modelPath = await resolveModelSource(options.model, options.download);
         const isolation = options.isolation !== undefined ? expectOneOf("isolation", options.isolation, ["none", "process"] as const) : "none";
         const summary = await inspectModelFile(modelPath);
         const profile =
@@ -181,7 +182,11 @@ export class Reranker {
         if (summary.weightType !== "F32") {
             warn({
                 code: "LOW_PRECISION_WEIGHTS",
-                message: `${modelPath} stores its weights as ${summary.weightType}; scores will differ from the F32 model. Convert with --outtype f32 for FlagEmbedding-exact scores.`
+                message:
+                    `${modelPath} stores its weights as ${summary.weightType}; scores will differ from the F32 model. Convert with --outtype f32 for FlagEmbedding-exact scores.` +
+                    (summary.weightType === "BF16"
+                        ? " BF16 keeps F32's exponent range, so unlike F16 it cannot overflow to Infinity or NaN where F32 does not."
+                        : "")
             });
         }
 

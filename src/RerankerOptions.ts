@@ -1,3 +1,4 @@
+import type { ModelDownloadOptions } from "./model/ModelDownloadOptions.js";
 import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { GpuOption, LlamaBuildOption } from "./native/LlamaBackend.js";
 
@@ -7,8 +8,13 @@ export type RerankWarning = {
 };
 
 export type RerankerLoadOptions = {
-    /** Path of the GGUF file. */
+    /**
+     * The GGUF file: a path, or a URI downloaded once into a cache folder (`download`):
+     * `hf:user/repo/path/file.gguf[#branch]` or an `https://` URL.
+     */
     model: string;
+    /** Cache folder, progress, cancellation and headers for a model given as a URI. */
+    download?: ModelDownloadOptions;
     /**
      * "none" (default): llama.cpp runs in this process. "process": in a child process the library
      * starts, so an abort inside llama.cpp fails the calls in flight with a BackendCrashedError

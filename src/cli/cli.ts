@@ -15,8 +15,11 @@ Commands:
   serve   --model M.gguf [--host 127.0.0.1] [--port 8012] [--api-key K] [limits]   (serve --help)
   profile --model M.gguf [--profile NAME] [--prompt TEXT]       (records the training prompt)
   export-train --judgments FILE.jsonl --out train.jsonl [--prompt TEXT] [--model M.gguf]
+  pull    URI [--dir D]                                          (hf:user/repo/file.gguf or https://…; downloads, checks, prints the path)
   make-test-model --out FILE [--preset tiny|mid|bench|qwen3-tiny|qwen3-rank-tiny|qwen3-rank-untied-tiny|bert-tiny|bert-bench]
-                  [--seed N] [--f16] [--weight-scale X] [--tokenizer-dir DIR (bert-tiny)] [--if-missing]
+                  [--seed N] [--f16 | --bf16] [--weight-scale X] [--tokenizer-dir DIR (bert-tiny)] [--if-missing]
+
+--model takes a path, hf:user/repo/file.gguf or an https:// URL (cached in --model-dir D, default ~/.cache/llm-rerank/models).
 
 Common flags: --gpu auto|cuda|metal|vulkan|cpu  --slots N  --max-length N  --prompt TEXT  --profile NAME
               --threads N  --kv-type f32|f16  --flash-attention  --no-share-prefix  --strict  --lora A.gguf

@@ -6,6 +6,7 @@ import { givenString, integerFlag, requiredString, rerankerFlags, rerankerOption
 import { benchCommand } from "./benchCommand.js";
 import { buildLlamaCommand } from "./buildLlamaCommand.js";
 import { benchPeerCommand } from "./benchPeerCommand.js";
+import { pullCommand } from "./pullCommand.js";
 import { checkCommand } from "./checkCommand.js";
 import { exportTrainCommand, profileCommand } from "./profileCommands.js";
 import { readPairs, readPassages } from "./readPassages.js";
@@ -78,6 +79,7 @@ const makeTestModel: Command = async (args) => {
             preset: { type: "string" },
             seed: { type: "string" },
             f16: { type: "boolean" },
+            bf16: { type: "boolean" },
             "weight-scale": { type: "string" },
             "tokenizer-dir": { type: "string" },
             "if-missing": { type: "boolean" }
@@ -89,7 +91,8 @@ const makeTestModel: Command = async (args) => {
         return 0;
     }
     const preset = values.preset ?? "tiny";
-    const weightType = values.f16 ? "f16" : "f32";
+    if (values.f16 && values.bf16) throw new InvalidArgumentError("--f16 and --bf16 exclude each other");
+    const weightType = values.f16 ? "f16" : values.bf16 ? "bf16" : "f32";
     const seed = integerFlag(values, "seed");
     const started = Date.now();
     let written: { outPath: string; bytes: number };
@@ -99,6 +102,7 @@ const makeTestModel: Command = async (args) => {
         const rerankHeadRows = preset === "qwen3-rank-untied-tiny" ? "untied" : "matching";
         written = await writeQwen3TestModel({ outPath, seed, weightType, rerankHeadRows });
     } else if (preset === "bert-tiny" || preset === "bert-bench") {
+        if (weightType === "bf16") throw new InvalidArgumentError(`--bf16 is not available for the ${preset} preset (F32 or --f16)`);
         const { writeBertTestModel } = await import("../testModel/bert/writeBertTestModel.js");
         const tokenizerDir = typeof values["tokenizer-dir"] === "string" ? values["tokenizer-dir"] : undefined;
         written = await writeBertTestModel({
@@ -133,6 +137,7 @@ export const commands: Record<string, Command> = {
     "bench-peer": benchPeerCommand,
     serve: serveCommand,
     "build-llama": buildLlamaCommand,
+    pull: pullCommand,
     profile: profileCommand,
     "export-train": exportTrainCommand,
     "make-test-model": makeTestModel

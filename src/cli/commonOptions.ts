@@ -1,9 +1,11 @@
 import type { ParseArgsConfig } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
 import type { RerankerLoadOptions } from "../RerankerOptions.js";
+import { downloadProgressPrinter } from "./downloadProgressPrinter.js";
 
 export const rerankerFlags = {
     model: { type: "string" },
+    "model-dir": { type: "string" },
     gpu: { type: "string" },
     slots: { type: "string" },
     "max-length": { type: "string" },
@@ -47,8 +49,10 @@ export function givenString(values: FlagValues, name: string): string {
 
 export function rerankerOptionsFrom(values: FlagValues): RerankerLoadOptions {
     const gpu = values.gpu;
+    const model = requiredString(values, "model");
     return {
-        model: requiredString(values, "model"),
+        model,
+        download: { directory: values["model-dir"] as string | undefined, onProgress: downloadProgressPrinter(model).onProgress },
         gpu: gpu === undefined ? undefined : gpu === "cpu" || gpu === "false" ? false : (gpu as RerankerLoadOptions["gpu"]),
         slots: integerFlag(values, "slots"),
         maxLength: integerFlag(values, "max-length"),

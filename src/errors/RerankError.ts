@@ -1,6 +1,7 @@
 export type RerankErrorCode =
     | "ERR_INVALID_ARGUMENT"
     | "ERR_MODEL_NOT_FOUND"
+    | "ERR_MODEL_DOWNLOAD"
     | "ERR_INVALID_MODEL_FILE"
     | "ERR_UNSUPPORTED_MODEL"
     | "ERR_MODEL_LOAD"

@@ -1,5 +1,6 @@
 export { InvalidArgumentError } from "./InvalidArgumentError.js";
 export { ModelNotFoundError } from "./ModelNotFoundError.js";
+export { ModelDownloadError } from "./ModelDownloadError.js";
 export { InvalidModelFileError } from "./InvalidModelFileError.js";
 export { UnsupportedModelError } from "./UnsupportedModelError.js";
 export { ModelLoadError } from "./ModelLoadError.js";

@@ -108,6 +108,8 @@ export interface AddonContext {
 export interface LlmRerankAddon {
     /** Resolves llama.cpp's entry points from an already-loaded libllama; returns system info. */
     bindLibllama(libraryPath: string): string;
+    /** Every shared library mapped into the process, from the dynamic loader (native/LoadedLibraries.cc). */
+    loadedLibraries(): string[];
     loadModel(path: string, gpuLayers: number): Promise<AddonModel>;
     createContext(model: AddonModel, options: AddonContextOptions): Promise<AddonContext>;
 }

@@ -1,8 +1,11 @@
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import { BackendError } from "../errors/errors.js";
 import type { AddonContext, AddonContextOptions, AddonModel, LlmRerankAddon, ModelHost } from "./AddonTypes.js";
+import { describeBlas, type BlasDescription } from "./describeBlas.js";
 import { findLoadedLibllamas } from "./findLoadedLibllama.js";
-import { loadAddon } from "./loadAddon.js";
+import { llamaSelectionOptions } from "./llamaSelectionOptions.js";
+import { loadAddon, loadedAddonBinary, type AddonBinary } from "./loadAddon.js";
+import { readLocalBuildRecord } from "./LocalBuildRecord.js";
 
 export type GpuOption = "auto" | "cuda" | "metal" | "vulkan" | false;
 
@@ -15,6 +18,10 @@ export type BackendDescription = {
     /** "prebuilt" binaries shipped with node-llama-cpp, or a "localBuild" made on this machine. */
     build: "prebuilt" | "localBuild";
     libllamaPath: string;
+    /** ggml's BLAS backend and its library (llm-rerank build-llama --blas), or null: ggml's own CPU matmuls. */
+    blas: BlasDescription | null;
+    /** Our own addon: the prebuilt binary shipped in the package, one compiled here, or an override. */
+    addon: AddonBinary;
     cpuMathCores: number;
     systemInfo: string;
     /** "in-process", or "process": llama.cpp runs in a child process (isolation: "process"). */
@@ -63,17 +70,16 @@ export class LlamaBackend implements ModelHost {
 
     private static async create(gpu: GpuOption, build: LlamaBuildOption): Promise<LlamaBackend> {
         const addon = loadAddon();
+        const recorded = build === "prebuilt" ? { problem: undefined } : readLocalBuildRecord();
         let llama: Llama;
         try {
             // build "never": use a local build when one exists, else the prebuilt binaries, and never
             // start a compiler inside a user's app. node-llama-cpp looks for a local build under a
-            // name derived from the custom CMake options and ignores them for prebuilt binaries, so
-            // an option no build has selects the prebuilt one.
-            const selection =
-                build === "prebuilt" ? { cmakeOptions: { LLM_RERANK_USE_PREBUILT: "1" } } : build === "local" ? { usePrebuiltBinaries: false } : {};
+            // name derived from the custom CMake options, which the build record supplies.
+            const selection = llamaSelectionOptions(build, recorded.record, process.env);
             llama = await getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false, ...selection });
         } catch (error) {
-            const hint = build === "local" ? " (is there a local build? run `llm-rerank build-llama`)" : "";
+            const hint = build === "local" ? ` (is there a local build? run \`llm-rerank build-llama\`${recorded.problem ? `; ${recorded.problem}` : ""})` : "";
             throw new BackendError(`node-llama-cpp could not load llama.cpp for gpu=${String(gpu)}, build=${build}${hint}: ${(error as Error).message}`, error);
         }
         const loadedBuild = llama.buildType === "localBuild" ? "local" : "prebuilt";
@@ -99,6 +105,8 @@ export class LlamaBackend implements ModelHost {
             gpu: llama.gpu,
             build: llama.buildType === "localBuild" ? "localBuild" : "prebuilt",
             libllamaPath,
+            blas: describeBlas(llama.cmakeOptions),
+            addon: loadedAddonBinary(),
             cpuMathCores: llama.cpuMathCores,
             systemInfo,
             isolation: "in-process"

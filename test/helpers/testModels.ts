@@ -12,5 +12,9 @@ export const testModels = {
     /** The tiny model with F16 weights. */
     tinyF16: path.join(testModelsDir, "tiny-gemma-f16.gguf"),
     /** F16 weights scaled by 1000: activations overflow F16 and the logits come out NaN. */
-    tinyOverflow: path.join(testModelsDir, "tiny-gemma-f16-overflow.gguf")
+    tinyOverflow: path.join(testModelsDir, "tiny-gemma-f16-overflow.gguf"),
+    /** The tiny model with BF16 weights. */
+    tinyBf16: path.join(testModelsDir, "tiny-gemma-bf16.gguf"),
+    /** The overflowing model's weights (scaled by 1000) in BF16, which has F32's exponent range. */
+    tinyBf16Scaled: path.join(testModelsDir, "tiny-gemma-bf16-scaled.gguf")
 } as const;

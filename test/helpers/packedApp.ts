@@ -1,0 +1,63 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+// The nested npm must not inherit the settings of an `npm test` that started this process.
+function npmEnvironment(): NodeJS.ProcessEnv {
+    return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith("npm_")));
+}
+
+export function runNpm(args: string[], cwd: string): string {
+    return execFileSync("npm", args, { cwd, env: npmEnvironment(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 2 ** 20 });
+}
+
+/** `npm pack` of this repository, prepack (the prebuild) included; returns the tarball's path. */
+export function packRepository(destination: string): string {
+    const { name, version } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { name: string; version: string };
+    runNpm(["pack", "--pack-destination", destination, "--loglevel=error"], repoRoot);
+    return path.join(destination, `${name}-${version}.tgz`);
+}
+
+/**
+ * An app in an empty folder that installs the tarball as a user would, from the npm cache where
+ * it can (the registry otherwise). Returns the install log, lifecycle scripts' output included.
+ */
+export function installTarball(appDir: string, tarball: string): string {
+    writeFileSync(path.join(appDir, "package.json"), JSON.stringify({ name: "packed-app", version: "1.0.0", private: true, type: "module" }));
+    return runNpm(["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--foreground-scripts", "--loglevel=info"], appDir);
+}
+
+/**
+ * The README's API in a plain ES module (Node 20 has no `await using`): load, rerank, score,
+ * then print what the library loaded. Errors print as { error } so a test can read them.
+ */
+export const readmeApiScript = `import { Reranker } from "llm-rerank";
+try {
+    const reranker = await Reranker.load({ model: process.argv[2], gpu: false });
+    const ranked = await reranker.rerank("how do tides work?", ["The moon pulls on the oceans.", "Bananas are yellow."], { topN: 5 });
+    const scores = await reranker.score([["query", "passage"]], { normalize: true });
+    const { addon, libllamaPath } = reranker.describe().backend;
+    await reranker.dispose();
+    console.log(JSON.stringify({ ranked, scores, addon, libllamaPath }));
+} catch (error) {
+    console.log(JSON.stringify({ error: { name: error.name, code: error.code, message: error.message } }));
+}
+`;
+
+export type ReadmeApiResult = {
+    ranked?: { index: number; score: number; passage: string }[];
+    scores?: number[];
+    addon?: { path: string; origin: string };
+    libllamaPath?: string;
+    error?: { name: string; code: string; message: string };
+};
+
+export function runReadmeApi(script: string, modelPath: string, nodeArgs: string[] = []): ReadmeApiResult {
+    const env = { ...process.env };
+    delete env.LLM_RERANK_ADDON_PATH;
+    const output = execFileSync(process.execPath, [...nodeArgs, script, modelPath], { env, encoding: "utf8" });
+    return JSON.parse(output.trim().split("\n").at(-1)!) as ReadmeApiResult;
+}
