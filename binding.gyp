@@ -9,7 +9,8 @@
         "native/AddonLora.cc",
         "native/AddonContext.cc",
         "native/LoadModelWorker.cc",
-        "native/DecodeWorker.cc"
+        "native/DecodeWorker.cc",
+        "native/DeviceReport.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -15,6 +15,10 @@ import type { InputBuilder } from "./input/InputBuilder.js";
 import { TextTokenizer } from "./input/TextTokenizer.js";
 import type { AddonContext, AddonModel } from "./native/AddonTypes.js";
 import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
+import { describePlacement, type Placement } from "./native/describePlacement.js";
+import { checkWeightsFit, sizeContext } from "./sizing/sizeContext.js";
+import { readMemoryBudget } from "./sizing/readMemoryBudget.js";
+import type { ArithmeticPrecision } from "./native/arithmeticPrecision.js";
 import { detectProfile, getProfile } from "./profiles/loadProfiles.js";
 import type { ModelProfile } from "./profiles/ModelProfile.js";
 import { promptRecordPath, readPromptRecord } from "./profiles/PromptRecord.js";
@@ -37,6 +41,10 @@ export type RerankerDescription = {
     kvType: "f32" | "f16";
     flashAttention: boolean;
     backend: BackendDescription;
+    /** Weights, KV cache and arithmetic as they are on the backend in use. */
+    precision: { weights: string; kvCache: "f32" | "f16"; flashAttention: boolean; arithmetic: ArithmeticPrecision };
+    /** Where llama.cpp put the layers and what it allocated there, read from llama.cpp. */
+    placement: Placement;
     settings: RuntimeSettings;
     caches: { tokens: { entries: number; hits: number; misses: number }; scores: { entries: number; hits: number; misses: number } };
 };
@@ -61,6 +69,7 @@ export class Reranker {
     private readonly sequenceCapacity: number;
     private readonly vocabularySize: number;
     private readonly parameterCount: number;
+    private readonly gpuLayers: number;
     private readonly scoreCache: LruCache<string, number>;
     private queue: Promise<unknown> = Promise.resolve();
     private disposePromise: Promise<void> | undefined;
@@ -92,6 +101,7 @@ export class Reranker {
         const modelDescription = parts.model.describe();
         this.vocabularySize = modelDescription.vocabularySize;
         this.parameterCount = modelDescription.parameterCount;
+        this.gpuLayers = parts.backend.description.gpu === false ? 0 : -1;
         this.sequenceCapacity = parts.context.describe().sequenceContextSize;
         this.scoreCache = new LruCache(parts.settings.scoreCacheSize);
     }
@@ -145,9 +155,20 @@ export class Reranker {
         }
 
         const llamaBuild = options.llamaBuild !== undefined ? expectOneOf("llamaBuild", options.llamaBuild, ["auto", "prebuilt", "local"] as const) : "auto";
-        const backend = await LlamaBackend.get(options.gpu ?? "auto", llamaBuild);
-        const settings = resolveRuntimeSettings(options, backend.description);
-        if (settings.kvType === "f16" || settings.flashAttention) {
+        const fp16Arithmetic = options.fp16Arithmetic !== undefined ? expectBoolean("fp16Arithmetic", options.fp16Arithmetic) : false;
+        const backend = await LlamaBackend.get(options.gpu ?? "auto", llamaBuild, fp16Arithmetic);
+        const { requestedSlots, requestedBatchSize, defaultSlots, minDefaultBatchSize, maxDefaultBatchSize, ...requested } = resolveRuntimeSettings(
+            options,
+            backend.description
+        );
+        const arithmetic = backend.description.arithmetic;
+        if (arithmetic.mode === "mixed") warn({ code: "FP16_ARITHMETIC", message: `${arithmetic.detail} ${fp16ArithmeticCost}` });
+        // Free memory is read before the model loads: some drivers (Mesa's llvmpipe) never report
+        // what is in use, so the weights are subtracted from this figure, not read back.
+        const budget = readMemoryBudget(backend);
+        const weightBytesOnDevice = budget.kind === "vram" ? summary.fileBytes : 0;
+        checkWeightsFit(budget, weightBytesOnDevice);
+        if (requested.kvType === "f16" || requested.flashAttention) {
             warn({ code: "F16_KV_CACHE", message: 'the KV cache is F16 (kvType "f16" or flash attention on); scores move by about 1e-2 against F32.' });
         }
 
@@ -161,7 +182,7 @@ export class Reranker {
             const loras = loraPath !== undefined ? [{ adapter: await loadLora(model, loraPath), scale: loraScale }] : [];
             const description = model.describe();
             const tokenizer = new TextTokenizer(model, {
-                cacheEntries: settings.tokenCacheSize,
+                cacheEntries: requested.tokenCacheSize,
                 matchHfSpaceRuns: summary.architecture === "gemma",
                 userDefinedLiterals: relabelledUserDefinedTokens(summary, model, description)
             });
@@ -171,6 +192,30 @@ export class Reranker {
             // Without a unified KV cache, llama.cpp gives each sequence n_ctx / n_seq_max cells, in
             // multiples of 256.
             const cellsPerSequence = Math.ceil(inputBuilder.maxSequenceLength / 256) * 256;
+            const kvBytesPerCell = summary.kvValuesPerCell * (requested.kvType === "f32" ? 4 : 2);
+            const sizing = sizeContext({
+                budget,
+                weightBytesOnDevice,
+                kvBytesPerCell,
+                cellsPerSequence,
+                longestInput: inputBuilder.maxSequenceLength,
+                shape: summary.computeShape,
+                ubatchSize: requested.ubatchSize,
+                onGpu: backend.description.gpu !== false,
+                requestedSlots,
+                defaultSlots,
+                requestedBatchSize,
+                minDefaultBatchSize,
+                maxDefaultBatchSize
+            });
+            if (sizing.reducedFrom !== undefined) warn({ code: "SLOTS_REDUCED", message: `using ${sizing.slots} slots: ${sizing.reason}` });
+            const settings: RuntimeSettings = {
+                ...requested,
+                slots: sizing.slots,
+                batchSize: sizing.batchSize,
+                ubatchSize: Math.min(requested.ubatchSize, sizing.batchSize),
+                sizing
+            };
             const context = await backend.addon.createContext(model, {
                 contextSize: cellsPerSequence * settings.slots,
                 batchSize: settings.batchSize,
@@ -181,7 +226,7 @@ export class Reranker {
                 flashAttention: settings.flashAttention,
                 unifiedKv: false,
                 loras,
-                estimatedBytes: cellsPerSequence * settings.slots * summary.kvValuesPerCell * (settings.kvType === "f32" ? 4 : 2)
+                estimatedBytes: sizing.kvBytes
             });
             return new Reranker({ profile, prompt, backend, summary, model, context, settings, tokenizer, inputBuilder, scoreTokenIds });
         } catch (error) {
@@ -261,6 +306,13 @@ export class Reranker {
             kvType: this.settings.kvType,
             flashAttention: this.settings.flashAttention,
             backend: this.backend.description,
+            precision: {
+                weights: this.summary.weightType,
+                kvCache: this.settings.kvType,
+                flashAttention: this.settings.flashAttention,
+                arithmetic: this.backend.description.arithmetic
+            },
+            placement: describePlacement(this.backend.addon, this.model, this.context, this.model.describe().layerCount, this.gpuLayers),
             settings: this.settings,
             caches: {
                 tokens: this.tokenizer.cacheStats,
@@ -376,6 +428,9 @@ export class Reranker {
         if (this.disposed) throw new DisposedError("this Reranker");
     }
 }
+
+/** Measured on llvmpipe (test/gpu/vulkan.test.ts's pairs): what FP16 arithmetic costs against F32. */
+const fp16ArithmeticCost = "Scores move against the F32 reference; set fp16Arithmetic: false (the default) for F32 on Vulkan.";
 
 async function loadLora(model: AddonModel, path: string) {
     try {

@@ -12,7 +12,9 @@ export type RerankErrorCode =
     | "ERR_PROMPT_MISMATCH"
     | "ERR_DISPOSED"
     | "ERR_MISSING_DEV_DEPENDENCY"
-    | "ERR_ABORTED";
+    | "ERR_ABORTED"
+    | "ERR_GPU_UNAVAILABLE"
+    | "ERR_INSUFFICIENT_MEMORY";
 
 /**
  * Base of every error this library throws on purpose. Catch it, and switch on `code`, rather than

@@ -12,3 +12,5 @@ export { PromptMismatchError } from "./PromptMismatchError.js";
 export { DisposedError } from "./DisposedError.js";
 export { MissingDevDependencyError } from "./MissingDevDependencyError.js";
 export { AbortedError } from "./AbortedError.js";
+export { GpuUnavailableError } from "./GpuUnavailableError.js";
+export { InsufficientMemoryError } from "./InsufficientMemoryError.js";
