@@ -9,7 +9,8 @@ export default async function generateModels(): Promise<void> {
         { outPath: testModels.tiny, preset: "tiny" as const, weightType: "f32" as const },
         { outPath: testModels.mid, preset: "mid" as const, weightType: "f32" as const },
         { outPath: testModels.tinyF16, preset: "tiny" as const, weightType: "f16" as const },
-        { outPath: testModels.tinyOverflow, preset: "tiny" as const, weightType: "f16" as const, weightScale: 1000 }
+        { outPath: testModels.tinyOverflow, preset: "tiny" as const, weightType: "f16" as const, weightScale: 1000 },
+        { outPath: testModels.tinyOverflowF32, preset: "tiny" as const, weightType: "f32" as const, weightScale: 1e20 }
     ];
     for (const model of wanted) {
         if (!existsSync(model.outPath)) await writeTestModel({ ...model, seed: 42 });
