@@ -31,7 +31,7 @@ type Description = {
         memory: { device: string; host: boolean; modelBytes: number; contextBytes: number; computeBytes: number }[];
         deviceBytesUsed: number;
     };
-    settings: { slots: number; kvType: string; flashAttention: boolean; sizing: { kvBytes: number; budget: { kind: string } } };
+    settings: { slots: number; kvType: string; flashAttention: boolean; sizing: { kvBytes: number; computeBytesEstimate: number; budget: { kind: string } } };
     scoreTokens: { id: number }[];
 };
 type GoldenRun = { description: Description; scores: number[]; tokens: number[][] };
@@ -115,6 +115,9 @@ describe("Vulkan on a real device", () => {
             expect(onDevice.modelBytes).toBeGreaterThanOrEqual(layerWeightBytes);
             expect(placement.deviceBytesUsed).toBe(onDevice.modelBytes + onDevice.contextBytes + onDevice.computeBytes);
             expect(run.description.settings.sizing.budget.kind).toBe("vram");
+            // The sizing's compute estimate covers what llama.cpp allocated, device and host.
+            const computeBytes = placement.memory.reduce((sum, entry) => sum + entry.computeBytes, 0);
+            expect(computeBytes).toBeLessThanOrEqual(run.description.settings.sizing.computeBytesEstimate);
         }
     });
 
