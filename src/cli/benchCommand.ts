@@ -8,13 +8,20 @@ import type { BenchOptions } from "../bench/BenchOptions.js";
 import { formatReport } from "../bench/BenchReport.js";
 import { renderBarChartSvg } from "../bench/BenchSvgChart.js";
 import { runBench } from "../bench/runBench.js";
+import { runSweep } from "../bench/runSweep.js";
+import { formatSweepReport } from "../bench/SweepReport.js";
+import { renderSweepChartSvg } from "../bench/SweepSvgChart.js";
+import type { TestModelPresetName } from "../testModel/TestModelPreset.js";
 import { preferPrebuiltEnvironmentVariable } from "../bench/workerProtocol.js";
 import { integerFlag } from "./commonOptions.js";
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const defaultModel = path.join(packageRoot, "models", "bench-gemma-f32.gguf");
+const presetModels: Record<"bench" | "gemma-2b", { file: string; size: string }> = {
+    bench: { file: "bench-gemma-f32.gguf", size: "~3 GB" },
+    "gemma-2b": { file: "gemma-2b-shape-f32.gguf", size: "~10 GB" }
+};
 
-const usage = `llm-rerank bench [--model M.gguf] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q] [--passages P] [--short]
+const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q] [--passages P] [--short]
                  [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
                  [--build auto|prebuilt|local] [--no-build-compare]
                  [--seed N] [--json FILE] [--svg FILE]
@@ -26,7 +33,15 @@ Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --sh
 --compare-threads runs (c) with 1 and with 2 threads instead; --compare-builds runs (c) on the prebuilt
 and on the local build, each alone in a child process. --quick: 16 passages. --rounds: default 1 (a
 default run takes about 4 minutes on 2 cores); use more for medians.
-Default model: models/bench-gemma-f32.gguf (generated on first use, ~3 GB).`;
+Default model: models/bench-gemma-f32.gguf (generated on first use, ~3 GB); --preset gemma-2b: the real depth
+of bge-reranker-v2-gemma (18 layers, ~10 GB F32), generated on first use into models/gemma-2b-shape-f32.gguf.
+
+llm-rerank bench --sweep [--slots-grid 1,4,16,64] [--batch-grid 512,2048,8192] [--quick] ...
+  scores the same workload (default 4 queries × 32 passages, --quick 2 × 8) at every slots × batch-size
+  point, one Reranker at a time, and prints pairs/s, tokens/s, p50/p95 latency per call, device memory
+  and peak VRAM per point, then the best configuration. --json and --svg (pairs/s against batch size).
+  Default grid: GPU slots 1,4,8,16,32,64 × batch 512..8192 (--quick: 1,8 × 512,2048); CPU slots 1,2,4,8 ×
+  batch 256,512,1024 (--quick: 1,4 × 256,512).`;
 
 /** `llm-rerank bench`: throughput of the scheduling strategies side by side, in one process. */
 export const benchCommand = async (args: string[]): Promise<number> => {
@@ -48,6 +63,10 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             seed: { type: "string" },
             json: { type: "string" },
             svg: { type: "string" },
+            sweep: { type: "boolean" },
+            "slots-grid": { type: "string" },
+            "batch-grid": { type: "string" },
+            preset: { type: "string" },
             help: { type: "boolean", short: "h" }
         }
     });
@@ -56,8 +75,19 @@ export const benchCommand = async (args: string[]): Promise<number> => {
         return 0;
     }
     const quick = values.quick === true;
+    const preset = values.preset ?? "bench";
+    if (preset !== "bench" && preset !== "gemma-2b") throw new InvalidArgumentError(`--preset expects bench or gemma-2b, got ${preset}`);
+    if (values.model !== undefined && values.preset !== undefined) throw new InvalidArgumentError("--model and --preset exclude each other");
+    const model = values.model ?? path.join(packageRoot, "models", presetModels[preset].file);
+    if (!existsSync(model)) {
+        if (values.model !== undefined) throw new InvalidArgumentError(`--model ${model} does not exist`);
+        console.error(`bench: generating ${model} (${preset} preset, ${presetModels[preset].size}; once)`);
+        const { writeTestModel } = await import("../testModel/writeTestModel.js");
+        await writeTestModel({ outPath: model, preset: preset as TestModelPresetName });
+    }
+    if (values.sweep) return sweep(values, model, quick);
     const options: BenchOptions = {
-        model: values.model ?? defaultModel,
+        model,
         gpu: parseGpu(values.gpu),
         queries: positive(integerFlag(values, "queries") ?? 1, "queries"),
         passagesPerQuery: positive(integerFlag(values, "passages") ?? (quick ? 16 : 64), "passages"),
@@ -74,13 +104,6 @@ export const benchCommand = async (args: string[]): Promise<number> => {
     if (!["auto", "prebuilt", "local"].includes(build)) throw new InvalidArgumentError(`--build expects auto, prebuilt or local, got ${build}`);
     if (build === "prebuilt") process.env[preferPrebuiltEnvironmentVariable] = "1";
     if (build !== "auto") options.requireBuild = build === "prebuilt" ? "prebuilt" : "localBuild";
-
-    if (!existsSync(options.model)) {
-        if (values.model !== undefined) throw new InvalidArgumentError(`--model ${options.model} does not exist`);
-        console.error(`bench: generating ${options.model} (bench preset, ~3 GB; once)`);
-        const { writeTestModel } = await import("../testModel/writeTestModel.js");
-        await writeTestModel({ outPath: options.model, preset: "bench" });
-    }
 
     const report = await runBench(options);
     console.log(formatReport(report));
@@ -100,6 +123,41 @@ export const benchCommand = async (args: string[]): Promise<number> => {
     }
     return report.checks.every((check) => check.passed) ? 0 : 1;
 };
+
+async function sweep(values: Record<string, string | boolean | undefined>, model: string, quick: boolean): Promise<number> {
+    const gpu = parseGpu(values.gpu as string | undefined);
+    const onCpu = gpu === false;
+    const slots = parseGrid(values["slots-grid"], "slots-grid") ?? (onCpu ? (quick ? [1, 4] : [1, 2, 4, 8]) : quick ? [1, 8] : [1, 4, 8, 16, 32, 64]);
+    const batchSizes =
+        parseGrid(values["batch-grid"], "batch-grid") ??
+        (onCpu ? (quick ? [256, 512] : [256, 512, 1024]) : quick ? [512, 2048] : [512, 1024, 2048, 4096, 8192]);
+    const report = await runSweep({
+        model,
+        gpu,
+        slots,
+        batchSizes,
+        queries: positive(integerFlag(values, "queries") ?? (quick ? 2 : 4), "queries"),
+        passagesPerQuery: positive(integerFlag(values, "passages") ?? (quick ? 8 : 32), "passages"),
+        queryTokens: { min: 26, max: 34 },
+        passageTokens: values.short ? { min: 30, max: 60 } : { min: 150, max: 250 },
+        rounds: positive(integerFlag(values, "rounds") ?? 1, "rounds"),
+        seed: integerFlag(values, "seed") ?? 1,
+        threads: integerFlag(values, "threads")
+    });
+    console.log(formatSweepReport(report));
+    if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (typeof values.svg === "string") writeFileSync(values.svg, renderSweepChartSvg(report, `llm-rerank bench --sweep: ${path.basename(model)}`));
+    return report.checks.every((check) => check.passed) ? 0 : 1;
+}
+
+function parseGrid(value: string | boolean | undefined, name: string): number[] | undefined {
+    if (typeof value !== "string") return undefined;
+    const numbers = value.split(",").map((part) => Number(part.trim()));
+    if (numbers.length === 0 || numbers.some((number) => !Number.isInteger(number) || number < 1)) {
+        throw new InvalidArgumentError(`--${name} expects comma-separated positive integers, got ${value}`);
+    }
+    return numbers;
+}
 
 function parseGpu(value: string | undefined): GpuOption {
     if (value === undefined) return "auto";

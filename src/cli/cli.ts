@@ -12,7 +12,7 @@ Commands:
   check   --model A.gguf --against B.gguf --pairs FILE.jsonl [--top K] [--json]
   profile --model M.gguf [--profile NAME] [--prompt TEXT]       (records the training prompt)
   export-train --judgments FILE.jsonl --out train.jsonl [--prompt TEXT] [--model M.gguf]
-  make-test-model --out FILE [--preset tiny|mid|bench|qwen3-tiny] [--seed N] [--f16] [--weight-scale X] [--if-missing]
+  make-test-model --out FILE [--preset tiny|mid|bench|gemma-2b|qwen3-tiny] [--seed N] [--f16] [--weight-scale X] [--if-missing]
 
 Common flags: --gpu auto|cuda|metal|vulkan|cpu  --slots N  --max-length N  --prompt TEXT  --profile NAME
               --threads N  --kv-type f32|f16  --flash-attention  --no-share-prefix  --strict  --lora A.gguf`;

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -181,4 +181,21 @@ describe("Vulkan on a real device", () => {
         expect(output.overflow.message).toMatch(/non-finite score \((NaN|-?Infinity)\) for pair 0; profile bge-reranker-v2-gemma, weights F32, KV cache F32/);
         expect(output.overflow.afterError).toBe("ERR_NON_FINITE_SCORE");
     });
+
+    it("llm-rerank bench --gpu vulkan --quick passes its exact checks (token counts, scores) and names the device", async (context) => {
+        requireDevice(context);
+        const jsonPath = path.join(mkdtempSync(path.join(tmpdir(), "llm-rerank-vulkan-bench-")), "bench.json");
+        await promisify(execFile)(
+            process.execPath,
+            ["dist/cli/cli.js", "bench", "--gpu", "vulkan", "--quick", "--short", "--model", testModels.tiny, "--no-build-compare", "--json", jsonPath],
+            { env: { ...process.env, GGML_VK_VISIBLE_DEVICES: "0" }, timeout: 300_000 }
+        );
+        const report = JSON.parse(readFileSync(jsonPath, "utf8"));
+        expect(report.backend).toMatchObject({ gpu: "vulkan", binary: "vulkan" });
+        expect(report.backend.devices).toEqual([expect.stringMatching(/^Vulkan0 \S/)]);
+        expect(report.backend.deviceBytesUsed).toBeGreaterThan(0);
+        expect(report.contenders).toHaveLength(4);
+        expect(report.checks.length).toBeGreaterThanOrEqual(4);
+        for (const check of report.checks) expect(check.passed, `${check.name}: ${check.detail}`).toBe(true);
+    }, 300_000);
 });
