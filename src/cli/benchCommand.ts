@@ -40,7 +40,7 @@ llm-rerank bench --sweep [--slots-grid 1,4,16,64] [--batch-grid 512,2048,8192] [
   scores the same workload (default 4 queries × 32 passages, --quick 2 × 8) at every slots × batch-size
   point, one Reranker at a time, and prints pairs/s, tokens/s, p50/p95 latency per call, device memory
   and peak VRAM per point, then the best configuration. --json and --svg (pairs/s against batch size).
-  Default grid: GPU slots 1,4,8,16,32,64 × batch 512..8192 (--quick: 1,8 × 512,2048); CPU slots 1,2,4,8 ×
+  Default grid: GPU slots 1,4,16,64 × batch 512,2048,8192 (--quick: 1,8 × 512,2048); CPU slots 1,2,4,8 ×
   batch 256,512,1024 (--quick: 1,4 × 256,512).`;
 
 /** `llm-rerank bench`: throughput of the scheduling strategies side by side, in one process. */
@@ -127,10 +127,9 @@ export const benchCommand = async (args: string[]): Promise<number> => {
 async function sweep(values: Record<string, string | boolean | undefined>, model: string, quick: boolean): Promise<number> {
     const gpu = parseGpu(values.gpu as string | undefined);
     const onCpu = gpu === false;
-    const slots = parseGrid(values["slots-grid"], "slots-grid") ?? (onCpu ? (quick ? [1, 4] : [1, 2, 4, 8]) : quick ? [1, 8] : [1, 4, 8, 16, 32, 64]);
+    const slots = parseGrid(values["slots-grid"], "slots-grid") ?? (onCpu ? (quick ? [1, 4] : [1, 2, 4, 8]) : quick ? [1, 8] : [1, 4, 16, 64]);
     const batchSizes =
-        parseGrid(values["batch-grid"], "batch-grid") ??
-        (onCpu ? (quick ? [256, 512] : [256, 512, 1024]) : quick ? [512, 2048] : [512, 1024, 2048, 4096, 8192]);
+        parseGrid(values["batch-grid"], "batch-grid") ?? (onCpu ? (quick ? [256, 512] : [256, 512, 1024]) : quick ? [512, 2048] : [512, 2048, 8192]);
     const report = await runSweep({
         model,
         gpu,

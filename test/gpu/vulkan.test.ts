@@ -187,7 +187,21 @@ describe("Vulkan on a real device", () => {
         const jsonPath = path.join(mkdtempSync(path.join(tmpdir(), "llm-rerank-vulkan-bench-")), "bench.json");
         await promisify(execFile)(
             process.execPath,
-            ["dist/cli/cli.js", "bench", "--gpu", "vulkan", "--quick", "--short", "--model", testModels.tiny, "--no-build-compare", "--json", jsonPath],
+            [
+                "dist/cli/cli.js",
+                "bench",
+                "--gpu",
+                "vulkan",
+                "--quick",
+                "--short",
+                "--passages",
+                "4",
+                "--model",
+                testModels.tiny,
+                "--no-build-compare",
+                "--json",
+                jsonPath
+            ],
             { env: { ...process.env, GGML_VK_VISIBLE_DEVICES: "0" }, timeout: 300_000 }
         );
         const report = JSON.parse(readFileSync(jsonPath, "utf8"));
