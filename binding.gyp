@@ -10,7 +10,8 @@
         "native/AddonContext.cc",
         "native/LoadModelWorker.cc",
         "native/DecodeWorker.cc",
-        "native/DeviceReport.cc"
+        "native/DeviceReport.cc",
+        "native/TokenizeWorker.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -7,6 +7,7 @@
 #include "AddonLora.h"
 #include "AddonModel.h"
 #include "DecodeWorker.h"
+#include "Resolved.h"
 
 namespace {
 
@@ -89,9 +90,6 @@ Napi::Function AddonContext::defineClass(Napi::Env env) {
     Napi::Function cls = DefineClass(env, "AddonContext",
                                      {
                                          InstanceMethod("decode", &AddonContext::decode),
-                                         InstanceMethod("removeTokens", &AddonContext::removeTokens),
-                                         InstanceMethod("copySequence", &AddonContext::copySequence),
-                                         InstanceMethod("clear", &AddonContext::clear),
                                          InstanceMethod("describe", &AddonContext::describe),
                                          InstanceMethod("dispose", &AddonContext::dispose),
                                      });
@@ -182,40 +180,54 @@ void AddonContext::requireIdle(Napi::Env env) const {
     if (busy_) throw Napi::Error::New(env, "the context is busy with a decode");
 }
 
-// decode({tokens, positions, sequenceIds, outputs}, scoreTokenIds) -> Promise<Float32Array>
+// decode({tokens, positions, sequenceIds, outputs}, scoreTokenIds, memoryEdits) -> Promise<Float32Array>
+// memoryEdits (quadruples, applied in order before the batch, on the worker thread):
+//   [0, 0, 0, 0] clear the whole cache; [1, seq, from, to] llama_memory_seq_rm over [from, to)
+//   (-1 is open-ended); [2, source, destination, 0] make destination hold source's cells (whole
+//   sequence: llama.cpp asserts on a partial copy across KV streams).
 // The result holds, for each token flagged in outputs (in batch order), the logits of
-// scoreTokenIds: the full vocabulary row never leaves native memory.
+// scoreTokenIds: the full vocabulary row never leaves native memory. An empty batch only edits.
 Napi::Value AddonContext::decode(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     requireIdle(env);
-    if (!info[0].IsObject() || !info[1].IsTypedArray()) throw Napi::TypeError::New(env, "decode(batch, scoreTokenIds)");
+    if (!info[0].IsObject() || !info[1].IsTypedArray() || !info[2].IsTypedArray()) {
+        throw Napi::TypeError::New(env, "decode(batch, scoreTokenIds, memoryEdits)");
+    }
     Napi::Object batch = info[0].As<Napi::Object>();
     Napi::Int32Array tokens = batch.Get("tokens").As<Napi::Int32Array>();
     Napi::Int32Array positions = batch.Get("positions").As<Napi::Int32Array>();
     Napi::Int32Array sequenceIds = batch.Get("sequenceIds").As<Napi::Int32Array>();
     Napi::Uint8Array outputs = batch.Get("outputs").As<Napi::Uint8Array>();
     Napi::Int32Array scoreTokenIds = info[1].As<Napi::Int32Array>();
+    Napi::Int32Array edits = info[2].As<Napi::Int32Array>();
     size_t count = tokens.ElementLength();
-    if (count == 0 || positions.ElementLength() != count || sequenceIds.ElementLength() != count ||
-        outputs.ElementLength() != count) {
-        throw Napi::RangeError::New(env, "batch arrays must be non-empty and of equal length");
+    if (positions.ElementLength() != count || sequenceIds.ElementLength() != count || outputs.ElementLength() != count) {
+        throw Napi::RangeError::New(env, "batch arrays must be of equal length");
     }
     const LlamaApi& api = llamaApi();
     const llama_vocab* vocab = model_->vocab();
     int32_t vocabSize = api.vocab_n_tokens(vocab);
     uint32_t sequenceLimit = api.n_seq_max(context_);
+    uint32_t cellsPerSequence = api.n_ctx_seq(context_);
+    auto validSequence = [sequenceLimit](int32_t sequence) { return sequence >= 0 && static_cast<uint32_t>(sequence) < sequenceLimit; };
     size_t outputCount = 0;
     for (size_t i = 0; i < count; i++) {
         if (tokens[i] < 0 || tokens[i] >= vocabSize) throw Napi::RangeError::New(env, "token id out of range");
-        if (sequenceIds[i] < 0 || static_cast<uint32_t>(sequenceIds[i]) >= sequenceLimit) {
-            throw Napi::RangeError::New(env, "sequence id out of range");
-        }
+        if (!validSequence(sequenceIds[i])) throw Napi::RangeError::New(env, "sequence id out of range");
+        if (positions[i] < 0 || static_cast<uint32_t>(positions[i]) >= cellsPerSequence) throw Napi::RangeError::New(env, "position out of range");
         if (outputs[i] != 0) outputCount++;
     }
     if (count > api.n_batch(context_)) throw Napi::RangeError::New(env, "batch larger than the context's batch size");
     if (outputCount > sequenceLimit) throw Napi::RangeError::New(env, "more outputs than sequences in one batch");
     for (size_t i = 0; i < scoreTokenIds.ElementLength(); i++) {
         if (scoreTokenIds[i] < 0 || scoreTokenIds[i] >= vocabSize) throw Napi::RangeError::New(env, "score token id out of range");
+    }
+    if (edits.ElementLength() % 4 != 0) throw Napi::RangeError::New(env, "memoryEdits must hold quadruples");
+    for (size_t i = 0; i < edits.ElementLength(); i += 4) {
+        int32_t kind = edits[i];
+        bool valid = kind == 0 || (kind == 1 && validSequence(edits[i + 1])) ||
+                     (kind == 2 && validSequence(edits[i + 1]) && validSequence(edits[i + 2]));
+        if (!valid) throw Napi::RangeError::New(env, "invalid memory edit (unknown kind or sequence id out of range)");
     }
 
     DecodeInput input;
@@ -224,46 +236,13 @@ Napi::Value AddonContext::decode(const Napi::CallbackInfo& info) {
     input.sequenceIds.assign(sequenceIds.Data(), sequenceIds.Data() + count);
     input.outputs.assign(outputs.Data(), outputs.Data() + count);
     input.scoreTokenIds.assign(scoreTokenIds.Data(), scoreTokenIds.Data() + scoreTokenIds.ElementLength());
+    input.memoryEdits.assign(edits.Data(), edits.Data() + edits.ElementLength());
 
     busy_ = true;
     auto* worker = new DecodeWorker(env, this, Value(), std::move(input));
     Napi::Promise promise = worker->promise();
     worker->Queue();
     return promise;
-}
-
-// removeTokens(sequenceId, fromPosition, toPosition): llama_memory_seq_rm over [from, to);
-// -1 means open-ended. Returns false when llama.cpp cannot remove a partial range.
-Napi::Value AddonContext::removeTokens(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    requireIdle(env);
-    int32_t sequence = info[0].As<Napi::Number>().Int32Value();
-    int32_t from = info[1].As<Napi::Number>().Int32Value();
-    int32_t to = info[2].As<Napi::Number>().Int32Value();
-    if (sequence < 0 || static_cast<uint32_t>(sequence) >= llamaApi().n_seq_max(context_)) {
-        throw Napi::RangeError::New(env, "sequence id out of range");
-    }
-    return Napi::Boolean::New(env, llamaApi().memory_seq_rm(llamaApi().get_memory(context_), sequence, from, to));
-}
-
-// copySequence(source, destination): the destination shares the source's cells afterwards.
-Napi::Value AddonContext::copySequence(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    requireIdle(env);
-    int32_t source = info[0].As<Napi::Number>().Int32Value();
-    int32_t destination = info[1].As<Napi::Number>().Int32Value();
-    uint32_t limit = llamaApi().n_seq_max(context_);
-    if (source < 0 || destination < 0 || static_cast<uint32_t>(source) >= limit || static_cast<uint32_t>(destination) >= limit) {
-        throw Napi::RangeError::New(env, "sequence id out of range");
-    }
-    llamaApi().memory_seq_cp(llamaApi().get_memory(context_), source, destination, -1, -1);
-    return env.Undefined();
-}
-
-Napi::Value AddonContext::clear(const Napi::CallbackInfo& info) {
-    requireIdle(info.Env());
-    llamaApi().memory_clear(llamaApi().get_memory(context_), false);
-    return info.Env().Undefined();
 }
 
 Napi::Value AddonContext::describe(const Napi::CallbackInfo& info) {
@@ -282,5 +261,5 @@ Napi::Value AddonContext::describe(const Napi::CallbackInfo& info) {
 Napi::Value AddonContext::dispose(const Napi::CallbackInfo& info) {
     if (busy_) throw Napi::Error::New(info.Env(), "the context is busy with a decode; await it before dispose()");
     freeContext();
-    return info.Env().Undefined();
+    return resolved(info.Env(), info.Env().Undefined());
 }

@@ -26,9 +26,6 @@ public:
 
 private:
     Napi::Value decode(const Napi::CallbackInfo& info);
-    Napi::Value removeTokens(const Napi::CallbackInfo& info);
-    Napi::Value copySequence(const Napi::CallbackInfo& info);
-    Napi::Value clear(const Napi::CallbackInfo& info);
     Napi::Value describe(const Napi::CallbackInfo& info);
     Napi::Value dispose(const Napi::CallbackInfo& info);
     void requireIdle(Napi::Env env) const;

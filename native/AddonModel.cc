@@ -5,12 +5,14 @@
 #include <vector>
 
 #include "AddonLora.h"
+#include "Resolved.h"
+#include "TokenizeWorker.h"
 
 Napi::Function AddonModel::defineClass(Napi::Env env) {
     Napi::Function cls = DefineClass(env, "AddonModel",
                                      {
                                          InstanceMethod("tokenize", &AddonModel::tokenize),
-                                         InstanceMethod("tokenText", &AddonModel::tokenText),
+                                         InstanceMethod("tokenTexts", &AddonModel::tokenTexts),
                                          InstanceMethod("tokenAttributes", &AddonModel::tokenAttributes),
                                          InstanceMethod("describe", &AddonModel::describe),
                                          InstanceMethod("loadLora", &AddonModel::loadLora),
@@ -44,38 +46,57 @@ void AddonModel::requireLoaded(Napi::Env env) const {
     if (model_ == nullptr) throw Napi::Error::New(env, "the model is disposed");
 }
 
-// tokenize(text, parseSpecial): never adds BOS/EOS; the caller places the one BOS itself.
+// tokenize(texts, parseSpecial) -> Promise<Int32Array[]>, off the main thread. Never adds BOS/EOS:
+// the caller places the one BOS itself.
 Napi::Value AddonModel::tokenize(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     requireLoaded(env);
-    if (!info[0].IsString()) throw Napi::TypeError::New(env, "text must be a string");
-    std::string text = info[0].As<Napi::String>().Utf8Value();
-    bool parseSpecial = info[1].ToBoolean().Value();
-
-    // A token is at least one byte of input, so text.size() + 1 ids always suffice.
-    std::vector<llama_token> tokens(text.size() + 1);
-    int32_t count = llamaApi().tokenize(vocab_, text.data(), static_cast<int32_t>(text.size()), tokens.data(),
-                                        static_cast<int32_t>(tokens.size()), false, parseSpecial);
-    if (count < 0) throw Napi::Error::New(env, "llama_tokenize failed");
-    Napi::Int32Array result = Napi::Int32Array::New(env, count);
-    std::copy(tokens.begin(), tokens.begin() + count, result.Data());
-    return result;
+    if (!info[0].IsArray()) throw Napi::TypeError::New(env, "tokenize(texts: string[], parseSpecial: boolean)");
+    Napi::Array array = info[0].As<Napi::Array>();
+    std::vector<std::string> texts;
+    texts.reserve(array.Length());
+    for (uint32_t i = 0; i < array.Length(); i++) {
+        Napi::Value text = array.Get(i);
+        if (!text.IsString()) throw Napi::TypeError::New(env, "texts must be strings");
+        texts.push_back(text.As<Napi::String>().Utf8Value());
+    }
+    auto* worker = new TokenizeWorker(env, this, Value(), std::move(texts), info[1].ToBoolean().Value());
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
 }
 
-Napi::Value AddonModel::tokenText(const Napi::CallbackInfo& info) {
+// Reads each id of an Int32Array after checking it lies in [0, n_vocab): llama.cpp indexes its
+// vocabulary with it unchecked.
+std::vector<llama_token> AddonModel::readTokenIds(Napi::Env env, Napi::Value value) const {
+    if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+        throw Napi::TypeError::New(env, "tokens must be an Int32Array");
+    }
+    Napi::Int32Array array = value.As<Napi::Int32Array>();
+    int32_t vocabSize = llamaApi().vocab_n_tokens(vocab_);
+    std::vector<llama_token> tokens(array.Data(), array.Data() + array.ElementLength());
+    for (llama_token token : tokens) {
+        if (token < 0 || token >= vocabSize) throw Napi::RangeError::New(env, "token id out of range");
+    }
+    return tokens;
+}
+
+Napi::Value AddonModel::tokenTexts(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     requireLoaded(env);
-    int32_t token = info[0].As<Napi::Number>().Int32Value();
-    if (token < 0 || token >= llamaApi().vocab_n_tokens(vocab_)) throw Napi::RangeError::New(env, "token id out of range");
-    return Napi::String::New(env, llamaApi().vocab_get_text(vocab_, token));
+    std::vector<llama_token> tokens = readTokenIds(env, info[0]);
+    Napi::Array result = Napi::Array::New(env, tokens.size());
+    for (size_t i = 0; i < tokens.size(); i++) result.Set(static_cast<uint32_t>(i), llamaApi().vocab_get_text(vocab_, tokens[i]));
+    return resolved(env, result);
 }
 
 Napi::Value AddonModel::tokenAttributes(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     requireLoaded(env);
-    int32_t token = info[0].As<Napi::Number>().Int32Value();
-    if (token < 0 || token >= llamaApi().vocab_n_tokens(vocab_)) throw Napi::RangeError::New(env, "token id out of range");
-    return Napi::Number::New(env, static_cast<double>(llamaApi().vocab_get_attr(vocab_, token)));
+    std::vector<llama_token> tokens = readTokenIds(env, info[0]);
+    Napi::Uint32Array result = Napi::Uint32Array::New(env, tokens.size());
+    for (size_t i = 0; i < tokens.size(); i++) result[i] = static_cast<uint32_t>(llamaApi().vocab_get_attr(vocab_, tokens[i]));
+    return resolved(env, result);
 }
 
 Napi::Value AddonModel::describe(const Napi::CallbackInfo& info) {
@@ -107,8 +128,8 @@ Napi::Value AddonModel::loadLora(const Napi::CallbackInfo& info) {
 
 Napi::Value AddonModel::dispose(const Napi::CallbackInfo& info) {
     if (liveContexts_ > 0) {
-        throw Napi::Error::New(info.Env(), "the model is still in use by a context or an adapter being loaded; dispose those first");
+        throw Napi::Error::New(info.Env(), "the model is still in use by a context, a tokenization or an adapter being loaded; dispose those first");
     }
     freeModel();
-    return info.Env().Undefined();
+    return resolved(info.Env(), info.Env().Undefined());
 }

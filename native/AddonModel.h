@@ -2,6 +2,8 @@
 
 #include <napi.h>
 
+#include <vector>
+
 #include "LlamaApi.h"
 
 // A loaded llama_model. JavaScript owns its lifetime: dispose() frees it, and the finalizer is
@@ -21,12 +23,13 @@ public:
 
 private:
     Napi::Value tokenize(const Napi::CallbackInfo& info);
-    Napi::Value tokenText(const Napi::CallbackInfo& info);
+    Napi::Value tokenTexts(const Napi::CallbackInfo& info);
     Napi::Value tokenAttributes(const Napi::CallbackInfo& info);
     Napi::Value describe(const Napi::CallbackInfo& info);
     Napi::Value loadLora(const Napi::CallbackInfo& info);
     Napi::Value dispose(const Napi::CallbackInfo& info);
     void requireLoaded(Napi::Env env) const;
+    std::vector<llama_token> readTokenIds(Napi::Env env, Napi::Value value) const;
     void freeModel();
 
     llama_model* model_ = nullptr;

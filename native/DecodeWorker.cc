@@ -14,6 +14,22 @@ void DecodeWorker::Execute() {
     const LlamaApi& api = llamaApi();
     llama_context* context = context_->context();
     const int32_t count = static_cast<int32_t>(input_.tokens.size());
+    llama_memory_t memory = api.get_memory(context);
+    for (size_t i = 0; i < input_.memoryEdits.size(); i += 4) {
+        const int32_t* edit = &input_.memoryEdits[i];
+        if (edit[0] == 0) {
+            api.memory_clear(memory, false);
+        } else if (edit[0] == 1) {
+            if (!api.memory_seq_rm(memory, edit[1], edit[2], edit[3])) {
+                SetError("llama.cpp could not remove positions " + std::to_string(edit[2]) + ".." + std::to_string(edit[3]) +
+                         " of sequence " + std::to_string(edit[1]));
+                return;
+            }
+        } else {
+            api.memory_seq_cp(memory, edit[1], edit[2], -1, -1);
+        }
+    }
+    if (count == 0) return;
 
     llama_batch batch = api.batch_init(count, 0, 1);
     for (int32_t i = 0; i < count; i++) {

@@ -15,6 +15,8 @@ struct DecodeInput {
     std::vector<llama_seq_id> sequenceIds;
     std::vector<uint8_t> outputs;
     std::vector<llama_token> scoreTokenIds;
+    // Quadruples [kind, a, b, c], checked by AddonContext::decode (see there).
+    std::vector<int32_t> memoryEdits;
 };
 
 // One llama_decode off the main thread, then a gather of the requested logits from each output row.

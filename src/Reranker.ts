@@ -1,36 +1,38 @@
-import { RerankError } from "./errors/RerankError.js";
-import {
-    DecodeError,
-    DisposedError,
-    ModelLoadError,
-    SequenceTooLongError,
-    NonFiniteScoreError,
-    PromptMismatchError,
-    UnsupportedModelError
-} from "./errors/errors.js";
+import { DisposedError, ModelLoadError, SequenceTooLongError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
+import { PairScorer, type ScoringCallbacks } from "./engine/PairScorer.js";
+import { ScoringEngine } from "./engine/ScoringEngine.js";
 import { inspectAdapterFile } from "./gguf/inspectAdapterFile.js";
 import { inspectModelFile, type ModelFileSummary } from "./gguf/inspectModelFile.js";
+import { TokenLogitsHead } from "./heads/TokenLogitsHead.js";
 import { createInputBuilder } from "./input/createInputBuilder.js";
-import type { InputBuilder } from "./input/InputBuilder.js";
+import { PairEncoder } from "./input/PairEncoder.js";
+import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens.js";
 import { TextTokenizer } from "./input/TextTokenizer.js";
-import type { AddonContext, AddonModel } from "./native/AddonTypes.js";
+import { IsolatedBackend } from "./isolation/IsolatedBackend.js";
+import type { AddonContext, AddonModel, ModelHost } from "./native/AddonTypes.js";
 import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
-import { describePlacement, type Placement } from "./native/describePlacement.js";
-import { checkWeightsFit, sizeContext } from "./sizing/sizeContext.js";
-import { readMemoryBudget } from "./sizing/readMemoryBudget.js";
 import type { ArithmeticPrecision } from "./native/arithmeticPrecision.js";
+import { describePlacement, type Placement } from "./native/describePlacement.js";
+import { readMemoryBudget } from "./sizing/readMemoryBudget.js";
+import { checkWeightsFit, sizeContext, type MemoryBudget } from "./sizing/sizeContext.js";
 import { detectProfile, getProfile } from "./profiles/loadProfiles.js";
 import type { ModelProfile } from "./profiles/ModelProfile.js";
 import { promptRecordPath, readPromptRecord } from "./profiles/PromptRecord.js";
-import type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions } from "./RerankerOptions.js";
-import { resolveRuntimeSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
-import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./scheduling/ScoringGroup.js";
-import { longestFirst, SlotScheduler } from "./scheduling/SlotScheduler.js";
-import { sharedPrefixLength } from "./scheduling/sharedPrefixLength.js";
-import { combineScore, scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
-import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens.js";
-import { LruCache } from "./utils/LruCache.js";
-import { expectArray, expectBoolean, expectFiniteNumber, expectInteger, expectOneOf, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
+import type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
+import { resolveRuntimeSettings, type RequestedSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
+import type { SchedulerStats } from "./scheduling/ScoringGroup.js";
+import { scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
+import {
+    expectArray,
+    expectBoolean,
+    expectFiniteNumber,
+    expectFunction,
+    expectInteger,
+    expectOneOf,
+    expectString,
+    invalidArgument,
+    isPlainObject
+} from "./utils/validate.js";
 
 export type RerankerDescription = {
     model: { path: string; architecture: string; names: string[]; weightType: string; tensorTypes: Record<string, number>; parameterCount: number };
@@ -43,8 +45,11 @@ export type RerankerDescription = {
     backend: BackendDescription;
     /** Weights, KV cache and arithmetic as they are on the backend in use. */
     precision: { weights: string; kvCache: "f32" | "f16"; flashAttention: boolean; arithmetic: ArithmeticPrecision };
-    /** Where llama.cpp put the layers and what it allocated there, read from llama.cpp. */
-    placement: Placement;
+    /**
+     * Where llama.cpp put the layers and what it allocated there, read from llama.cpp; null in
+     * isolation: "process" (not carried over IPC yet).
+     */
+    placement: Placement | null;
     settings: RuntimeSettings;
     caches: { tokens: { entries: number; hits: number; misses: number }; scores: { entries: number; hits: number; misses: number } };
 };
@@ -58,57 +63,68 @@ export type RerankerDescription = {
 export class Reranker {
     readonly profile: ModelProfile;
     readonly prompt: string;
-    private readonly backend: LlamaBackend;
+    private readonly host: ModelHost;
     private readonly summary: ModelFileSummary;
     private readonly model: AddonModel;
     private readonly context: AddonContext;
     private readonly settings: RuntimeSettings;
     private readonly tokenizer: TextTokenizer;
-    private readonly inputBuilder: InputBuilder;
-    private readonly scoreTokenIds: Int32Array;
+    private readonly encoder: PairEncoder;
+    private readonly engine: ScoringEngine;
+    private readonly scorer: PairScorer;
+    private readonly scoreTokenTexts: { text: string; id: number }[];
     private readonly sequenceCapacity: number;
     private readonly vocabularySize: number;
     private readonly parameterCount: number;
     private readonly gpuLayers: number;
-    private readonly scoreCache: LruCache<string, number>;
-    private queue: Promise<unknown> = Promise.resolve();
     private disposePromise: Promise<void> | undefined;
-    /** Counters of the last score()/scoreTokens() call, for benchmarks. */
-    lastRunStats: SchedulerStats = { decodes: 0, tokensEvaluated: 0 };
 
     private constructor(parts: {
         profile: ModelProfile;
         prompt: string;
-        backend: LlamaBackend;
+        host: ModelHost;
         summary: ModelFileSummary;
         model: AddonModel;
         context: AddonContext;
         settings: RuntimeSettings;
         tokenizer: TextTokenizer;
-        inputBuilder: InputBuilder;
-        scoreTokenIds: Int32Array;
+        encoder: PairEncoder;
+        scoreTokenTexts: { text: string; id: number }[];
     }) {
         this.profile = parts.profile;
         this.prompt = parts.prompt;
-        this.backend = parts.backend;
+        this.host = parts.host;
         this.summary = parts.summary;
         this.model = parts.model;
         this.context = parts.context;
         this.settings = parts.settings;
         this.tokenizer = parts.tokenizer;
-        this.inputBuilder = parts.inputBuilder;
-        this.scoreTokenIds = parts.scoreTokenIds;
+        this.encoder = parts.encoder;
+        this.scoreTokenTexts = parts.scoreTokenTexts;
         const modelDescription = parts.model.describe();
         this.vocabularySize = modelDescription.vocabularySize;
         this.parameterCount = modelDescription.parameterCount;
-        this.gpuLayers = parts.backend.description.gpu === false ? 0 : -1;
+        this.gpuLayers = parts.host.description.gpu === false ? 0 : -1;
         this.sequenceCapacity = parts.context.describe().sequenceContextSize;
-        this.scoreCache = new LruCache(parts.settings.scoreCacheSize);
+        const head = new TokenLogitsHead(
+            parts.profile,
+            Int32Array.from(parts.scoreTokenTexts, (token) => token.id)
+        );
+        this.engine = new ScoringEngine(parts.context, { slots: parts.settings.slots, batchSize: parts.settings.batchSize, head });
+        this.scorer = new PairScorer({
+            engine: this.engine,
+            encoder: parts.encoder,
+            head,
+            sharePrefix: parts.settings.sharePrefix,
+            scoreCacheSize: parts.settings.scoreCacheSize,
+            precisionDetail: `profile ${parts.profile.name}, weights ${parts.summary.weightType}, KV cache ${parts.settings.kvType.toUpperCase()}`
+        });
     }
 
     static async load(options: RerankerLoadOptions): Promise<Reranker> {
         if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
         const modelPath = expectString("model", options.model);
+        const isolation = options.isolation !== undefined ? expectOneOf("isolation", options.isolation, ["none", "process"] as const) : "none";
         const summary = await inspectModelFile(modelPath);
         const profile =
             options.profile !== undefined ? getProfile(expectString("profile", options.profile)) : detectProfile(summary.architecture, summary.names);
@@ -155,60 +171,85 @@ export class Reranker {
         }
 
         const llamaBuild = options.llamaBuild !== undefined ? expectOneOf("llamaBuild", options.llamaBuild, ["auto", "prebuilt", "local"] as const) : "auto";
+        const gpu = options.gpu ?? "auto";
         const fp16Arithmetic = options.fp16Arithmetic !== undefined ? expectBoolean("fp16Arithmetic", options.fp16Arithmetic) : false;
-        const backend = await LlamaBackend.get(options.gpu ?? "auto", llamaBuild, fp16Arithmetic);
-        const { requestedSlots, requestedBatchSize, defaultSlots, minDefaultBatchSize, maxDefaultBatchSize, ...requested } = resolveRuntimeSettings(
-            options,
-            backend.description
-        );
-        const arithmetic = backend.description.arithmetic;
-        if (arithmetic.mode === "mixed") warn({ code: "FP16_ARITHMETIC", message: `${arithmetic.detail} ${fp16ArithmeticCost}` });
-        // Free memory is read before the model loads: some drivers (Mesa's llvmpipe) never report
-        // what is in use, so the weights are subtracted from this figure, not read back.
-        const budget = readMemoryBudget(backend);
-        const weightBytesOnDevice = budget.kind === "vram" ? summary.fileBytes : 0;
-        checkWeightsFit(budget, weightBytesOnDevice);
-        if (requested.kvType === "f16" || requested.flashAttention) {
-            warn({ code: "F16_KV_CACHE", message: 'the KV cache is F16 (kvType "f16" or flash attention on); scores move by about 1e-2 against F32.' });
+        // The isolated child starts its backend with the default (F32) switches.
+        const host: ModelHost =
+            isolation === "process" ? await IsolatedBackend.start(gpu, llamaBuild) : await LlamaBackend.get(gpu, llamaBuild, fp16Arithmetic);
+        try {
+            const requested = resolveRuntimeSettings(options, host.description);
+            if (requested.kvType === "f16" || requested.flashAttention) {
+                warn({ code: "F16_KV_CACHE", message: 'the KV cache is F16 (kvType "f16" or flash attention on); scores move by about 1e-2 against F32.' });
+            }
+            const arithmetic = host.description.arithmetic;
+            if (arithmetic.mode === "mixed") warn({ code: "FP16_ARITHMETIC", message: `${arithmetic.detail} ${fp16ArithmeticCost}` });
+            // Free memory is read before the model loads: some drivers (Mesa's llvmpipe) never report
+            // what is in use, so the weights are subtracted from this figure, not read back.
+            const budget = readMemoryBudget(host.description, host instanceof LlamaBackend ? () => host.addon.listDevices() : undefined);
+            const weightBytesOnDevice = budget.kind === "vram" ? summary.fileBytes : 0;
+            checkWeightsFit(budget, weightBytesOnDevice);
+            return await Reranker.create(host, { summary, profile, prompt, maxLength, requested, budget, weightBytesOnDevice, warn, loraPath, loraScale });
+        } catch (error) {
+            await host.release();
+            throw error;
         }
+    }
 
+    private static async create(
+        host: ModelHost,
+        parts: {
+            summary: ModelFileSummary;
+            profile: ModelProfile;
+            prompt: string;
+            maxLength: number;
+            requested: RequestedSettings;
+            budget: MemoryBudget;
+            weightBytesOnDevice: number;
+            warn: (warning: RerankWarning) => void;
+            loraPath?: string;
+            loraScale: number;
+        }
+    ): Promise<Reranker> {
+        const { summary, profile, prompt, maxLength, loraPath } = parts;
+        const { requestedSlots, requestedBatchSize, defaultSlots, minDefaultBatchSize, maxDefaultBatchSize, ...requested } = parts.requested;
         let model: AddonModel;
         try {
-            model = await backend.addon.loadModel(modelPath, backend.description.gpu === false ? 0 : -1);
+            model = await host.loadModel(summary.path, host.description.gpu === false ? 0 : -1);
         } catch (error) {
-            throw new ModelLoadError(`llama.cpp could not load ${modelPath}: ${(error as Error).message}`, error);
+            throw asTyped(error, (message) => new ModelLoadError(`llama.cpp could not load ${summary.path}: ${message}`, error));
         }
         try {
-            const loras = loraPath !== undefined ? [{ adapter: await loadLora(model, loraPath), scale: loraScale }] : [];
+            const loras = loraPath !== undefined ? [{ adapter: await loadLora(model, loraPath), scale: parts.loraScale }] : [];
             const description = model.describe();
-            const tokenizer = new TextTokenizer(model, {
+            const tokenizer = await TextTokenizer.create(model, {
                 cacheEntries: requested.tokenCacheSize,
                 matchHfSpaceRuns: summary.architecture === "gemma",
-                userDefinedLiterals: relabelledUserDefinedTokens(summary, model, description)
+                userDefinedLiterals: await relabelledUserDefinedTokens(summary, model, description)
             });
-            const inputBuilder = createInputBuilder(tokenizer, description.bosToken, profile, maxLength, prompt);
+            const builder = await createInputBuilder(tokenizer, description.bosToken, profile, maxLength, prompt);
             // FlagEmbedding's yes_loc: the first id of tokenizing the word on its own.
-            const scoreTokenIds = Int32Array.from(scoredTokenTexts(profile), (text) => tokenizer.tokenize(text)[0]!);
+            const texts = scoredTokenTexts(profile);
+            const ids = await Promise.all(texts.map(async (text) => (await tokenizer.tokenize(text))[0]!));
+            const scoreTokenTexts = texts.map((text, i) => ({ text, id: ids[i]! }));
             // Without a unified KV cache, llama.cpp gives each sequence n_ctx / n_seq_max cells, in
             // multiples of 256.
-            const cellsPerSequence = Math.ceil(inputBuilder.maxSequenceLength / 256) * 256;
-            const kvBytesPerCell = summary.kvValuesPerCell * (requested.kvType === "f32" ? 4 : 2);
+            const cellsPerSequence = Math.ceil(builder.maxSequenceLength / 256) * 256;
             const sizing = sizeContext({
-                budget,
-                weightBytesOnDevice,
-                kvBytesPerCell,
+                budget: parts.budget,
+                weightBytesOnDevice: parts.weightBytesOnDevice,
+                kvBytesPerCell: summary.kvValuesPerCell * (requested.kvType === "f32" ? 4 : 2),
                 cellsPerSequence,
-                longestInput: inputBuilder.maxSequenceLength,
+                longestInput: builder.maxSequenceLength,
                 shape: summary.computeShape,
                 ubatchSize: requested.ubatchSize,
-                onGpu: backend.description.gpu !== false,
+                onGpu: host.description.gpu !== false,
                 requestedSlots,
                 defaultSlots,
                 requestedBatchSize,
                 minDefaultBatchSize,
                 maxDefaultBatchSize
             });
-            if (sizing.reducedFrom !== undefined) warn({ code: "SLOTS_REDUCED", message: `using ${sizing.slots} slots: ${sizing.reason}` });
+            if (sizing.reducedFrom !== undefined) parts.warn({ code: "SLOTS_REDUCED", message: `using ${sizing.slots} slots: ${sizing.reason}` });
             const settings: RuntimeSettings = {
                 ...requested,
                 slots: sizing.slots,
@@ -216,7 +257,7 @@ export class Reranker {
                 ubatchSize: Math.min(requested.ubatchSize, sizing.batchSize),
                 sizing
             };
-            const context = await backend.addon.createContext(model, {
+            const context = await host.createContext(model, {
                 contextSize: cellsPerSequence * settings.slots,
                 batchSize: settings.batchSize,
                 ubatchSize: settings.ubatchSize,
@@ -228,12 +269,11 @@ export class Reranker {
                 loras,
                 estimatedBytes: sizing.kvBytes
             });
-            return new Reranker({ profile, prompt, backend, summary, model, context, settings, tokenizer, inputBuilder, scoreTokenIds });
+            const encoder = new PairEncoder(tokenizer, builder);
+            return new Reranker({ profile, prompt, host, summary, model, context, settings, tokenizer, encoder, scoreTokenTexts });
         } catch (error) {
-            model.dispose();
-            throw error instanceof Error && "code" in error
-                ? error
-                : new ModelLoadError(`could not create a llama.cpp context: ${(error as Error).message}`, error);
+            await model.dispose().catch(() => undefined);
+            throw asTyped(error, (message) => new ModelLoadError(`could not create a llama.cpp context: ${message}`, error));
         }
     }
 
@@ -241,24 +281,27 @@ export class Reranker {
         return this.disposePromise !== undefined;
     }
 
-    /** The exact token ids scored for (query, passage). */
-    buildInput(query: string, passage: string): number[] {
-        this.requireLive();
-        return Array.from(this.inputBuilder.build(expectString("query", query), expectString("passage", passage)));
+    /** Counters of the last score()/scoreTokens() call that finished, for benchmarks. */
+    get lastRunStats(): SchedulerStats {
+        return this.scorer.lastStats;
     }
 
-    /** FlagEmbedding's compute_score: one score per pair, in input order. */
+    /** The exact token ids scored for (query, passage); tokenized off the main thread. */
+    async buildInput(query: string, passage: string): Promise<number[]> {
+        this.requireLive();
+        const [tokens] = await this.encoder.encode([[expectString("query", query), expectString("passage", passage)]]);
+        return Array.from(tokens!);
+    }
+
+    /**
+     * FlagEmbedding's compute_score: one score per pair, in input order. Concurrent calls share
+     * the model's KV slots, decode by decode.
+     */
     async score(pairs: [string, string][], options: ScoreOptions = {}): Promise<number[]> {
         this.requireLive();
-        const normalize = readNormalize(options);
-        const signal = readSignal(options);
-        expectArray("pairs", pairs).forEach((pair, i) => {
-            if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
-                throw invalidArgument(`pairs[${i}]`, "a [query, passage] pair of strings", pair);
-            }
-        });
-        const scores = await this.enqueue(() => this.scorePairs(pairs, signal));
-        return normalize && this.profile.normalize === "sigmoid" ? scores.map(sigmoid) : scores;
+        const { normalize, callbacks } = readScoreOptions(options);
+        const scores = await this.scorer.scorePairs(checkPairs(pairs), callbacks);
+        return this.normalized(scores, normalize);
     }
 
     /** Scores passages against one query; best first. */
@@ -266,10 +309,14 @@ export class Reranker {
         this.requireLive();
         expectString("query", query);
         expectArray("passages", passages).forEach((passage, i) => expectString(`passages[${i}]`, passage));
+        const { normalize, callbacks } = readScoreOptions(options);
         const topN = options.topN === undefined ? passages.length : expectInteger("topN", options.topN, 0);
-        const scores = await this.score(
-            passages.map((passage) => [query, passage] as [string, string]),
-            { normalize: readNormalize(options), signal: readSignal(options) }
+        const scores = this.normalized(
+            await this.scorer.scorePairs(
+                passages.map((passage) => [query, passage] as const),
+                callbacks
+            ),
+            normalize
         );
         return scores
             .map((score, index) => ({ index, score, passage: passages[index]! }))
@@ -277,15 +324,58 @@ export class Reranker {
             .slice(0, topN);
     }
 
-    /** Scores ready-made token sequences: the logit of the score token after each one's last token. */
-    async scoreTokens(sequences: number[][], options: Pick<ScoreOptions, "signal"> = {}): Promise<number[]> {
+    /**
+     * Yields { index, score } as each pair is scored (completion order, not input order). Breaking
+     * out of the loop cancels the pairs not yet scored.
+     */
+    async *scoreStream(pairs: [string, string][], options: ScoreOptions = {}): AsyncGenerator<StreamedScore, void, undefined> {
         this.requireLive();
-        const signal = readSignal(options);
+        const { normalize, callbacks } = readScoreOptions(options);
+        const checked = checkPairs(pairs);
+        const stop = new AbortController();
+        const signal = callbacks.signal ? AbortSignal.any([callbacks.signal, stop.signal]) : stop.signal;
+        const ready: StreamedScore[] = [];
+        let wake: (() => void) | undefined;
+        let finished = false;
+        let failure: unknown;
+        const work = this.scorer
+            .scorePairs(checked, {
+                ...callbacks,
+                signal,
+                onScore: (index, score) => {
+                    ready.push({ index, score: normalize && this.profile.normalize === "sigmoid" ? sigmoid(score) : score });
+                    wake?.();
+                }
+            })
+            .then(
+                () => (finished = true),
+                (error: unknown) => {
+                    finished = true;
+                    failure = error;
+                }
+            )
+            .finally(() => wake?.());
+        try {
+            while (true) {
+                while (ready.length > 0) yield ready.shift()!;
+                if (finished) break;
+                await new Promise<void>((resolve) => (wake = resolve));
+                wake = undefined;
+            }
+            if (failure !== undefined && !(stop.signal.aborted && failure instanceof Error && "code" in failure && failure.code === "ERR_ABORTED"))
+                throw failure;
+        } finally {
+            stop.abort();
+            await work;
+        }
+    }
+
+    /** Scores ready-made token sequences: the logit of the score token after each one's last token. */
+    async scoreTokens(sequences: number[][], options: Pick<ScoreOptions, "signal" | "onProgress"> = {}): Promise<number[]> {
+        this.requireLive();
+        const { callbacks } = readScoreOptions(options);
         const converted = expectArray("sequences", sequences).map((sequence, i) => this.toTokenArray(sequence, i));
-        return this.enqueue(async () => {
-            const groups: ScoringGroup[] = [{ prefixLength: 0, sequences: longestFirst(converted.map((tokens, index) => ({ index, tokens }))) }];
-            return this.evaluate(groups, converted.length, (index) => `sequence ${index}`, signal);
-        });
+        return this.scorer.scoreSequences(converted, callbacks);
     }
 
     describe(): RerankerDescription {
@@ -301,34 +391,41 @@ export class Reranker {
             },
             profile: this.profile.name,
             prompt: this.prompt,
-            maxLength: this.inputBuilder.maxLength,
-            scoreTokens: Array.from(this.scoreTokenIds, (id) => ({ text: this.model.tokenText(id), id })),
+            maxLength: this.encoder.builder.maxLength,
+            scoreTokens: this.scoreTokenTexts,
             kvType: this.settings.kvType,
             flashAttention: this.settings.flashAttention,
-            backend: this.backend.description,
+            backend: this.host.description,
             precision: {
                 weights: this.summary.weightType,
                 kvCache: this.settings.kvType,
                 flashAttention: this.settings.flashAttention,
-                arithmetic: this.backend.description.arithmetic
+                arithmetic: this.host.description.arithmetic
             },
-            placement: describePlacement(this.backend.addon, this.model, this.context, this.model.describe().layerCount, this.gpuLayers),
+            placement:
+                this.host instanceof LlamaBackend
+                    ? describePlacement(this.host.addon, this.model, this.context, this.model.describe().layerCount, this.gpuLayers)
+                    : null,
             settings: this.settings,
-            caches: {
-                tokens: this.tokenizer.cacheStats,
-                scores: { entries: this.scoreCache.size, hits: this.scoreCache.hits, misses: this.scoreCache.misses }
-            }
+            caches: { tokens: this.tokenizer.cacheStats, scores: this.scorer.cacheStats }
         };
     }
 
-    /** Waits for in-flight work, then frees the context and the model. Safe to call twice. */
+    /**
+     * Rejects queued calls with a DisposedError, stops the call in flight at the next decode
+     * boundary, waits only for the decode in progress, then frees the context and the model.
+     * Safe to call twice.
+     */
     dispose(): Promise<void> {
-        this.disposePromise ??= this.queue
-            .catch(() => undefined)
-            .then(() => {
-                this.context.dispose();
-                this.model.dispose();
-            });
+        this.disposePromise ??= (async () => {
+            await this.engine.close(new DisposedError("this Reranker"));
+            try {
+                await this.context.dispose();
+                await this.model.dispose();
+            } finally {
+                await this.host.release();
+            }
+        })();
         return this.disposePromise;
     }
 
@@ -336,74 +433,8 @@ export class Reranker {
         return this.dispose();
     }
 
-    private async scorePairs(pairs: [string, string][], signal: AbortSignal | undefined): Promise<number[]> {
-        const scores = new Array<number>(pairs.length);
-        const useCache = this.settings.scoreCacheSize > 0;
-        // Keys are built only when the cache is on: JSON of every passage is not free on a hot path.
-        const cacheKeys = useCache ? pairs.map(([query, passage]) => JSON.stringify([query, passage])) : [];
-        const groupsByQuery = new Map<string, ScoringSequence[]>();
-        let uncached = 0;
-        pairs.forEach(([query, passage], index) => {
-            const cached = useCache ? this.scoreCache.get(cacheKeys[index]!) : undefined;
-            if (cached !== undefined) {
-                scores[index] = cached;
-                return;
-            }
-            // Without prefix sharing every pair joins one group: still packed across slots.
-            const key = this.settings.sharePrefix ? query : "";
-            if (!groupsByQuery.has(key)) groupsByQuery.set(key, []);
-            groupsByQuery.get(key)!.push({ index, tokens: this.inputBuilder.build(query, passage) });
-            uncached++;
-        });
-        if (uncached === 0) {
-            this.lastRunStats = { decodes: 0, tokensEvaluated: 0 };
-            return scores;
-        }
-        const groups = [...groupsByQuery.values()].map((sequences) => ({
-            prefixLength: this.settings.sharePrefix ? sharedPrefixLength(sequences) : 0,
-            sequences: longestFirst(sequences)
-        }));
-        const evaluated = await this.evaluate(groups, pairs.length, (index) => `pair ${index}`, signal);
-        for (const group of groups) {
-            for (const { index } of group.sequences) {
-                scores[index] = evaluated[index]!;
-                if (useCache) this.scoreCache.set(cacheKeys[index]!, evaluated[index]!);
-            }
-        }
-        return scores;
-    }
-
-    private async evaluate(groups: ScoringGroup[], count: number, describeItem: (index: number) => string, signal: AbortSignal | undefined): Promise<number[]> {
-        const results = new Float32Array(count * this.scoreTokenIds.length).fill(Number.NaN);
-        const scheduler = new SlotScheduler(this.context, {
-            slots: this.settings.slots,
-            batchSize: this.settings.batchSize,
-            scoreTokenIds: this.scoreTokenIds,
-            signal
-        });
-        try {
-            await scheduler.run(groups, results);
-        } catch (error) {
-            throw error instanceof RerankError ? error : new DecodeError(`llama.cpp failed to evaluate a batch: ${(error as Error).message}`, error);
-        } finally {
-            this.lastRunStats = scheduler.stats;
-        }
-        const scores: number[] = [];
-        const width = this.scoreTokenIds.length;
-        for (const group of groups) {
-            for (const { index } of group.sequences) {
-                const value = combineScore(this.profile, results.subarray(index * width, (index + 1) * width));
-                if (!Number.isFinite(value)) {
-                    throw new NonFiniteScoreError(
-                        index,
-                        value,
-                        `${describeItem(index)}; profile ${this.profile.name}, weights ${this.summary.weightType}, KV cache ${this.settings.kvType.toUpperCase()}`
-                    );
-                }
-                scores[index] = value;
-            }
-        }
-        return scores;
+    private normalized(scores: number[], normalize: boolean): number[] {
+        return normalize && this.profile.normalize === "sigmoid" ? scores.map(sigmoid) : scores;
     }
 
     private toTokenArray(sequence: unknown, index: number): Int32Array {
@@ -415,13 +446,6 @@ export class Reranker {
             }
         }
         return Int32Array.from(sequence as number[]);
-    }
-
-    private enqueue<T>(work: () => Promise<T>): Promise<T> {
-        // Work accepted before dispose() still runs: dispose() waits for this queue.
-        const run = this.queue.catch(() => undefined).then(work);
-        this.queue = run;
-        return run;
     }
 
     private requireLive(): void {
@@ -437,16 +461,32 @@ async function loadLora(model: AddonModel, path: string) {
     try {
         return await model.loadLora(path);
     } catch (error) {
-        throw new ModelLoadError(`llama.cpp could not load the LoRA adapter ${path}: ${(error as Error).message}`, error);
+        throw asTyped(error, (message) => new ModelLoadError(`llama.cpp could not load the LoRA adapter ${path}: ${message}`, error));
     }
 }
 
-function readSignal(options: ScoreOptions): AbortSignal | undefined {
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidArgument("signal", "an AbortSignal", options.signal);
-    return options.signal;
+/** Our typed errors (a crashed isolated child among them) pass through; anything else is wrapped. */
+function asTyped(error: unknown, wrap: (message: string) => Error): Error {
+    return error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith("ERR_")
+        ? error
+        : wrap((error as Error).message);
 }
 
-function readNormalize(options: ScoreOptions): boolean {
+function checkPairs(pairs: unknown): [string, string][] {
+    expectArray("pairs", pairs).forEach((pair, i) => {
+        if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
+            throw invalidArgument(`pairs[${i}]`, "a [query, passage] pair of strings", pair);
+        }
+    });
+    return pairs as [string, string][];
+}
+
+function readScoreOptions(options: ScoreOptions): { normalize: boolean; callbacks: ScoringCallbacks } {
     if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
-    return options.normalize === undefined ? false : expectBoolean("normalize", options.normalize);
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidArgument("signal", "an AbortSignal", options.signal);
+    const onProgress = options.onProgress !== undefined ? expectFunction<(progress: ScoreProgress) => void>("onProgress", options.onProgress) : undefined;
+    return {
+        normalize: options.normalize === undefined ? false : expectBoolean("normalize", options.normalize),
+        callbacks: { signal: options.signal, onProgress }
+    };
 }

@@ -8,6 +8,12 @@ export type RerankWarning = {
 export type RerankerLoadOptions = {
     /** Path of the GGUF file. */
     model: string;
+    /**
+     * "none" (default): llama.cpp runs in this process. "process": in a child process the library
+     * starts, so an abort inside llama.cpp fails the calls in flight with a BackendCrashedError
+     * instead of taking this process down. Scores are the same bit for bit.
+     */
+    isolation?: "none" | "process";
     /** Which backend node-llama-cpp loads: "auto" (default) picks CUDA, Metal or Vulkan when present, else the CPU. */
     gpu?: GpuOption;
     /**
@@ -77,7 +83,14 @@ export type ScoreOptions = {
      * drops stale queries this way). The reranker stays usable.
      */
     signal?: AbortSignal;
+    /** Called at decode boundaries with the pairs scored so far (cached ones at once). */
+    onProgress?: (progress: ScoreProgress) => void;
 };
+
+export type ScoreProgress = { done: number; total: number };
+
+/** One pair's score from scoreStream(), as soon as it is known. */
+export type StreamedScore = { index: number; score: number };
 
 export type RerankOptions = ScoreOptions & {
     /** Return only the best topN results. */

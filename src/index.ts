@@ -1,5 +1,5 @@
 export { Reranker, type RerankerDescription } from "./Reranker.js";
-export type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions } from "./RerankerOptions.js";
+export type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
 export type { GpuOption, BackendDescription } from "./native/LlamaBackend.js";
 export type { ModelProfile } from "./profiles/ModelProfile.js";
 export { listProfiles } from "./profiles/loadProfiles.js";

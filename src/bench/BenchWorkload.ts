@@ -16,7 +16,7 @@ export type WorkloadSpec = {
 export type WorkloadQuery = { query: string; passages: string[] };
 
 /** Tokenizes a text on its own, exactly as the reranker tokenizes one piece of its input. */
-export type CountTokens = (text: string) => number;
+export type CountTokens = (text: string) => Promise<number>;
 
 /**
  * Queries and passages of prose-like text whose token lengths are drawn uniformly from the
@@ -36,11 +36,11 @@ export class BenchWorkload {
         return this.spec.queries * this.spec.passagesPerQuery;
     }
 
-    static build(spec: WorkloadSpec, countTokens: CountTokens, queryPrefix: string, passagePrefix: string): BenchWorkload {
+    static async build(spec: WorkloadSpec, countTokens: CountTokens, queryPrefix: string, passagePrefix: string): Promise<BenchWorkload> {
         const lengths = new SeededRandom(spec.seed, "lengths");
         const items: WorkloadQuery[] = [];
         for (let q = 0; q < spec.queries; q++) {
-            const query = textOfLength(
+            const query = await textOfLength(
                 new SeededRandom(spec.seed, `query ${q}`),
                 drawLength(lengths, spec.queryTokens),
                 (text) => countTokens(queryPrefix + text),
@@ -49,7 +49,7 @@ export class BenchWorkload {
             const passages: string[] = [];
             for (let p = 0; p < spec.passagesPerQuery; p++) {
                 const random = new SeededRandom(spec.seed, `passage ${q} ${p}`);
-                passages.push(textOfLength(random, drawLength(lengths, spec.passageTokens), (text) => countTokens(passagePrefix + text), true));
+                passages.push(await textOfLength(random, drawLength(lengths, spec.passageTokens), (text) => countTokens(passagePrefix + text), true));
             }
             items.push({ query, passages });
         }
@@ -65,7 +65,7 @@ function drawLength(random: SeededRandom, range: TokenRange): number {
  * The shortest prefix of a seeded word stream that reaches `target` tokens. Token counts grow
  * monotonically with the number of words, so a binary search needs only a few tokenizations.
  */
-function textOfLength(random: SeededRandom, target: number, countTokens: CountTokens, sentences: boolean): string {
+async function textOfLength(random: SeededRandom, target: number, countTokens: CountTokens, sentences: boolean): Promise<string> {
     const words: string[] = [];
     while (words.length < target * 2) words.push(benchWords[random.nextUint32() % benchWords.length]!);
     const sentenceLengths = words.map(() => 8 + (random.nextUint32() % 9));
@@ -74,7 +74,7 @@ function textOfLength(random: SeededRandom, target: number, countTokens: CountTo
     let high = words.length;
     while (low < high) {
         const middle = (low + high) >> 1;
-        if (countTokens(textOf(middle)) >= target) high = middle;
+        if ((await countTokens(textOf(middle))) >= target) high = middle;
         else low = middle + 1;
     }
     return textOf(low);

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { AddonContext, LlmRerankAddon } from "../native/AddonTypes.js";
+import { MemoryEdit, type AddonBatch, type AddonContext, type LlmRerankAddon } from "../native/AddonTypes.js";
 import type { WorkloadQuery } from "./BenchWorkload.js";
 import { cpuUsage, cpuUsageSince, privateMemoryBytes } from "./processUsage.js";
 import type { Contender, ContenderSetup, RoundResult } from "./Contender.js";
@@ -44,30 +44,16 @@ export class RawReplayContender implements Contender {
         for (const segment of this.segments) {
             let segmentMs = 0;
             for (const operation of segment) {
-                switch (operation.kind) {
-                    case "decode": {
-                        const started = performance.now();
-                        const scores = await context.decode(operation.batch, operation.scoreTokenIds);
-                        segmentMs += performance.now() - started;
-                        tally.decodes++;
-                        tally.tokens += operation.batch.tokens.length;
-                        for (let i = 0; i < operation.batch.positions.length; i++) {
-                            tally.attendedKeys += operation.batch.positions[i]! + 1;
-                            tally.outputs += operation.batch.outputs[i]!;
-                        }
-                        for (let i = 0; i < scores.length; i++) replayDifference = Math.max(replayDifference, Math.abs(scores[i]! - operation.scores[i]!));
-                        break;
-                    }
-                    case "removeTokens":
-                        context.removeTokens(operation.sequenceId, operation.from, operation.to);
-                        break;
-                    case "copySequence":
-                        context.copySequence(operation.source, operation.destination);
-                        break;
-                    case "clear":
-                        context.clear();
-                        break;
+                const started = performance.now();
+                const scores = await context.decode(operation.batch, operation.scoreTokenIds, operation.memoryEdits);
+                segmentMs += performance.now() - started;
+                tally.decodes++;
+                tally.tokens += operation.batch.tokens.length;
+                for (let i = 0; i < operation.batch.positions.length; i++) {
+                    tally.attendedKeys += operation.batch.positions[i]! + 1;
+                    tally.outputs += operation.batch.outputs[i]!;
                 }
+                for (let i = 0; i < scores.length; i++) replayDifference = Math.max(replayDifference, Math.abs(scores[i]! - operation.scores[i]!));
             }
             callMs.push(segmentMs);
             tally.decodeMs += segmentMs;
@@ -84,22 +70,27 @@ export class RawReplayContender implements Contender {
     }
 
     async dispose(): Promise<void> {
-        this.context?.dispose();
+        await this.context?.dispose();
     }
 
     private async startReplaying(): Promise<AddonContext> {
         this.recorder.keepOperations = false;
         this.segments = this.recorder.segments.filter((segment) => segment.length > 0);
-        const firstDecode = this.segments.flat().find((operation) => operation.kind === "decode");
-        if (!firstDecode || firstDecode.kind !== "decode") throw new Error(`${this.label}: nothing was recorded to replay`);
+        const firstDecode = this.segments.flat()[0];
+        if (!firstDecode) throw new Error(`${this.label}: nothing was recorded to replay`);
         const context = await this.addon.createContext(this.recorder.model, this.recorder.options);
         // One small decode: a context's first decode allocates, the replayed ones must not.
         await context.decode(
             { tokens: firstDecode.batch.tokens.subarray(0, 1), positions: Int32Array.of(0), sequenceIds: Int32Array.of(0), outputs: Uint8Array.of(1) },
-            firstDecode.scoreTokenIds
+            firstDecode.scoreTokenIds,
+            new Int32Array(0)
         );
-        context.clear();
+        await context.decode(emptyBatch(), firstDecode.scoreTokenIds, Int32Array.of(MemoryEdit.clear, 0, 0, 0));
         this.context = context;
         return context;
     }
+}
+
+function emptyBatch(): AddonBatch {
+    return { tokens: new Int32Array(0), positions: new Int32Array(0), sequenceIds: new Int32Array(0), outputs: new Uint8Array(0) };
 }

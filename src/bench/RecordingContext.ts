@@ -2,11 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { AddonBatch, AddonContext, AddonContextDescription, AddonContextOptions, AddonModel } from "../native/AddonTypes.js";
 
 /** One call the scheduler made on its context, kept for replaying against another context. */
-export type RecordedOperation =
-    | { kind: "decode"; batch: AddonBatch; scoreTokenIds: Int32Array; scores: Float32Array }
-    | { kind: "removeTokens"; sequenceId: number; from: number; to: number }
-    | { kind: "copySequence"; source: number; destination: number }
-    | { kind: "clear" };
+export type RecordedOperation = { kind: "decode"; batch: AddonBatch; scoreTokenIds: Int32Array; memoryEdits: Int32Array; scores: Float32Array };
 
 /** What the decodes of one stretch of work contained: enough to count its FLOPs exactly. */
 export type DecodeTally = {
@@ -54,9 +50,9 @@ export class RecordingContext implements AddonContext {
         return tally;
     }
 
-    async decode(batch: AddonBatch, scoreTokenIds: Int32Array): Promise<Float32Array> {
+    async decode(batch: AddonBatch, scoreTokenIds: Int32Array, memoryEdits: Int32Array): Promise<Float32Array> {
         const started = performance.now();
-        const scores = await this.inner.decode(batch, scoreTokenIds);
+        const scores = await this.inner.decode(batch, scoreTokenIds, memoryEdits);
         this.tally.decodeMs += performance.now() - started;
         this.tally.decodes++;
         this.tally.tokens += batch.tokens.length;
@@ -64,31 +60,16 @@ export class RecordingContext implements AddonContext {
             this.tally.attendedKeys += batch.positions[i]! + 1;
             this.tally.outputs += batch.outputs[i]!;
         }
-        this.keep({ kind: "decode", batch, scoreTokenIds, scores });
+        this.keep({ kind: "decode", batch, scoreTokenIds, memoryEdits, scores });
         return scores;
-    }
-
-    removeTokens(sequenceId: number, from: number, to: number): boolean {
-        this.keep({ kind: "removeTokens", sequenceId, from, to });
-        return this.inner.removeTokens(sequenceId, from, to);
-    }
-
-    copySequence(source: number, destination: number): void {
-        this.keep({ kind: "copySequence", source, destination });
-        this.inner.copySequence(source, destination);
-    }
-
-    clear(): void {
-        this.keep({ kind: "clear" });
-        this.inner.clear();
     }
 
     describe(): AddonContextDescription {
         return this.inner.describe();
     }
 
-    dispose(): void {
-        this.inner.dispose();
+    dispose(): Promise<void> {
+        return this.inner.dispose();
     }
 
     private keep(operation: RecordedOperation): void {

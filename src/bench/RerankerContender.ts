@@ -63,7 +63,7 @@ export class RerankerContender implements Contender {
                     tokensEvaluated += this.reranker.lastRunStats.tokensEvaluated;
                 }
             } else if (this.callStyle === "token-sequences") {
-                queryScores = await this.reranker.scoreTokens(passages.map((passage) => this.reranker.buildInput(query, passage)));
+                queryScores = await this.reranker.scoreTokens(await Promise.all(passages.map((passage) => this.reranker.buildInput(query, passage))));
                 tokensEvaluated += this.reranker.lastRunStats.tokensEvaluated;
             } else {
                 const results = await this.reranker.rerank(query, passages);

@@ -24,7 +24,7 @@ export type WorkloadShape = {
  * themselves, and the prefix each query's inputs share, found by comparing the inputs rather than
  * by asking the code under test.
  */
-export function describeWorkload(workload: BenchWorkload, reranker: Reranker, countTokens: CountTokens): WorkloadShape {
+export async function describeWorkload(workload: BenchWorkload, reranker: Reranker, countTokens: CountTokens): Promise<WorkloadShape> {
     const profile = reranker.profile;
     const queryLengths: number[] = [];
     const passageLengths: number[] = [];
@@ -32,14 +32,14 @@ export function describeWorkload(workload: BenchWorkload, reranker: Reranker, co
     const prefixLengths: number[] = [];
     let expectedPrefixSaving = 0;
     for (const { query, passages } of workload.items) {
-        const inputs = passages.map((passage) => reranker.buildInput(query, passage));
+        const inputs = await Promise.all(passages.map((passage) => reranker.buildInput(query, passage)));
         for (const input of inputs) inputLengths.push(input.length);
         const prefixLength = commonPrefixLength(inputs);
         prefixLengths.push(prefixLength);
         expectedPrefixSaving += (passages.length - 1) * prefixLength;
         if (profile.format === "flag-embedding") {
-            queryLengths.push(countTokens(profile.queryPrefix + query));
-            for (const passage of passages) passageLengths.push(countTokens(profile.passagePrefix + passage));
+            queryLengths.push(await countTokens(profile.queryPrefix + query));
+            for (const passage of passages) passageLengths.push(await countTokens(profile.passagePrefix + passage));
         }
     }
     return {

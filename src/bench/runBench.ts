@@ -82,8 +82,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         }
         const profile = reference.reranker.profile;
         const prefixes = profile.format === "flag-embedding" ? { query: profile.queryPrefix, passage: profile.passagePrefix } : { query: "", passage: "" };
-        const countTokens = (text: string) => reference.recorder.model.tokenize(text, false).length;
-        const workload = BenchWorkload.build(
+        const countTokens = async (text: string) => (await reference.recorder.model.tokenize([text], false))[0]!.length;
+        const workload = await BenchWorkload.build(
             {
                 queries: options.queries,
                 passagesPerQuery: options.passagesPerQuery,
@@ -95,7 +95,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             prefixes.query,
             prefixes.passage
         );
-        const shape = describeWorkload(workload, reference.reranker, countTokens);
+        const shape = await describeWorkload(workload, reference.reranker, countTokens);
 
         const description = reference.reranker.describe();
         if (options.mode === "configurations" && options.compareBuilds) {
@@ -159,10 +159,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
                     .join(", "),
                 systemInfo: description.backend.systemInfo,
                 binary: description.backend.binary,
-                devices: description.placement.devices.map((device) => `${device.name} ${device.description}`),
+                devices: (description.placement?.devices ?? []).map((device) => `${device.name} ${device.description}`),
                 ...(description.backend.fallback ? { fallback: description.backend.fallback } : {}),
                 arithmetic: `${description.precision.arithmetic.mode}: ${description.precision.arithmetic.detail}`,
-                deviceBytesUsed: description.placement.devices.length > 0 ? description.placement.deviceBytesUsed : null
+                deviceBytesUsed: description.placement && description.placement.devices.length > 0 ? description.placement.deviceBytesUsed : null
             },
             workload: { ...shape.summary, seed: options.seed, rounds: options.rounds },
             flopsCounted: flops.explanation,

@@ -54,7 +54,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
                     const profile = reranker.profile;
                     const prefixes =
                         profile.format === "flag-embedding" ? { query: profile.queryPrefix, passage: profile.passagePrefix } : { query: "", passage: "" };
-                    workload = BenchWorkload.build(
+                    workload = await BenchWorkload.build(
                         {
                             queries: options.queries,
                             passagesPerQuery: options.passagesPerQuery,
@@ -62,17 +62,20 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
                             passageTokens: options.passageTokens,
                             seed: options.seed
                         },
-                        (text) => recorder.model.tokenize(text, false).length,
+                        async (text) => (await recorder.model.tokenize([text], false))[0]!.length,
                         prefixes.query,
                         prefixes.passage
                     );
                 }
                 const description = reranker.describe();
+                const work = workload;
+                // The sweep runs in process: placement is only null in isolation: "process".
+                const placementAtLoad = description.placement!;
                 header ??= {
                     model: {
                         path: options.model,
                         weightType: description.model.weightType,
-                        layerCount: description.placement.layerCount,
+                        layerCount: placementAtLoad.layerCount,
                         parameterCount: description.model.parameterCount
                     },
                     backend: {
@@ -80,18 +83,18 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
                         binary: description.backend.binary,
                         build: description.backend.build,
                         arithmetic: `${description.precision.arithmetic.mode}: ${description.precision.arithmetic.detail}`,
-                        devices: description.placement.devices.map(({ name, description: text, totalBytes }) => ({ name, description: text, totalBytes }))
+                        devices: placementAtLoad.devices.map(({ name, description: text, totalBytes }) => ({ name, description: text, totalBytes }))
                     }
                 };
                 for (const warning of warnings) if (warning.code === "SLOTS_REDUCED") notes.push(`slots ${slots}, batch ${batchSize}: ${warning.message}`);
-                await reranker.rerank(workload.items[0]!.query, workload.items[0]!.passages.slice(0, Math.min(4, options.passagesPerQuery)));
+                await reranker.rerank(work.items[0]!.query, work.items[0]!.passages.slice(0, Math.min(4, options.passagesPerQuery)));
                 const latencies: number[] = [];
                 const scores: number[][] = [];
                 let tokensEvaluated = 0;
                 let peakVramUsed: number | null = null;
-                const deviceNames = new Set(description.placement.devices.map((device) => device.name));
+                const deviceNames = new Set(placementAtLoad.devices.map((device) => device.name));
                 for (let round = 0; round < options.rounds; round++) {
-                    for (const { query, passages } of workload.items) {
+                    for (const { query, passages } of work.items) {
                         const start = performance.now();
                         const result = await reranker.score(passages.map((passage) => [query, passage] as [string, string]));
                         latencies.push(performance.now() - start);
@@ -109,13 +112,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
                 referenceScores ??= scores;
                 const maxScoreDifference = Math.max(...scores.flatMap((row, i) => row.map((score, j) => Math.abs(score - referenceScores![i]![j]!))));
                 const seconds = latencies.reduce((sum, value) => sum + value, 0) / 1000;
-                const placement = reranker.describe().placement;
+                const placement = reranker.describe().placement!;
                 const memory = placement.memory ?? [];
                 points.push({
                     requestedSlots: slots,
                     slots: description.settings.slots,
                     batchSize: description.settings.batchSize,
-                    pairsPerSecond: (workload.pairCount * options.rounds) / seconds,
+                    pairsPerSecond: (work.pairCount * options.rounds) / seconds,
                     tokensPerSecond: tokensEvaluated / seconds,
                     latencyP50Ms: percentile(latencies, 0.5),
                     latencyP95Ms: percentile(latencies, 0.95),

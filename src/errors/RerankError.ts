@@ -14,7 +14,8 @@ export type RerankErrorCode =
     | "ERR_MISSING_DEV_DEPENDENCY"
     | "ERR_ABORTED"
     | "ERR_GPU_UNAVAILABLE"
-    | "ERR_INSUFFICIENT_MEMORY";
+    | "ERR_INSUFFICIENT_MEMORY"
+    | "ERR_BACKEND_CRASHED";
 
 /**
  * Base of every error this library throws on purpose. Catch it, and switch on `code`, rather than

@@ -14,3 +14,4 @@ export { MissingDevDependencyError } from "./MissingDevDependencyError.js";
 export { AbortedError } from "./AbortedError.js";
 export { GpuUnavailableError } from "./GpuUnavailableError.js";
 export { InsufficientMemoryError } from "./InsufficientMemoryError.js";
+export { BackendCrashedError } from "./BackendCrashedError.js";

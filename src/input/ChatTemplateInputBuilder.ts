@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "../errors/errors.js";
 import type { ChatTemplateProfile } from "../profiles/ModelProfile.js";
-import { concatTokens, type InputBuilder, type TokenizeFunction } from "./InputBuilder.js";
+import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
 
 /**
  * Qwen3-Reranker's input: templatePrefix + user message + templateSuffix, where the user message is
@@ -18,16 +18,15 @@ export class ChatTemplateInputBuilder implements InputBuilder {
     readonly maxSequenceLength: number;
     private readonly prefixTokens: Int32Array;
     private readonly suffixTokens: Int32Array;
-    private readonly tokenize: TokenizeFunction;
     private readonly profile: ChatTemplateProfile;
     private readonly instruction: string;
 
-    constructor(tokenize: TokenizeFunction, tokenizeTemplate: TokenizeFunction, profile: ChatTemplateProfile, maxLength: number, instruction: string) {
-        this.tokenize = tokenize;
+    /** prefixTokens and suffixTokens: the profile's templatePrefix and templateSuffix, tokenized with special-token parsing. */
+    constructor(profile: ChatTemplateProfile, maxLength: number, instruction: string, prefixTokens: Int32Array, suffixTokens: Int32Array) {
         this.profile = profile;
         this.instruction = instruction;
-        this.prefixTokens = tokenizeTemplate(profile.templatePrefix);
-        this.suffixTokens = tokenizeTemplate(profile.templateSuffix);
+        this.prefixTokens = prefixTokens;
+        this.suffixTokens = suffixTokens;
         this.maxLength = maxLength;
         this.maxSequenceLength = maxLength;
         if (this.prefixTokens.length + this.suffixTokens.length >= maxLength) {
@@ -39,15 +38,26 @@ export class ChatTemplateInputBuilder implements InputBuilder {
         return this.profile.textNormalization === "NFC" ? text.normalize("NFC") : text;
     }
 
-    build(query: string, passage: string): Int32Array {
+    private head(query: string): string {
         const [beforeDocument] = this.profile.userTemplate.split("{document}");
         // One pass, so an instruction or query containing "{query}" stays literal.
-        const head = beforeDocument!.replace(/\{(instruction|query)\}/g, (_, field: string) => (field === "instruction" ? this.instruction : query));
-        const userTokens = this.tokenize(this.normalizeText(head + passage));
+        return beforeDocument!.replace(/\{(instruction|query)\}/g, (_, field: string) => (field === "instruction" ? this.instruction : query));
+    }
+
+    textsToTokenize(query: string, passage: string): string[] {
+        const head = this.head(query);
+        // The head alone is needed only when the document is cut; it is the same for every passage
+        // of a query, so tokenizing it always costs one cached lookup.
+        return [this.normalizeText(head + passage), this.normalizeText(head)];
+    }
+
+    build(query: string, passage: string, tokensOf: TokenLookup): Int32Array {
+        const head = this.head(query);
+        const userTokens = tokensOf(this.normalizeText(head + passage));
         const budget = this.maxLength - this.prefixTokens.length - this.suffixTokens.length;
         if (userTokens.length <= budget) return concatTokens([this.prefixTokens, userTokens, this.suffixTokens]);
         // The head's tokens, less one: its last token may merge with the document's first characters.
-        const headLength = Math.max(0, this.tokenize(this.normalizeText(head)).length - 1);
+        const headLength = Math.max(0, tokensOf(this.normalizeText(head)).length - 1);
         if (headLength >= budget) {
             throw new InvalidArgumentError(
                 `the query and instruction take ${headLength} tokens; maxLength ${this.maxLength} leaves ${budget} for the whole message`

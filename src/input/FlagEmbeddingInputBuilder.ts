@@ -1,5 +1,5 @@
 import type { FlagEmbeddingProfile } from "../profiles/ModelProfile.js";
-import { concatTokens, type InputBuilder, type TokenizeFunction } from "./InputBuilder.js";
+import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
 
 /**
  * Builds the token ids FlagEmbedding's decoder-only reranker feeds the model:
@@ -19,26 +19,29 @@ export class FlagEmbeddingInputBuilder implements InputBuilder {
     readonly pairMaxLength: number;
     /** The longest input build() can return. */
     readonly maxSequenceLength: number;
-    private readonly tokenize: TokenizeFunction;
     private readonly bosToken: number;
     private readonly profile: FlagEmbeddingProfile;
 
-    constructor(tokenize: TokenizeFunction, bosToken: number, profile: FlagEmbeddingProfile, maxLength: number, prompt: string) {
-        this.tokenize = tokenize;
+    /** promptTokens and separatorTokens: the prompt and profile.separator, each tokenized on its own. */
+    constructor(bosToken: number, profile: FlagEmbeddingProfile, maxLength: number, promptTokens: Int32Array, separatorTokens: Int32Array) {
         this.bosToken = bosToken;
         this.profile = profile;
         this.maxLength = maxLength;
         this.queryMaxLength = Math.floor((maxLength * 3) / 4);
-        this.promptTokens = tokenize(prompt);
-        this.separatorTokens = tokenize(profile.separator);
+        this.promptTokens = promptTokens;
+        this.separatorTokens = separatorTokens;
         this.pairMaxLength = maxLength + this.separatorTokens.length + this.promptTokens.length;
         this.maxSequenceLength = this.pairMaxLength + this.separatorTokens.length + this.promptTokens.length;
     }
 
-    build(query: string, passage: string): Int32Array {
-        const queryTokens = this.tokenize(this.profile.queryPrefix + query).subarray(0, this.queryMaxLength);
+    textsToTokenize(query: string, passage: string): string[] {
+        return [this.profile.queryPrefix + query, this.profile.passagePrefix + passage];
+    }
+
+    build(query: string, passage: string, tokensOf: TokenLookup): Int32Array {
+        const queryTokens = tokensOf(this.profile.queryPrefix + query).subarray(0, this.queryMaxLength);
         const prefix = concatTokens([Int32Array.of(this.bosToken), queryTokens, this.separatorTokens]);
-        const passageTokens = this.tokenize(this.profile.passagePrefix + passage).subarray(0, this.maxLength);
+        const passageTokens = tokensOf(this.profile.passagePrefix + passage).subarray(0, this.maxLength);
         const firstLength = prefix.length - this.separatorTokens.length;
         const secondLength = this.separatorTokens.length + passageTokens.length;
         const excess = firstLength + secondLength - this.pairMaxLength;

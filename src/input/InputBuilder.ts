@@ -4,10 +4,14 @@ export interface InputBuilder {
     readonly maxLength: number;
     /** The longest sequence build() can return: the KV cells each slot needs. */
     readonly maxSequenceLength: number;
-    build(query: string, passage: string): Int32Array;
+    /** The texts build() looks up for this pair: tokenized beforehand, off the main thread. */
+    textsToTokenize(query: string, passage: string): string[];
+    /** The pair's token ids, from the ids of textsToTokenize(query, passage). */
+    build(query: string, passage: string, tokensOf: TokenLookup): Int32Array;
 }
 
-export type TokenizeFunction = (text: string) => Int32Array;
+/** The token ids of a text that textsToTokenize listed. */
+export type TokenLookup = (text: string) => Int32Array;
 
 export function concatTokens(parts: ArrayLike<number>[]): Int32Array {
     const result = new Int32Array(parts.reduce((sum, part) => sum + part.length, 0));

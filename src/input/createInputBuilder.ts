@@ -4,8 +4,18 @@ import { FlagEmbeddingInputBuilder } from "./FlagEmbeddingInputBuilder.js";
 import type { InputBuilder } from "./InputBuilder.js";
 import type { TextTokenizer } from "./TextTokenizer.js";
 
-export function createInputBuilder(tokenizer: TextTokenizer, bosToken: number, profile: ModelProfile, maxLength: number, prompt: string): InputBuilder {
-    const tokenize = (text: string) => tokenizer.tokenize(text);
-    if (profile.format === "flag-embedding") return new FlagEmbeddingInputBuilder(tokenize, bosToken, profile, maxLength, prompt);
-    return new ChatTemplateInputBuilder(tokenize, (text) => tokenizer.tokenizeTemplate(text), profile, maxLength, prompt);
+export async function createInputBuilder(
+    tokenizer: TextTokenizer,
+    bosToken: number,
+    profile: ModelProfile,
+    maxLength: number,
+    prompt: string
+): Promise<InputBuilder> {
+    if (profile.format === "flag-embedding") {
+        // Each piece on its own, as FlagEmbedding tokenizes them.
+        const [promptTokens, separatorTokens] = [await tokenizer.tokenize(prompt), await tokenizer.tokenize(profile.separator)];
+        return new FlagEmbeddingInputBuilder(bosToken, profile, maxLength, promptTokens, separatorTokens);
+    }
+    const [prefixTokens, suffixTokens] = [await tokenizer.tokenizeTemplate(profile.templatePrefix), await tokenizer.tokenizeTemplate(profile.templateSuffix)];
+    return new ChatTemplateInputBuilder(profile, maxLength, prompt, prefixTokens, suffixTokens);
 }

@@ -1,3 +1,5 @@
+import type { BackendDescription } from "./LlamaBackend.js";
+
 // The one typed description of the native addon's surface (native/*.cc). Nothing outside
 // src/native touches the raw binding; the rest of the library talks to these types.
 
@@ -47,16 +49,31 @@ export type AddonContextDescription = {
     sequences: number;
 };
 
+/**
+ * Memory edits applied in order, on the decode's worker thread, before its batch: quadruples
+ * [kind, a, b, c]. Kind 0 clears the whole cache; 1 removes positions [b, c) of sequence a
+ * (-1 is open-ended); 2 makes sequence b hold a copy of all of sequence a's cells.
+ */
+export const MemoryEdit = { clear: 0, remove: 1, copy: 2 } as const;
+
+/**
+ * The typed surface everything above src/native talks to. It is asynchronous throughout and
+ * passes only plain data and typed arrays, so it has two implementations that nothing above can
+ * tell apart: the addon itself, in this process, and a proxy over IPC to a child process (the
+ * isolated mode, src/isolation/).
+ */
 export interface AddonModel {
-    /** Never adds BOS/EOS. parseSpecial=false keeps "<bos>" typed by a user as plain text. */
-    tokenize(text: string, parseSpecial: boolean): Int32Array;
-    tokenText(token: number): string;
-    /** llama_token_attr bit flags. */
-    tokenAttributes(token: number): number;
+    /** Tokenizes off the main thread; never adds BOS/EOS. parseSpecial=false keeps "<bos>" typed by a user as plain text. */
+    tokenize(texts: string[], parseSpecial: boolean): Promise<Int32Array[]>;
+    /** The vocabulary's text of each id; ids outside [0, n_vocab) are refused. */
+    tokenTexts(tokens: Int32Array): Promise<string[]>;
+    /** llama_token_attr bit flags of each id. */
+    tokenAttributes(tokens: Int32Array): Promise<Uint32Array>;
+    /** Fixed once the model is loaded. */
     describe(): AddonModelDescription;
     loadLora(path: string): Promise<AddonLora>;
-    /** Throws while contexts of this model are alive. */
-    dispose(): void;
+    /** Refused while contexts of this model are alive. */
+    dispose(): Promise<void>;
 }
 
 export interface AddonLora {
@@ -65,23 +82,33 @@ export interface AddonLora {
 
 export interface AddonContext {
     /**
-     * One llama_decode off the main thread. Resolves to, for each position flagged in
-     * batch.outputs (in batch order), the logits of scoreTokenIds: outputs × scoreTokenIds floats.
+     * Applies memoryEdits (see MemoryEdit), then one llama_decode of batch off the main thread.
+     * Resolves to, for each position flagged in batch.outputs (in batch order), the logits of
+     * scoreTokenIds: outputs × scoreTokenIds floats. An empty batch only applies the edits.
      */
-    decode(batch: AddonBatch, scoreTokenIds: Int32Array): Promise<Float32Array>;
-    /** llama_memory_seq_rm over positions [from, to); -1 is open-ended. */
-    removeTokens(sequenceId: number, from: number, to: number): boolean;
-    /** Makes destination hold the same cells as source (whole sequence). */
-    copySequence(source: number, destination: number): void;
-    clear(): void;
+    decode(batch: AddonBatch, scoreTokenIds: Int32Array, memoryEdits: Int32Array): Promise<Float32Array>;
+    /** Fixed once the context is created. */
     describe(): AddonContextDescription;
-    /** Throws while a decode is in flight. */
-    dispose(): void;
+    /** Refused while a decode is in flight. */
+    dispose(): Promise<void>;
 }
 
+/** The raw binding of native/addon.cc. Only src/native/LlamaBackend.ts calls it. */
 export interface LlmRerankAddon {
     /** Resolves llama.cpp's entry points from an already-loaded libllama; returns system info. */
     bindLibllama(libraryPath: string): string;
     loadModel(path: string, gpuLayers: number): Promise<AddonModel>;
     createContext(model: AddonModel, options: AddonContextOptions): Promise<AddonContext>;
+}
+
+/**
+ * A llama.cpp that models are loaded into: node-llama-cpp's, in this process (LlamaBackend), or
+ * the same in a child process (IsolatedBackend).
+ */
+export interface ModelHost {
+    readonly description: BackendDescription;
+    loadModel(path: string, gpuLayers: number): Promise<AddonModel>;
+    createContext(model: AddonModel, options: AddonContextOptions): Promise<AddonContext>;
+    /** Frees what this host holds for one Reranker once it is disposed (the isolated child). */
+    release(): Promise<void>;
 }

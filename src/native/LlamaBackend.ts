@@ -1,6 +1,6 @@
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import { BackendError, GpuUnavailableError } from "../errors/errors.js";
-import type { LlmRerankAddon } from "./AddonTypes.js";
+import type { AddonContext, AddonContextOptions, AddonModel, LlmRerankAddon, ModelHost } from "./AddonTypes.js";
 import { applyArithmeticSwitches, describeArithmetic, vulkanDisableF16, type ArithmeticPrecision, type GpuApi } from "./arithmeticPrecision.js";
 import type { AddonDevice, DeviceReportAddon } from "./DeviceTypes.js";
 import { findLoadedLibllamas } from "./findLoadedLibllama.js";
@@ -30,6 +30,8 @@ export type BackendDescription = {
     libllamaPath: string;
     cpuMathCores: number;
     systemInfo: string;
+    /** "in-process", or "process": llama.cpp runs in a child process (isolation: "process"). */
+    isolation: "in-process" | "process";
 };
 
 /**
@@ -37,7 +39,7 @@ export type BackendDescription = {
  * (GPU detection, CPU variant, local build or prebuilt); the addon then binds to that same libllama,
  * so there is never a second copy of llama.cpp in the process.
  */
-export class LlamaBackend {
+export class LlamaBackend implements ModelHost {
     private static readonly backends = new Map<string, Promise<LlamaBackend>>();
 
     /** Whether ggml-vulkan started with FP16 off in this process; it reads the switch once. */
@@ -52,6 +54,17 @@ export class LlamaBackend {
         this.llama = llama;
         this.description = description;
     }
+
+    loadModel(path: string, gpuLayers: number): Promise<AddonModel> {
+        return this.addon.loadModel(path, gpuLayers);
+    }
+
+    createContext(model: AddonModel, options: AddonContextOptions): Promise<AddonContext> {
+        return this.addon.createContext(model, options);
+    }
+
+    /** The backend is shared by every in-process Reranker and lives as long as the process. */
+    async release(): Promise<void> {}
 
     /** fp16Arithmetic: let Vulkan (and CUDA's cuBLAS) compute in FP16/TF32 instead of F32. */
     static get(gpu: GpuOption, build: LlamaBuildOption = "auto", fp16Arithmetic = false): Promise<LlamaBackend> {
@@ -136,7 +149,8 @@ export class LlamaBackend {
             build: llama.buildType === "localBuild" ? "localBuild" : "prebuilt",
             libllamaPath,
             cpuMathCores: llama.cpuMathCores,
-            systemInfo
+            systemInfo,
+            isolation: "in-process"
         });
     }
 }

@@ -42,3 +42,8 @@ export function expectFiniteNumber(name: string, value: unknown): number {
     if (typeof value !== "number" || !Number.isFinite(value)) throw invalidArgument(name, "a finite number", value);
     return value;
 }
+
+export function expectFunction<T extends (...args: never[]) => unknown>(name: string, value: unknown): T {
+    if (typeof value !== "function") throw invalidArgument(name, "a function", value);
+    return value as T;
+}

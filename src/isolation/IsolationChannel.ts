@@ -1,0 +1,28 @@
+import { fork } from "node:child_process";
+
+/**
+ * The parent's end of the pipe to the isolated llama.cpp process. child_process.fork gives one;
+ * Electron's utilityProcess.fork gives the same shape (postMessage, "message", "exit", kill), so an
+ * Electron app can pass `(entryPoint) => utilityProcess.fork(entryPoint)` as `isolationProcess`.
+ */
+export interface IsolationProcess {
+    postMessage(message: unknown): void;
+    on(event: "message", listener: (message: unknown) => void): unknown;
+    on(event: "exit", listener: (code: number | null, signal?: NodeJS.Signals | null) => void): unknown;
+    kill(): unknown;
+}
+
+/** Starts the entry point with child_process.fork, speaking structured-clone messages (typed arrays pass as they are). */
+export function forkIsolationProcess(entryPoint: string): IsolationProcess {
+    const child = fork(entryPoint, [], {
+        serialization: "advanced",
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+        // The parent's flags (a test runner's loaders, --inspect) are not the child's business.
+        execArgv: []
+    });
+    return {
+        postMessage: (message) => child.send(message as object),
+        on: (event: "message" | "exit", listener: (...args: never[]) => void) => child.on(event, listener as (...args: unknown[]) => void),
+        kill: () => child.kill("SIGKILL")
+    };
+}
