@@ -1,5 +1,7 @@
 #include "TokenizeWorker.h"
 
+#include <limits>
+
 #include "AddonModel.h"
 
 TokenizeWorker::TokenizeWorker(Napi::Env env, AddonModel* model, Napi::Object modelObject, std::vector<std::string> texts,
@@ -17,10 +19,17 @@ void TokenizeWorker::Execute() {
     const LlamaApi& api = llamaApi();
     results_.reserve(texts_.size());
     for (const std::string& text : texts_) {
-        // A token is at least one byte of input, so text.size() + 1 ids always suffice.
+        // Usually a token is at least one byte of input, but not always: SentencePiece turns each
+        // space into "▁" (3 bytes), which a vocabulary without that token spells as 3 byte tokens.
+        // llama_tokenize then returns minus the count it needs: retry once with that room.
         std::vector<llama_token> tokens(text.size() + 1);
         int32_t count = api.tokenize(model_->vocab(), text.data(), static_cast<int32_t>(text.size()), tokens.data(),
                                      static_cast<int32_t>(tokens.size()), false, parseSpecial_);
+        if (count < 0 && count != std::numeric_limits<int32_t>::min()) {
+            tokens.resize(static_cast<size_t>(-static_cast<int64_t>(count)));
+            count = api.tokenize(model_->vocab(), text.data(), static_cast<int32_t>(text.size()), tokens.data(),
+                                 static_cast<int32_t>(tokens.size()), false, parseSpecial_);
+        }
         if (count < 0) {
             SetError("llama_tokenize failed");
             return;

@@ -1,4 +1,4 @@
-import { DisposedError, ModelLoadError, SequenceTooLongError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
+import { BackendCrashedError, DisposedError, ModelLoadError, SequenceTooLongError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
 import { PairScorer, type ScoringCallbacks } from "./engine/PairScorer.js";
 import { ScoringEngine } from "./engine/ScoringEngine.js";
 import { inspectAdapterFile } from "./gguf/inspectAdapterFile.js";
@@ -9,12 +9,14 @@ import { PairEncoder } from "./input/PairEncoder.js";
 import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens.js";
 import { TextTokenizer } from "./input/TextTokenizer.js";
 import { IsolatedBackend } from "./isolation/IsolatedBackend.js";
+import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { AddonContext, AddonModel, ModelHost } from "./native/AddonTypes.js";
 import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
 import type { ArithmeticPrecision } from "./native/arithmeticPrecision.js";
 import { describePlacement, type Placement } from "./native/describePlacement.js";
 import { readMemoryBudget } from "./sizing/readMemoryBudget.js";
 import { checkWeightsFit, sizeContext, type MemoryBudget } from "./sizing/sizeContext.js";
+import { checkProfileTokenizer } from "./profiles/checkProfileTokenizer.js";
 import { detectProfile, getProfile } from "./profiles/loadProfiles.js";
 import type { ModelProfile } from "./profiles/ModelProfile.js";
 import { promptRecordPath, readPromptRecord } from "./profiles/PromptRecord.js";
@@ -52,6 +54,8 @@ export type RerankerDescription = {
     placement: Placement | null;
     settings: RuntimeSettings;
     caches: { tokens: { entries: number; hits: number; misses: number }; scores: { entries: number; hits: number; misses: number } };
+    /** Decodes and tokens since load, over all calls (concurrent calls share decodes); calls accepted and not yet settled. */
+    engine: { decodes: number; tokensEvaluated: number; calls: number; pendingCalls: number };
 };
 
 /**
@@ -133,6 +137,7 @@ export class Reranker {
                 `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
             );
         }
+        checkProfileTokenizer(modelPath, profile, summary.tokenizer);
         for (const token of scoredTokenTexts(profile)) {
             if (!summary.tokens.includes(token)) {
                 throw new UnsupportedModelError(`the vocabulary of ${modelPath} has no "${token}" token, which profile ${profile.name} scores`);
@@ -173,9 +178,10 @@ export class Reranker {
         const llamaBuild = options.llamaBuild !== undefined ? expectOneOf("llamaBuild", options.llamaBuild, ["auto", "prebuilt", "local"] as const) : "auto";
         const gpu = options.gpu ?? "auto";
         const fp16Arithmetic = options.fp16Arithmetic !== undefined ? expectBoolean("fp16Arithmetic", options.fp16Arithmetic) : false;
+        const spawn = options.isolationProcess !== undefined ? expectFunction<IsolationSpawner>("isolationProcess", options.isolationProcess) : undefined;
         // The isolated child starts its backend with the default (F32) switches.
         const host: ModelHost =
-            isolation === "process" ? await IsolatedBackend.start(gpu, llamaBuild) : await LlamaBackend.get(gpu, llamaBuild, fp16Arithmetic);
+            isolation === "process" ? await IsolatedBackend.start(gpu, llamaBuild, spawn) : await LlamaBackend.get(gpu, llamaBuild, fp16Arithmetic);
         try {
             const requested = resolveRuntimeSettings(options, host.description);
             if (requested.kvType === "f16" || requested.flashAttention) {
@@ -281,7 +287,7 @@ export class Reranker {
         return this.disposePromise !== undefined;
     }
 
-    /** Counters of the last score()/scoreTokens() call that finished, for benchmarks. */
+    /** Counters of the last score()/scoreTokens() call that ended, for benchmarks. */
     get lastRunStats(): SchedulerStats {
         return this.scorer.lastStats;
     }
@@ -407,7 +413,8 @@ export class Reranker {
                     ? describePlacement(this.host.addon, this.model, this.context, this.model.describe().layerCount, this.gpuLayers)
                     : null,
             settings: this.settings,
-            caches: { tokens: this.tokenizer.cacheStats, scores: this.scorer.cacheStats }
+            caches: { tokens: this.tokenizer.cacheStats, scores: this.scorer.cacheStats },
+            engine: { ...this.engine.totals, pendingCalls: this.engine.pendingJobs }
         };
     }
 
@@ -419,9 +426,11 @@ export class Reranker {
     dispose(): Promise<void> {
         this.disposePromise ??= (async () => {
             await this.engine.close(new DisposedError("this Reranker"));
+            await this.encoder.idle();
             try {
-                await this.context.dispose();
-                await this.model.dispose();
+                // After a crash of the isolated process there is nothing left to free.
+                await this.context.dispose().catch(unlessCrashed);
+                await this.model.dispose().catch(unlessCrashed);
             } finally {
                 await this.host.release();
             }
@@ -470,6 +479,12 @@ function asTyped(error: unknown, wrap: (message: string) => Error): Error {
     return error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith("ERR_")
         ? error
         : wrap((error as Error).message);
+}
+
+type IsolationSpawner = (entryPoint: string) => IsolationProcess;
+
+function unlessCrashed(error: unknown): void {
+    if (!(error instanceof BackendCrashedError)) throw error;
 }
 
 function checkPairs(pairs: unknown): [string, string][] {

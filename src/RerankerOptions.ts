@@ -1,3 +1,4 @@
+import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { GpuOption, LlamaBuildOption } from "./native/LlamaBackend.js";
 
 export type RerankWarning = {
@@ -14,6 +15,11 @@ export type RerankerLoadOptions = {
      * instead of taking this process down. Scores are the same bit for bit.
      */
     isolation?: "none" | "process";
+    /**
+     * How the isolated process is started (default: child_process.fork). In Electron's main process,
+     * `(entryPoint) => utilityProcess.fork(entryPoint)` runs it as a utility process instead.
+     */
+    isolationProcess?: (entryPoint: string) => IsolationProcess;
     /** Which backend node-llama-cpp loads: "auto" (default) picks CUDA, Metal or Vulkan when present, else the CPU. */
     gpu?: GpuOption;
     /**

@@ -26,7 +26,7 @@ describe("llm-rerank check", () => {
         const report = runCheckJson(testModels.tinyF16, pairsFile);
 
         const reranker = await Reranker.load({ model: testModels.tiny, gpu: false });
-        const inputs = pairs.map(([query, passage]) => reranker.buildInput(query, passage));
+        const inputs = await Promise.all(pairs.map(([query, passage]) => reranker.buildInput(query, passage)));
         const yesId = reranker.describe().scoreTokens[0]!.id;
         await reranker.dispose();
         // The reference reads the F16 file's weights exactly, so it predicts what F16 storage costs.

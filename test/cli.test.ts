@@ -59,9 +59,9 @@ describe("the llm-rerank CLI", () => {
         normalized.scores.forEach((score: number, i: number) => expect(score).toBeCloseTo(1 / (1 + Math.exp(-expected[i]!)), 12));
     });
 
-    it("tokens prints the scored token ids", () => {
+    it("tokens prints the scored token ids", async () => {
         const { stdout } = cli("tokens", "--model", testModels.tiny, "--gpu", "cpu", "--query", sampleQuery, "--passage", passages[0]!);
-        expect(JSON.parse(stdout)).toEqual(reranker.buildInput(sampleQuery, passages[0]!));
+        expect(JSON.parse(stdout)).toEqual(await reranker.buildInput(sampleQuery, passages[0]!));
     });
 
     it("fails with a message and a non-zero status, never a stack trace, on bad input", () => {

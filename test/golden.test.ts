@@ -20,15 +20,17 @@ describe.each([
         scores = await reranker.score(pairs);
         const reference = GemmaReference.open(modelPath);
         const yesId = reranker.describe().scoreTokens[0]!.id;
-        expected = pairs.map(([query, passage]) => reference.lastLogits(reranker.buildInput(query, passage), [yesId])[0]!);
+        const inputs = await Promise.all(pairs.map(([query, passage]) => reranker.buildInput(query, passage)));
+        expected = inputs.map((tokens) => reference.lastLogits(tokens, [yesId])[0]!);
     });
     afterAll(() => reranker.dispose());
 
-    it("covers at least 30 pairs, including truncation and empty sides", () => {
+    it("covers at least 30 pairs, including truncation and empty sides", async () => {
         expect(pairs.length).toBeGreaterThanOrEqual(30);
         expect(pairs.some(([query]) => query === "")).toBe(true);
         expect(pairs.some(([, passage]) => passage === "")).toBe(true);
-        const longest = Math.max(...pairs.map(([query, passage]) => reranker.buildInput(query, passage).length));
+        const inputs = await Promise.all(pairs.map(([query, passage]) => reranker.buildInput(query, passage)));
+        const longest = Math.max(...inputs.map((tokens) => tokens.length));
         expect(longest).toBeGreaterThan(512);
     });
 
@@ -46,9 +48,9 @@ describe.each([
         }
     });
 
-    it("reads the score at the last position: a shorter input scores differently", () => {
+    it("reads the score at the last position: a shorter input scores differently", async () => {
         const [query, passage] = pairs[0]!;
-        const tokens = reranker.buildInput(query, passage);
+        const tokens = await reranker.buildInput(query, passage);
         const reference = GemmaReference.open(modelPath);
         const yesId = reranker.describe().scoreTokens[0]!.id;
         const oneShorter = reference.lastLogits(tokens.slice(0, -1), [yesId])[0]!;

@@ -26,7 +26,7 @@ describe("LoRA adapters", () => {
         await writeTestLora(adapterPath, { embedding: 64, feedForward: 256, layers: 2 });
         const plain = await Reranker.load({ model: testModels.tiny, gpu: false });
         base = await plain.score(pairs);
-        inputs = pairs.map(([query, passage]) => plain.buildInput(query, passage));
+        inputs = await Promise.all(pairs.map(([query, passage]) => plain.buildInput(query, passage)));
         yesId = plain.describe().scoreTokens[0]!.id;
         await plain.dispose();
         const withAdapter = await Reranker.load({ model: testModels.tiny, gpu: false, lora: adapterPath });

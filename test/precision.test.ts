@@ -48,7 +48,7 @@ describe("precision guards", () => {
         );
         expect([0, 1]).toContain((error as NonFiniteScoreError).pairIndex);
         await expect(reranker.rerank("q", ["p"])).rejects.toBeInstanceOf(NonFiniteScoreError);
-        await expect(reranker.scoreTokens([reranker.buildInput("q", "p")])).rejects.toThrow(/for sequence 0/);
+        await expect(reranker.scoreTokens([await reranker.buildInput("q", "p")])).rejects.toThrow(/for sequence 0/);
         await reranker.dispose();
         const healthy = await Reranker.load({ model: testModels.tiny, gpu: false });
         expect((await healthy.score([["q", "p"]])).every(Number.isFinite)).toBe(true);
@@ -68,7 +68,7 @@ describe("prompt consistency", () => {
         const recorded = await loadCollectingWarnings({ model });
         expect(recorded.warnings).toEqual([]);
         expect(recorded.reranker.describe().prompt).toBe(trainedPrompt);
-        expect(recorded.reranker.buildInput("q", "p").length).toBeGreaterThan(0);
+        expect((await recorded.reranker.buildInput("q", "p")).length).toBeGreaterThan(0);
         await recorded.reranker.dispose();
 
         const mismatched = await loadCollectingWarnings({ model, prompt: "Another prompt." });

@@ -9,7 +9,7 @@ describe("public API types", () => {
         expectTypeOf<Reranker["score"]>().returns.resolves.toEqualTypeOf<number[]>();
         expectTypeOf<Reranker["rerank"]>().returns.resolves.toEqualTypeOf<RerankResult[]>();
         expectTypeOf<Reranker["scoreTokens"]>().parameter(0).toEqualTypeOf<number[][]>();
-        expectTypeOf<Reranker["buildInput"]>().returns.toEqualTypeOf<number[]>();
+        expectTypeOf<Reranker["buildInput"]>().returns.toEqualTypeOf<Promise<number[]>>();
         expectTypeOf<Reranker["dispose"]>().returns.toEqualTypeOf<Promise<void>>();
         expectTypeOf<Reranker>().toHaveProperty(Symbol.asyncDispose);
         expectTypeOf<RerankResult>().toEqualTypeOf<{ index: number; score: number; passage: string }>();

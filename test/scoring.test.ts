@@ -21,7 +21,7 @@ describe.each([
 
     beforeAll(async () => {
         reranker = await Reranker.load({ model: modelPath, gpu: false, slots: 4, batchSize: 256 });
-        sequences = samplePassages.map((passage) => reranker.buildInput(sampleQuery, passage));
+        sequences = await Promise.all(samplePassages.map((passage) => reranker.buildInput(sampleQuery, passage)));
         alone = [];
         for (const sequence of sequences) alone.push((await reranker.scoreTokens([sequence]))[0]!);
     });
@@ -113,7 +113,7 @@ describe("query-prefix sharing", () => {
         const unshared = await Reranker.load({ model: testModels.mid, gpu: false, slots: 3, batchSize: 128, sharePrefix: false });
         try {
             const passages = samplePassages.filter((passage) => passage.length > 0);
-            const inputs = passages.map((passage) => shared.buildInput(sampleQuery, passage));
+            const inputs = await Promise.all(passages.map((passage) => shared.buildInput(sampleQuery, passage)));
             // The longest prefix all inputs share: [bos] + query + separator, and "B:" after it.
             let prefixLength = 0;
             while (inputs.every((tokens) => tokens[prefixLength] === inputs[0]![prefixLength])) prefixLength++;

@@ -92,7 +92,8 @@ describe("slots and batch size sized from free memory", () => {
         ] as const) {
             const reranker = await Reranker.load({ model, gpu: false, slots });
             try {
-                const { settings, placement } = reranker.describe();
+                const { settings } = reranker.describe();
+                const placement = reranker.describe().placement!;
                 expect(settings.sizing!.budget).toMatchObject({ kind: "ram", devices: ["system RAM"] });
                 expect(settings.slots).toBe(slots ?? 4);
                 const allocated = placement.memory!.reduce((sum, entry) => sum + entry.computeBytes, 0);

@@ -12,6 +12,8 @@ import { runSweep } from "../bench/runSweep.js";
 import { formatSweepReport } from "../bench/SweepReport.js";
 import { renderSweepChartSvg } from "../bench/SweepSvgChart.js";
 import type { TestModelPresetName } from "../testModel/TestModelPreset.js";
+import { formatConcurrentReport } from "../bench/concurrent/ConcurrentBenchReport.js";
+import { runConcurrentBench } from "../bench/concurrent/runConcurrentBench.js";
 import { preferPrebuiltEnvironmentVariable } from "../bench/workerProtocol.js";
 import { integerFlag } from "./commonOptions.js";
 
@@ -20,11 +22,14 @@ const presetModels: Record<"bench" | "gemma-2b", { file: string; size: string }>
     bench: { file: "bench-gemma-f32.gguf", size: "~3 GB" },
     "gemma-2b": { file: "gemma-2b-shape-f32.gguf", size: "~10 GB" }
 };
+const defaultModel = path.join(packageRoot, "models", presetModels.bench.file);
 
 const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q] [--passages P] [--short]
                  [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
                  [--build auto|prebuilt|local] [--no-build-compare]
                  [--seed N] [--json FILE] [--svg FILE]
+llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf] [--gpu G] [--threads T]
+                 [--seed N] [--json FILE]
 
 Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --short 30–60, queries ~30) with
   (a) one pair per decode, (b) batched slots, (c) batched slots + shared query prefix (the default
@@ -33,6 +38,9 @@ Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --sh
 --compare-threads runs (c) with 1 and with 2 threads instead; --compare-builds runs (c) on the prebuilt
 and on the local build, each alone in a child process. --quick: 16 passages. --rounds: default 1 (a
 default run takes about 4 minutes on 2 cores); use more for medians.
+--concurrent N: N clients each send R small rerank requests (default 4) of P passages (default 4, 15–40
+words) to one Reranker, (a) one call at a time through a queue against (b) all at once; pairs/s and
+p50/p95 latency per request for each, their ratio, and exact checks (rounds: default 3, alternating).
 Default model: models/bench-gemma-f32.gguf (generated on first use, ~3 GB); --preset gemma-2b: the real depth
 of bge-reranker-v2-gemma (18 layers, ~10 GB F32), generated on first use into models/gemma-2b-shape-f32.gguf.
 
@@ -67,6 +75,8 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             "slots-grid": { type: "string" },
             "batch-grid": { type: "string" },
             preset: { type: "string" },
+            concurrent: { type: "string" },
+            requests: { type: "string" },
             help: { type: "boolean", short: "h" }
         }
     });
@@ -74,6 +84,7 @@ export const benchCommand = async (args: string[]): Promise<number> => {
         console.log(usage);
         return 0;
     }
+    if (values.concurrent !== undefined) return concurrentBench(values);
     const quick = values.quick === true;
     const preset = values.preset ?? "bench";
     if (preset !== "bench" && preset !== "gemma-2b") throw new InvalidArgumentError(`--preset expects bench or gemma-2b, got ${preset}`);
@@ -156,6 +167,30 @@ function parseGrid(value: string | boolean | undefined, name: string): number[] 
         throw new InvalidArgumentError(`--${name} expects comma-separated positive integers, got ${value}`);
     }
     return numbers;
+}
+
+/** `bench --concurrent N`: its own runner, since it compares call patterns, not scheduling configurations. */
+async function concurrentBench(values: Record<string, string | boolean | undefined>): Promise<number> {
+    const model = typeof values.model === "string" ? values.model : defaultModel;
+    if (!existsSync(model)) {
+        if (values.model !== undefined) throw new InvalidArgumentError(`--model ${model} does not exist`);
+        console.error(`bench: generating ${model} (bench preset, ~3 GB; once)`);
+        const { writeTestModel } = await import("../testModel/writeTestModel.js");
+        await writeTestModel({ outPath: model, preset: "bench" });
+    }
+    const report = await runConcurrentBench({
+        model,
+        gpu: parseGpu(values.gpu as string | undefined),
+        threads: integerFlag(values, "threads"),
+        clients: positive(integerFlag(values, "concurrent")!, "concurrent"),
+        requestsPerClient: positive(integerFlag(values, "requests") ?? 4, "requests"),
+        passagesPerRequest: positive(integerFlag(values, "passages") ?? 4, "passages"),
+        rounds: positive(integerFlag(values, "rounds") ?? 3, "rounds"),
+        seed: integerFlag(values, "seed") ?? 1
+    });
+    console.log(formatConcurrentReport(report));
+    if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    return report.checks.every((check) => check.passed) ? 0 : 1;
 }
 
 function parseGpu(value: string | undefined): GpuOption {

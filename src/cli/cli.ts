@@ -10,6 +10,7 @@ Commands:
   tokens  --model M.gguf --query Q --passage P
   describe --model M.gguf
   check   --model A.gguf --against B.gguf --pairs FILE.jsonl [--top K] [--json]
+  serve   --model M.gguf [--host 127.0.0.1] [--port 8012] [--api-key K] [limits]   (serve --help)
   profile --model M.gguf [--profile NAME] [--prompt TEXT]       (records the training prompt)
   export-train --judgments FILE.jsonl --out train.jsonl [--prompt TEXT] [--model M.gguf]
   make-test-model --out FILE [--preset tiny|mid|bench|gemma-2b|qwen3-tiny] [--seed N] [--f16] [--weight-scale X] [--if-missing]

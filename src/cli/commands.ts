@@ -2,12 +2,13 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
 import { Reranker } from "../Reranker.js";
-import { integerFlag, requiredString, rerankerFlags, rerankerOptionsFrom } from "./commonOptions.js";
+import { givenString, integerFlag, requiredString, rerankerFlags, rerankerOptionsFrom } from "./commonOptions.js";
 import { benchCommand } from "./benchCommand.js";
 import { buildLlamaCommand } from "./buildLlamaCommand.js";
 import { checkCommand } from "./checkCommand.js";
 import { exportTrainCommand, profileCommand } from "./profileCommands.js";
 import { readPairs, readPassages } from "./readPassages.js";
+import { serveCommand } from "./serveCommand.js";
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -33,7 +34,7 @@ const rank: Command = async (args) => {
             json: { type: "boolean" }
         }
     });
-    const query = requiredString(values, "query");
+    const query = givenString(values, "query");
     const passages = [...(values.passage ?? []), ...(values.passages ? readPassages(values.passages) : [])];
     if (passages.length === 0) throw new InvalidArgumentError("give passages with --passage P (repeatable) or --passages FILE");
     const results = await withReranker(values, (reranker) =>
@@ -55,7 +56,8 @@ const score: Command = async (args) => {
 
 const tokens: Command = async (args) => {
     const { values } = parseArgs({ args, options: { ...rerankerFlags, query: { type: "string" }, passage: { type: "string" } } });
-    const ids = await withReranker(values, async (reranker) => reranker.buildInput(requiredString(values, "query"), values.passage ?? ""));
+    const query = givenString(values, "query");
+    const ids = await withReranker(values, async (reranker) => reranker.buildInput(query, values.passage ?? ""));
     console.log(JSON.stringify(ids));
     return 0;
 };
@@ -112,6 +114,7 @@ export const commands: Record<string, Command> = {
     describe,
     check: checkCommand,
     bench: benchCommand,
+    serve: serveCommand,
     "build-llama": buildLlamaCommand,
     profile: profileCommand,
     "export-train": exportTrainCommand,

@@ -34,6 +34,16 @@ export function requiredString(values: FlagValues, name: string): string {
     return raw;
 }
 
+/**
+ * A flag that must be given but may be empty: `--query ""` is a query like any other (FlagEmbedding
+ * and the library score it), while leaving the flag out is a usage error.
+ */
+export function givenString(values: FlagValues, name: string): string {
+    const raw = values[name];
+    if (typeof raw !== "string") throw new InvalidArgumentError(`--${name} is required`);
+    return raw;
+}
+
 export function rerankerOptionsFrom(values: FlagValues): RerankerLoadOptions {
     const gpu = values.gpu;
     return {

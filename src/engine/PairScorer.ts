@@ -32,7 +32,7 @@ export type PairScorerOptions = {
 export class PairScorer {
     private readonly options: PairScorerOptions;
     private readonly cache: LruCache<string, number>;
-    /** Counters of the last call that finished. */
+    /** Counters of the last call that ended, successfully or not. */
     lastStats: SchedulerStats = { decodes: 0, tokensEvaluated: 0 };
 
     constructor(options: PairScorerOptions) {
@@ -92,17 +92,20 @@ export class PairScorer {
             if (Number.isFinite(score)) callbacks.onScore?.(index, score);
             else firstNonFinite ??= new NonFiniteScoreError(index, score, `${item} ${index}; ${this.options.precisionDetail}`);
         };
-        let result;
+        // An aborted or failed call counts too: benchmarks and tests read how far it got.
+        const stats: SchedulerStats = { decodes: 0, tokensEvaluated: 0 };
         try {
-            result = await engine.run(groups, count, {
+            await engine.run(groups, count, {
                 signal: callbacks.signal,
                 onResult,
-                onProgress: () => callbacks.onProgress?.({ done, total: count })
+                onProgress: () => callbacks.onProgress?.({ done, total: count }),
+                stats
             });
         } catch (error) {
             throw error instanceof RerankError ? error : new DecodeError(`llama.cpp failed to evaluate a batch: ${(error as Error).message}`, error);
+        } finally {
+            this.lastStats = stats;
         }
-        this.lastStats = result.stats;
         // The lowest index names the pair, whatever order the sequences finished in.
         for (let index = 0; index < count; index++) {
             if (scores[index] !== undefined && !Number.isFinite(scores[index]!)) {

@@ -10,6 +10,8 @@ export type EngineJobOptions = {
     onResult?: (index: number, row: Float32Array) => void;
     /** Called once per decode boundary at which this job finished sequences, after their onResult calls. */
     onProgress?: () => void;
+    /** Counted into as the job runs, whether it then succeeds or fails (default: a fresh object). */
+    stats?: SchedulerStats;
 };
 
 export type EngineJobResult = {
@@ -81,6 +83,8 @@ export class ScoringEngine {
     private startCount = 0;
     private pump: Promise<void> | undefined;
     private closedWith: Error | undefined;
+    /** Counters over the engine's life: every decode, whichever calls shared it. */
+    readonly totals = { decodes: 0, tokensEvaluated: 0, calls: 0 };
 
     constructor(context: AddonContext, options: ScoringEngineOptions) {
         this.context = context;
@@ -106,7 +110,7 @@ export class ScoringEngine {
                 rows: new Float32Array(count * width).fill(Number.NaN),
                 remaining: 0,
                 running: 0,
-                stats: { decodes: 0, tokensEvaluated: 0 },
+                stats: options.stats ?? { decodes: 0, tokensEvaluated: 0 },
                 options,
                 resolve,
                 reject,
@@ -123,6 +127,7 @@ export class ScoringEngine {
                 return;
             }
             this.jobs.push(job);
+            this.totals.calls++;
             this.pump ??= this.loop().finally(() => (this.pump = undefined));
         });
     }
@@ -159,6 +164,8 @@ export class ScoringEngine {
                 this.failRunning(error);
                 continue;
             }
+            this.totals.decodes++;
+            this.totals.tokensEvaluated += batch.arrays.tokens.length;
             this.account(batch.tokensPerSlot);
             this.collect(batch.finished, rows);
         }

@@ -15,7 +15,11 @@ export type RerankErrorCode =
     | "ERR_ABORTED"
     | "ERR_GPU_UNAVAILABLE"
     | "ERR_INSUFFICIENT_MEMORY"
-    | "ERR_BACKEND_CRASHED";
+    | "ERR_BACKEND_CRASHED"
+    | "ERR_REMOTE_HTTP"
+    | "ERR_REMOTE_UNAVAILABLE"
+    | "ERR_REMOTE_TIMEOUT"
+    | "ERR_REMOTE_RESPONSE";
 
 /**
  * Base of every error this library throws on purpose. Catch it, and switch on `code`, rather than

@@ -28,6 +28,30 @@ export class LittleEndianBuilder {
         this.position += 1;
     }
 
+    public uint16(value: number): void {
+        this.reserve(2);
+        this.current.writeUInt16LE(value, this.position);
+        this.position += 2;
+    }
+
+    public int16(value: number): void {
+        this.reserve(2);
+        this.current.writeInt16LE(value, this.position);
+        this.position += 2;
+    }
+
+    public int64(value: number | bigint): void {
+        this.reserve(8);
+        this.current.writeBigInt64LE(BigInt(value), this.position);
+        this.position += 8;
+    }
+
+    public float64(value: number): void {
+        this.reserve(8);
+        this.current.writeDoubleLE(value, this.position);
+        this.position += 8;
+    }
+
     public uint32(value: number): void {
         this.reserve(4);
         this.current.writeUInt32LE(value, this.position);

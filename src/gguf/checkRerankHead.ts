@@ -1,5 +1,5 @@
 import { openSync, readSync, closeSync } from "node:fs";
-import { UnsupportedModelError } from "../errors/errors.js";
+import { InvalidModelFileError, UnsupportedModelError } from "../errors/errors.js";
 import { tensorByteSize } from "./ggmlTypeSizes.js";
 import type { CheckedGguf } from "./readCheckedGguf.js";
 
@@ -40,6 +40,13 @@ export function checkRerankHead(path: string, checked: CheckedGguf, architecture
     if (!head || !embeddings || tensors.has("output.weight")) return true;
     const labels = (checked.metadata[architecture]?.classifier as { output_labels?: unknown } | undefined)?.output_labels;
     if (!Array.isArray(labels)) return true;
+    // llama.cpp shapes cls.output.weight as [n_embd, number of labels]; more labels than rows would read past the head
+    if (labels.length !== Number(head.dimensions[1] ?? 1)) {
+        throw new InvalidModelFileError(
+            path,
+            `${architecture}.classifier.output_labels has ${labels.length} labels for ${Number(head.dimensions[1] ?? 1)} rows of cls.output.weight`
+        );
+    }
     if (!(head.ggmlType in bytesPerValue) || !(embeddings.ggmlType in bytesPerValue)) return false;
     const width = Number(head.dimensions[0]);
     const dataStart = checked.info.infoEndOffset ?? 0;

@@ -1,5 +1,6 @@
-import type { GgufTensorInfo } from "node-llama-cpp";
 import { InvalidModelFileError } from "../errors/errors.js";
+import { checkAttentionHeads } from "./checkHyperparameters.js";
+import type { GgufTensorInfo } from "./readGgufHeader.js";
 
 function positiveInteger(path: string, architecture: string, hparams: Record<string, unknown>, key: string, fallback?: number): number {
     const value = hparams[key] ?? fallback;
@@ -31,7 +32,7 @@ export function checkTransformerTensors(
     path: string,
     architecture: string,
     metadata: Record<string, unknown>,
-    tensors: GgufTensorInfo[],
+    tensors: readonly GgufTensorInfo[],
     vocabularySize: number
 ): void {
     const extras = extraLayerTensors[architecture];
@@ -45,6 +46,7 @@ export function checkTransformerTensors(
     const kvHeads = positiveInteger(path, architecture, attention, "head_count_kv", heads);
     const headDim = positiveInteger(path, architecture, attention, "key_length", embedding / heads);
     if (heads % kvHeads !== 0) throw new InvalidModelFileError(path, `head_count ${heads} is not a multiple of head_count_kv ${kvHeads}`);
+    checkAttentionHeads(path, architecture, metadata, headDim);
 
     const expected = new Map<string, number[]>([
         ["token_embd.weight", [embedding, vocabularySize]],

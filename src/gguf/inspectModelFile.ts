@@ -1,6 +1,10 @@
 import { InvalidModelFileError } from "../errors/errors.js";
+import { checkHyperparameters } from "./checkHyperparameters.js";
+import { checkTensorTypes } from "./checkTensorTypes.js";
 import { checkTransformerTensors } from "./checkTransformerTensors.js";
 import { checkRerankHead } from "./checkRerankHead.js";
+import { checkVocabulary } from "./checkVocabulary.js";
+import { GgufValueType } from "./GgufValueType.js";
 import { readCheckedGguf } from "./readCheckedGguf.js";
 import type { ComputeShape } from "../sizing/sizeContext.js";
 
@@ -9,6 +13,8 @@ export type ModelFileSummary = {
     architecture: string;
     names: string[];
     tokens: string[];
+    /** tokenizer.ggml.model and tokenizer.ggml.pre (undefined when the file has none). */
+    tokenizer: { model: string; pre: string | undefined };
     /** tokenizer.ggml.token_type: 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte. */
     tokenTypes: number[];
     /** Tensor count per ggml type name, e.g. { F32: 20, F16: 9 }. */
@@ -57,11 +63,19 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
     const architecture = general.architecture;
     if (typeof architecture !== "string") throw new InvalidModelFileError(path, "general.architecture is missing");
     if (general.type === "adapter") throw new InvalidModelFileError(path, "it is a LoRA adapter, not a model; pass it as the lora option");
-    const tokenizer = (metadata.tokenizer as { ggml?: { tokens?: unknown; token_type?: unknown } } | undefined)?.ggml;
-    const tokens = Array.isArray(tokenizer?.tokens) ? (tokenizer.tokens as string[]) : [];
-    const tokenTypes = Array.isArray(tokenizer?.token_type) ? (tokenizer.token_type as number[]) : [];
+    const entries = checked.header.entries;
+    const tokenList = entries.get("tokenizer.ggml.tokens");
+    const typeList = entries.get("tokenizer.ggml.token_type");
+    const tokens = tokenList?.elementType === GgufValueType.string ? (tokenList.value as string[]) : [];
+    const tokenTypes = typeList?.elementType === GgufValueType.int32 ? (typeList.value as number[]) : [];
     if (tokens.length === 0) throw new InvalidModelFileError(path, "it has no tokenizer vocabulary (tokenizer.ggml.tokens)");
-    checkTransformerTensors(path, architecture, metadata[architecture] ?? {}, info.tensorInfo ?? [], tokens.length);
+    const tokenizerModel = entries.get("tokenizer.ggml.model")?.value;
+    const tokenizerPre = entries.get("tokenizer.ggml.pre")?.value;
+    checkVocabulary(path, tokenizerModel, tokens, tokenList?.invalidUtf8);
+    // before the tensor-by-tensor check, which walks block_count layers
+    checkHyperparameters(path, architecture, entries);
+    checkTensorTypes(path, info.tensorInfo);
+    checkTransformerTensors(path, architecture, metadata[architecture] ?? {}, info.tensorInfo, tokens.length);
     const rerankHeadVerified = checkRerankHead(path, checked, architecture, tokens);
 
     const names = [general.name, general.basename, general.finetune].filter((name): name is string => typeof name === "string");
@@ -70,6 +84,7 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
         architecture,
         names,
         tokens,
+        tokenizer: { model: tokenizerModel as string, pre: typeof tokenizerPre === "string" ? tokenizerPre : undefined },
         tokenTypes,
         tensorTypes,
         weightType,

@@ -1,10 +1,12 @@
 import { statSync } from "node:fs";
-import { readGgufFileInfo, type GgufFileInfo } from "node-llama-cpp";
 import { InvalidModelFileError, ModelNotFoundError } from "../errors/errors.js";
 import { ggmlTypeName, tensorByteSize } from "./ggmlTypeSizes.js";
+import { readGgufHeader, type GgufHeader, type GgufTensorInfo } from "./readGgufHeader.js";
 
 export type CheckedGguf = {
-    info: GgufFileInfo;
+    header: GgufHeader;
+    /** The tensor infos and where their data starts (the field names node-llama-cpp's reader uses). */
+    info: { tensorInfo: GgufTensorInfo[]; infoEndOffset: number };
     metadata: Record<string, Record<string, unknown>>;
     fileBytes: number;
     /** Tensor count per ggml type name, e.g. { F32: 20, F16: 9 }. */
@@ -13,10 +15,15 @@ export type CheckedGguf = {
     weightType: string;
 };
 
+// ggml-impl.h TENSOR_ALIGNMENT: ggml_backend_cpu_buffer_from_ptr (ggml-backend.cpp:2515) asserts
+// that the mmap'ed tensor data is aligned to it, so a file aligned to less aborts at load.
+const minimumAlignment = 32;
+
 /**
- * Reads a GGUF header with node-llama-cpp's parser (no llama.cpp involved) and checks what no
- * architecture may get wrong: the file exists, parses, holds tensors with positive dimensions, and
- * every tensor's data lies inside the file. llama.cpp maps tensor data without all of these checks.
+ * Reads a GGUF header with the library's own bounded reader (no llama.cpp, no node-llama-cpp
+ * involved) and checks what no architecture may get wrong: the file exists, parses, holds tensors
+ * with positive dimensions laid out as gguf.cpp requires, and every tensor's data lies inside the
+ * file. llama.cpp maps tensor data without all of these checks.
  */
 export async function readCheckedGguf(path: string): Promise<CheckedGguf> {
     let fileBytes: number;
@@ -27,34 +34,45 @@ export async function readCheckedGguf(path: string): Promise<CheckedGguf> {
     } catch (error) {
         throw new ModelNotFoundError(path, error);
     }
-    let info: GgufFileInfo;
-    try {
-        info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false, sourceType: "filesystem" });
-    } catch (error) {
-        throw new InvalidModelFileError(path, (error as Error).message, error);
+    const header = await readGgufHeader(path, fileBytes);
+    const { alignment, tensors } = header;
+    if (alignment < minimumAlignment || (alignment & (alignment - 1)) !== 0) {
+        throw new InvalidModelFileError(path, `general.alignment is ${alignment}; ggml needs a power of two of at least ${minimumAlignment}`);
     }
-    const tensors = info.tensorInfo ?? [];
     if (tensors.length === 0) throw new InvalidModelFileError(path, "it holds no tensors");
     const tensorTypes: Record<string, number> = {};
     let largestTensor = { elements: 0, type: "F32" };
-    const dataStart = info.infoEndOffset ?? 0;
+    let expectedOffset = 0;
     for (const tensor of tensors) {
-        const dimensions = tensor.dimensions.map(Number);
-        if (dimensions.some((dimension) => !Number.isSafeInteger(dimension) || dimension <= 0)) {
+        const { dimensions } = tensor;
+        if (dimensions.length === 0 || dimensions.some((dimension) => dimension <= 0)) {
             throw new InvalidModelFileError(path, `tensor ${tensor.name} has invalid dimensions [${dimensions.join(", ")}]`);
         }
         const elements = dimensions.reduce((product, dimension) => product * dimension, 1);
         const typeName = ggmlTypeName(tensor.ggmlType);
         tensorTypes[typeName] = (tensorTypes[typeName] ?? 0) + 1;
         if (dimensions.length >= 2 && elements > largestTensor.elements) largestTensor = { elements, type: typeName };
-        const end = Number(tensor.offset) + dataStart + (tensorByteSize(tensor.ggmlType, elements) ?? 0);
+        // gguf.cpp (gguf_init_from_reader, "tensor ... has offset ..., expected ...") requires each
+        // tensor to start where the previous one's padded data ends
+        if (tensor.offset !== expectedOffset) {
+            throw new InvalidModelFileError(path, `tensor ${tensor.name} starts at data offset ${tensor.offset}, expected ${expectedOffset}`);
+        }
+        const bytes = tensorByteSize(tensor.ggmlType, elements)!;
+        const end = header.dataOffset + tensor.offset + bytes;
         if (end > fileBytes) {
             throw new InvalidModelFileError(
                 path,
                 `tensor ${tensor.name} ends at byte ${end}, past the end of the file (${fileBytes} bytes): the file is truncated`
             );
         }
+        expectedOffset += Math.ceil(bytes / alignment) * alignment;
     }
-    const metadata = info.metadata as unknown as Record<string, Record<string, unknown>>;
-    return { info, metadata, fileBytes, tensorTypes, weightType: largestTensor.type };
+    return {
+        header,
+        info: { tensorInfo: tensors, infoEndOffset: header.dataOffset },
+        metadata: header.metadata,
+        fileBytes,
+        tensorTypes,
+        weightType: largestTensor.type
+    };
 }

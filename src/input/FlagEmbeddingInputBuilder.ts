@@ -1,3 +1,4 @@
+import { UnsupportedModelError } from "../errors/errors.js";
 import type { FlagEmbeddingProfile } from "../profiles/ModelProfile.js";
 import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
 
@@ -24,6 +25,11 @@ export class FlagEmbeddingInputBuilder implements InputBuilder {
 
     /** promptTokens and separatorTokens: the prompt and profile.separator, each tokenized on its own. */
     constructor(bosToken: number, profile: FlagEmbeddingProfile, maxLength: number, promptTokens: Int32Array, separatorTokens: Int32Array) {
+        // llama.cpp reports a BOS id in [0, n_vocab) or LLAMA_TOKEN_NULL (-1) when the vocabulary has
+        // none (llama-vocab.cpp load(): an out-of-range id is disabled); -1 must never be decoded
+        if (!Number.isInteger(bosToken) || bosToken < 0) {
+            throw new UnsupportedModelError(`the model has no BOS token, which profile ${profile.name} starts every input with`);
+        }
         this.bosToken = bosToken;
         this.profile = profile;
         this.maxLength = maxLength;

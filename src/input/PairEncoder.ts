@@ -14,7 +14,22 @@ export class PairEncoder {
         this.builder = builder;
     }
 
-    async encode(pairs: readonly (readonly [string, string])[]): Promise<Int32Array[]> {
+    private readonly inFlight = new Set<Promise<unknown>>();
+
+    /** Resolves once no encode() is running: the model must outlive its tokenizations. */
+    async idle(): Promise<void> {
+        while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    }
+
+    encode(pairs: readonly (readonly [string, string])[]): Promise<Int32Array[]> {
+        const work = this.encodeNow(pairs);
+        this.inFlight.add(work);
+        const forget = () => this.inFlight.delete(work);
+        work.then(forget, forget);
+        return work;
+    }
+
+    private async encodeNow(pairs: readonly (readonly [string, string])[]): Promise<Int32Array[]> {
         const texts = new Set<string>();
         for (const [query, passage] of pairs) for (const text of this.builder.textsToTokenize(query, passage)) texts.add(text);
         const tokens = await this.tokenizer.tokenizeAll(texts);

@@ -8,6 +8,10 @@ type ProfileBase = {
     description: string;
     /** llama.cpp architectures (general.architecture) this profile serves. */
     architectures: string[];
+    /** tokenizer.ggml.model values the input builder was written for ("llama" is SentencePiece, "gpt2" BPE). */
+    tokenizerModels?: string[];
+    /** tokenizer.ggml.pre values it was written for; a file without one counts as "default". */
+    tokenizerPre?: string[];
     /** Lower-case fragments of general.name / general.basename that identify the family. */
     nameHints: string[];
     /** The prompt (FlagEmbedding) or instruction (Qwen3-Reranker) the model was trained with. */

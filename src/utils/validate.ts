@@ -3,8 +3,19 @@ import { InvalidArgumentError } from "../errors/errors.js";
 // One message format for every bad argument, as sharp does: the parameter, what was expected,
 // what was given.
 export function invalidArgument(name: string, expected: string, actual: unknown): InvalidArgumentError {
-    const shown = typeof actual === "string" ? JSON.stringify(actual.length > 60 ? actual.slice(0, 57) + "..." : actual) : String(actual);
+    const shown = typeof actual === "string" ? JSON.stringify(actual.length > 60 ? actual.slice(0, 57) + "..." : actual) : shownValue(actual);
     return new InvalidArgumentError(`Expected ${expected} for ${name} but received ${shown} of type ${actual === null ? "null" : typeof actual}`);
+}
+
+// String() of a deeply nested array recurses once per level and can overflow the stack: a bad
+// argument must still give its InvalidArgumentError, never a RangeError.
+function shownValue(actual: unknown): string {
+    try {
+        const text = String(actual);
+        return text.length > 60 ? text.slice(0, 57) + "..." : text;
+    } catch {
+        return Array.isArray(actual) ? "[a nested array]" : "[a value that cannot be shown]";
+    }
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

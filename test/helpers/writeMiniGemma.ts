@@ -6,7 +6,11 @@ export type MiniGemmaOptions = {
     headCount?: number;
     /** Drop this tensor from the file. */
     omitTensor?: string;
+    /** Leave out SentencePiece's 256 byte tokens <0x00>..<0xFF>, which every real Gemma vocabulary has. */
+    omitByteTokens?: boolean;
 };
+
+const byteTokens = Array.from({ length: 256 }, (_, byte) => `<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`);
 
 /**
  * A structurally complete but minute model (n_embd 8, one layer) for the error paths: each option
@@ -14,7 +18,10 @@ export type MiniGemmaOptions = {
  */
 export async function writeMiniGemma(path: string, options: MiniGemmaOptions = {}): Promise<void> {
     const architecture = options.architecture ?? "gemma";
-    const tokens = options.tokens ?? ["<pad>", "<eos>", "<bos>", "<unk>", "Yes", "No", "A", ":", "▁", "\n"];
+    const tokens = [
+        ...(options.tokens ?? ["<pad>", "<eos>", "<bos>", "<unk>", "Yes", "No", "A", ":", "▁", "\n"]),
+        ...(options.omitByteTokens ? [] : byteTokens)
+    ];
     const embedding = 8;
     const feedForward = 16;
     const writer = new GgufWriter()

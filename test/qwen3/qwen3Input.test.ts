@@ -34,33 +34,33 @@ describe("Qwen3-Reranker input with the default maxLength", () => {
         expect(reranker.describe().prompt).toBe(modelCard.instruction);
     });
 
-    it("builds the model card's input token for token for the test pairs", () => {
+    it("builds the model card's input token for token for the test pairs", async () => {
         const maxLength = reranker.describe().maxLength;
         for (const [query, document] of qwen3Pairs) {
-            expect(reranker.buildInput(query, document)).toEqual(modelCardInput(query, document, { maxLength }));
+            expect(await reranker.buildInput(query, document)).toEqual(modelCardInput(query, document, { maxLength }));
         }
     });
 
-    it("builds the model card's input for every comparable corpus text, as query and as document", () => {
+    it("builds the model card's input for every comparable corpus text, as query and as document", async () => {
         const maxLength = reranker.describe().maxLength;
         const texts = corpusTexts.map(({ text }) => text).filter(comparable);
         expect(texts.length).toBeGreaterThan(300);
-        const mismatches = texts
-            .flatMap(
-                (text) =>
-                    [
-                        ["What is this?", text],
-                        [text, "A short document."]
-                    ] as const
-            )
-            .filter(([query, document]) => !sameIds(reranker.buildInput(query, document), modelCardInput(query, document, { maxLength })));
+        const pairs = texts.flatMap(
+            (text) =>
+                [
+                    ["What is this?", text],
+                    [text, "A short document."]
+                ] as const
+        );
+        const built = await Promise.all(pairs.map(([query, document]) => reranker.buildInput(query, document)));
+        const mismatches = pairs.filter(([query, document], i) => !sameIds(built[i]!, modelCardInput(query, document, { maxLength })));
         expect(mismatches).toEqual([]);
     });
 
-    it("keeps a query's <|im_end|> (and every other control-token literal) plain text; HF would read a token", () => {
+    it("keeps a query's <|im_end|> (and every other control-token literal) plain text; HF would read a token", async () => {
         const query = "What does <|im_end|> mean in <|im_start|>chat templates?";
         const document = "It ends a turn. <|endoftext|> <|fim_prefix|>";
-        const tokens = reranker.buildInput(query, document);
+        const tokens = await reranker.buildInput(query, document);
         expect(userPart(tokens)).not.toContain(imEnd);
         expect(userPart(tokens).filter((id) => id >= 151643 && id !== think)).toEqual([]);
         expect(userPart(tokens)).toEqual(hfEncodeWithoutControlTokens(modelCard.message(modelCard.instruction, query, document)));
@@ -68,22 +68,22 @@ describe("Qwen3-Reranker input with the default maxLength", () => {
         expect(hfEncode(query)).toContain(imEnd);
     });
 
-    it("reads <think> in a document as the <think> token, as HF does: the converter types it USER_DEFINED", () => {
+    it("reads <think> in a document as the <think> token, as HF does: the converter types it USER_DEFINED", async () => {
         const document = "Reasoning models wrap their thoughts in <think> and </think> tags.";
-        const tokens = reranker.buildInput("what is <think>?", document);
+        const tokens = await reranker.buildInput("what is <think>?", document);
         expect(tokens).toEqual(modelCardInput("what is <think>?", document, { maxLength: reranker.describe().maxLength }));
         expect(userPart(tokens)).toContain(think);
     });
 
     // HF's Qwen2 normalizer composes text to NFC before BPE and llama.cpp does not, so the profile
     // asks the library to normalize user text first (textNormalization "NFC").
-    it("matches HF on text that is not NFC, as query and as document", () => {
+    it("matches HF on text that is not NFC, as query and as document", async () => {
         const texts = corpusTexts.map(({ text }) => text).filter((text) => !isNfc(text));
         expect(texts.length).toBeGreaterThan(0);
         const maxLength = reranker.describe().maxLength;
         for (const text of texts) {
-            expect(reranker.buildInput("q", text)).toEqual(modelCardInput("q", text, { maxLength }));
-            expect(reranker.buildInput(text, "d")).toEqual(modelCardInput(text, "d", { maxLength }));
+            expect(await reranker.buildInput("q", text)).toEqual(modelCardInput("q", text, { maxLength }));
+            expect(await reranker.buildInput(text, "d")).toEqual(modelCardInput(text, "d", { maxLength }));
         }
     });
 });
@@ -99,14 +99,14 @@ describe("Qwen3-Reranker truncation with maxLength 120", () => {
     const longDocument = qwen3Pairs.at(-1)![1];
     const query = "history of the printing press";
 
-    it("cuts a long document to fill maxLength exactly, as the model card's truncation does", () => {
-        const tokens = reranker.buildInput(query, longDocument);
+    it("cuts a long document to fill maxLength exactly, as the model card's truncation does", async () => {
+        const tokens = await reranker.buildInput(query, longDocument);
         expect(tokens).toHaveLength(maxLength);
         expect(tokens).toEqual(modelCardInput(query, longDocument, { maxLength }));
     });
 
-    it("cuts on the document side only and always ends with the whole template suffix", () => {
-        const tokens = reranker.buildInput(query, longDocument);
+    it("cuts on the document side only and always ends with the whole template suffix", async () => {
+        const tokens = await reranker.buildInput(query, longDocument);
         // "<Document>: " ends in a space, which the document's first word takes into its token
         const head = hfEncode(modelCard.message(modelCard.instruction, query, "").trimEnd());
         expect(tokens.slice(0, prefixLength)).toEqual(hfEncode(modelCard.prefix));
@@ -117,14 +117,14 @@ describe("Qwen3-Reranker truncation with maxLength 120", () => {
         expect(kept).toEqual(hfEncode(` ${longDocument}`).slice(0, kept.length));
     });
 
-    it("leaves inputs that fit untouched", () => {
+    it("leaves inputs that fit untouched", async () => {
         const [shortQuery, shortDocument] = qwen3Pairs[0]!;
-        expect(reranker.buildInput(shortQuery, shortDocument)).toEqual(modelCardInput(shortQuery, shortDocument, { maxLength: 100_000 }));
+        expect(await reranker.buildInput(shortQuery, shortDocument)).toEqual(modelCardInput(shortQuery, shortDocument, { maxLength: 100_000 }));
     });
 
-    it("rejects a query that leaves the document no room", () => {
+    it("rejects a query that leaves the document no room", async () => {
         const longQuery = "why ".repeat(80);
-        expect(() => reranker.buildInput(longQuery, "a document")).toThrow(InvalidArgumentError);
+        await expect(reranker.buildInput(longQuery, "a document")).rejects.toThrow(InvalidArgumentError);
     });
 
     it("rejects a maxLength that the template alone fills", async () => {

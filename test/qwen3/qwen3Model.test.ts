@@ -148,7 +148,7 @@ describe("writeQwen3TestModel", () => {
         const unpadded = await Reranker.load({ model: await ensureQwen3TinyModel(), gpu: false });
         try {
             const pair = ["What is [PAD151669]?", "<think> tokens </think> and <|im_end|>"] as const;
-            expect(padded.buildInput(...pair)).toEqual(unpadded.buildInput(...pair));
+            expect(await padded.buildInput(...pair)).toEqual(await unpadded.buildInput(...pair));
         } finally {
             await padded.dispose();
             await unpadded.dispose();

@@ -28,7 +28,8 @@ describe.each([
         reference = Qwen3Reference.open(model);
         scores = await reranker.score(qwen3Pairs);
         const scoreIds = reranker.describe().scoreTokens.map(({ id }) => id);
-        expected = qwen3Pairs.map(([query, document]) => referenceScore(reference, reranker.buildInput(query, document), scoreIds));
+        const inputs = await Promise.all(qwen3Pairs.map(([query, document]) => reranker.buildInput(query, document)));
+        expected = inputs.map((tokens) => referenceScore(reference, tokens, scoreIds));
     });
     afterAll(() => reranker?.dispose());
 

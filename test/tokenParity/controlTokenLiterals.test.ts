@@ -26,8 +26,8 @@ beforeAll(async () => {
 afterAll(() => reranker.dispose());
 
 /** Our ids for the passage piece, tok("B: " + passage), cut out of the full input. */
-function ourPassagePiece(passage: string): number[] {
-    const ours = reranker.buildInput(plainQuery, passage);
+async function ourPassagePiece(passage: string): Promise<number[]> {
+    const ours = await reranker.buildInput(plainQuery, passage);
     const { first, tail } = flagEmbeddingInputParts(plainQuery, plainPassage, settings);
     expect(ours.slice(0, first.length + 1)).toEqual([...first, hfEncode("\n")[0]]);
     expect(ours.slice(ours.length - tail.length)).toEqual(tail);
@@ -56,8 +56,8 @@ describe.each([
 ])("the literal %s in a passage", (literal, ourIds, hfId) => {
     // "B:" is [235305, 235292] for both. HF splits the added token out first, leaving "B: " to end in
     // a lone "▁" (235248); we tokenize " <" (968) and what follows as ordinary text.
-    it(`stays text: [B, :, ${ourIds.join(", ")}] where HF gives [B, :, ▁, ${hfId}]`, () => {
-        expect(ourPassagePiece(literal)).toEqual([235305, 235292, ...ourIds]);
+    it(`stays text: [B, :, ${ourIds.join(", ")}] where HF gives [B, :, ▁, ${hfId}]`, async () => {
+        expect(await ourPassagePiece(literal)).toEqual([235305, 235292, ...ourIds]);
         expect(hfEncode(`B: ${literal}`)).toEqual([235305, 235292, 235248, hfId]);
     });
 });
@@ -69,13 +69,13 @@ describe.each([
 // special-token parsing off. The library matches it as the file and HF define it; for Gemma it
 // carries no control meaning (its end of sequence is <eos>, id 1).
 describe("the literal </s>", () => {
-    it("is 213, as HF gives it", () => {
-        expect(ourPassagePiece("</s>")).toEqual([235305, 235292, 235248, 213]);
+    it("is 213, as HF gives it", async () => {
+        expect(await ourPassagePiece("</s>")).toEqual([235305, 235292, 235248, 213]);
         expect(hfEncode("B: </s>")).toEqual([235305, 235292, 235248, 213]);
     });
 
-    it("splits <s>…</s> HTML exactly as HF does", () => {
-        const ours = ourPassagePiece("Strike <s>this</s> out");
+    it("splits <s>…</s> HTML exactly as HF does", async () => {
+        const ours = await ourPassagePiece("Strike <s>this</s> out");
         expect(ours).toContain(204);
         expect(ours).toContain(213);
         expect([235305, 235292, ...ours.slice(2)]).toEqual(hfEncode("B: Strike <s>this</s> out"));
@@ -85,17 +85,17 @@ describe("the literal </s>", () => {
 describe("Gemma's other added tokens", () => {
     const htmlTags = (tokenizerJSON.added_tokens as { id: number; content: string }[]).filter(({ id }) => id >= 169 && id <= 216 && id !== 213);
 
-    it("match HF for every HTML tag token, since the GGUF types them USER_DEFINED", () => {
+    it("match HF for every HTML tag token, since the GGUF types them USER_DEFINED", async () => {
         expect(htmlTags).toHaveLength(47);
         for (const { id, content } of htmlTags) {
-            expect(ourPassagePiece(content), content).toEqual([235305, 235292, 235248, id]);
+            expect(await ourPassagePiece(content), content).toEqual([235305, 235292, 235248, id]);
             expect(hfEncode(`B: ${content}`), content).toEqual([235305, 235292, 235248, id]);
         }
     });
 
-    it("leave near misses (<BOS>, <unused99>, <|endoftext|>, …) as text for both", () => {
+    it("leave near misses (<BOS>, <unused99>, <|endoftext|>, …) as text for both", async () => {
         for (const { text } of corpusTexts.filter(({ category }) => category === "control-token-near-misses")) {
-            expect(ourPassagePiece(text), text).toEqual(hfEncode(`B: ${text}`));
+            expect(await ourPassagePiece(text), text).toEqual(hfEncode(`B: ${text}`));
         }
     });
 });
@@ -103,20 +103,20 @@ describe("Gemma's other added tokens", () => {
 describe.each(literalTexts)("the corpus text %j", (text) => {
     const forbidden = new Set(controlTokenLiterals.map(hfTokenId));
 
-    it("gives no control-token id except the leading bos, as query or as passage", () => {
-        for (const ours of [reranker.buildInput(text, plainPassage), reranker.buildInput(plainQuery, text)]) {
+    it("gives no control-token id except the leading bos, as query or as passage", async () => {
+        for (const ours of await Promise.all([reranker.buildInput(text, plainPassage), reranker.buildInput(plainQuery, text)])) {
             expect(ours[0]).toBe(hfTokenId("<bos>"));
             expect(ours.slice(1).filter((id) => forbidden.has(id))).toEqual([]);
         }
     });
 
-    it("is built as FlagEmbedding would build it if HF read the literals as plain text", () => {
+    it("is built as FlagEmbedding would build it if HF read the literals as plain text", async () => {
         const asText = { ...settings, encode: hfEncodeWithoutControlTokens };
-        expect(reranker.buildInput(text, plainPassage)).toEqual(flagEmbeddingInput(text, plainPassage, asText));
-        expect(reranker.buildInput(plainQuery, text)).toEqual(flagEmbeddingInput(plainQuery, text, asText));
+        expect(await reranker.buildInput(text, plainPassage)).toEqual(flagEmbeddingInput(text, plainPassage, asText));
+        expect(await reranker.buildInput(plainQuery, text)).toEqual(flagEmbeddingInput(plainQuery, text, asText));
     });
 
-    it("differs from what FlagEmbedding builds with HF's tokenizer", () => {
-        expect(reranker.buildInput(plainQuery, text)).not.toEqual(flagEmbeddingInput(plainQuery, text, settings));
+    it("differs from what FlagEmbedding builds with HF's tokenizer", async () => {
+        expect(await reranker.buildInput(plainQuery, text)).not.toEqual(flagEmbeddingInput(plainQuery, text, settings));
     });
 });

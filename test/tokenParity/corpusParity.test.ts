@@ -56,10 +56,12 @@ describe.each([undefined, 48, 13])("buildInput with maxLength %s", (maxLength) =
         expect(reranker.describe().maxLength).toBe(maxLength ?? flagEmbeddingDefaults.maxLength);
     });
 
-    it("builds every corpus pair exactly as FlagEmbedding with the HF tokenizer", () => {
+    it("builds every corpus pair exactly as FlagEmbedding with the HF tokenizer", async () => {
         const settings = { maxLength: maxLength ?? flagEmbeddingDefaults.maxLength, prompt: flagEmbeddingDefaults.prompt };
-        const mismatches = corpusPairs().flatMap(([query, passage]) => {
-            const ours = reranker.buildInput(query, passage);
+        const pairs = corpusPairs();
+        const built = await Promise.all(pairs.map(([query, passage]) => reranker.buildInput(query, passage)));
+        const mismatches = pairs.flatMap(([query, passage], i) => {
+            const ours = built[i]!;
             const expected = flagEmbeddingInput(query, passage, settings);
             return sameIds(ours, expected) ? [] : [{ query, passage, ours, expected }];
         });

@@ -65,8 +65,8 @@ describe.each<Limits>([
     afterAll(() => reranker.dispose());
 
     /** Checks one pair against the reference and the rules above; returns the expected shape. */
-    function check(query: string, passage: string) {
-        const ours = reranker.buildInput(query, passage);
+    async function check(query: string, passage: string) {
+        const ours = await reranker.buildInput(query, passage);
         const expected = expectedShape(limits, query, passage);
         expect(ours).toEqual(flagEmbeddingInput(query, passage, limits));
         expect(ours).toEqual([hfBosTokenId(), ...expected.query, ...separator, ...expected.passage, ...expected.tail]);
@@ -75,32 +75,33 @@ describe.each<Limits>([
         return { ours, ...expected };
     }
 
-    it("keeps a query of exactly ⌊3/4·maxLength⌋ tokens whole and cuts one token over back to it", () => {
+    it("keeps a query of exactly ⌊3/4·maxLength⌋ tokens whole and cuts one token over back to it", async () => {
         const shortPassage = textOfTokens("B: ", 3);
-        const atLimit = check(textOfTokens("A: ", queryMaxLength), shortPassage);
-        const over = check(textOfTokens("A: ", queryMaxLength + 1), shortPassage);
+        const atLimit = await check(textOfTokens("A: ", queryMaxLength), shortPassage);
+        const over = await check(textOfTokens("A: ", queryMaxLength + 1), shortPassage);
         expect(atLimit.query).toHaveLength(queryMaxLength);
         expect(over.query).toEqual(atLimit.query);
         expect(over.pairCut).toBe(false);
         expect(over.ours).toEqual(atLimit.ours);
     });
 
-    it("keeps a passage of exactly maxLength tokens and cuts one token over back to it (before any pair cut)", () => {
+    it("keeps a passage of exactly maxLength tokens and cuts one token over back to it (before any pair cut)", async () => {
         const shortQuery = textOfTokens("A: ", 3);
-        const atLimit = check(shortQuery, textOfTokens("B: ", limits.maxLength));
-        const over = check(shortQuery, textOfTokens("B: ", limits.maxLength + 1));
+        const atLimit = await check(shortQuery, textOfTokens("B: ", limits.maxLength));
+        const over = await check(shortQuery, textOfTokens("B: ", limits.maxLength + 1));
         expect(over.ours).toEqual(atLimit.ours);
         // bos + 3 + sep + maxLength ≤ maxLength + sep + prompt when the prompt has 4 tokens or more
         expect(atLimit.pairCut).toBe(promptLength < 4);
         if (!atLimit.pairCut) expect(atLimit.passage).toHaveLength(limits.maxLength);
     });
 
-    it("cuts the pair on the passage side only, to exactly maxLength + |sep| + |prompt|, sep + prompt last", () => {
+    it("cuts the pair on the passage side only, to exactly maxLength + |sep| + |prompt|, sep + prompt last", async () => {
         const fullQuery = textOfTokens("A: ", queryMaxLength + 3);
         const fitLength = limits.maxLength + promptLength - 1 - queryMaxLength; // passage tokens that just fit
         const lengths = [fitLength - 1, fitLength, fitLength + 1, limits.maxLength + 1, limits.maxLength + 40].filter((n) => n >= 3);
-        const cuts = lengths.map((n) => {
-            const result = check(fullQuery, textOfTokens("B: ", n));
+        const cuts: boolean[] = [];
+        for (const n of lengths) {
+            const result = await check(fullQuery, textOfTokens("B: ", n));
             expect(result.query).toHaveLength(queryMaxLength);
             expect(result.ours.slice(1, 1 + queryMaxLength + separator.length)).toEqual([
                 ...hfEncode(`A: ${fullQuery}`).slice(0, queryMaxLength),
@@ -108,8 +109,8 @@ describe.each<Limits>([
             ]);
             expect(result.ours.slice(-result.tail.length)).toEqual(result.tail);
             if (Math.min(n, limits.maxLength) >= fitLength) expect(result.pairLength).toBe(result.pairMaxLength);
-            return result.pairCut;
-        });
+            cuts.push(result.pairCut);
+        }
         expect(cuts).toEqual(lengths.map((n) => Math.min(n, limits.maxLength) > fitLength));
         // with a long prompt and a tiny maxLength even the longest pair fits: nothing to cut
         expect(cuts.includes(true)).toBe(limits.maxLength > fitLength);
@@ -127,7 +128,7 @@ describe("a cut inside a character", () => {
         expect(hfEncode(`B: ${passage}`)).toHaveLength(15);
         const reranker = await Reranker.load({ model: testModels.tiny, gpu: false, ...limits });
         try {
-            const ours = reranker.buildInput(query, passage);
+            const ours = await reranker.buildInput(query, passage);
             const expected = expectedShape(limits, query, passage);
             expect(ours).toEqual(flagEmbeddingInput(query, passage, limits));
             expect(ours.slice(1 + expected.query.length + 1, ours.length - expected.tail.length)).toEqual(expected.passage);
@@ -151,7 +152,7 @@ describe("the smallest limits", () => {
                     ["", ""],
                     ["x", "y"]
                 ] as const) {
-                    expect(reranker.buildInput(query, passage)).toEqual(flagEmbeddingInput(query, passage, { maxLength, prompt }));
+                    expect(await reranker.buildInput(query, passage)).toEqual(flagEmbeddingInput(query, passage, { maxLength, prompt }));
                 }
             } finally {
                 await reranker.dispose();

@@ -24,8 +24,8 @@ beforeAll(async () => {
 afterAll(() => reranker.dispose());
 
 /** Our ids for tok("B: " + passage), cut out of the full input. */
-function ourPassagePiece(passage: string): number[] {
-    const ours = reranker.buildInput("q", passage);
+async function ourPassagePiece(passage: string): Promise<number[]> {
+    const ours = await reranker.buildInput("q", passage);
     const { first, tail } = flagEmbeddingInputParts("q", "p", settings);
     return ours.slice(first.length + 1, ours.length - tail.length);
 }
@@ -40,20 +40,20 @@ function range(from: number, to: number): number[] {
 }
 
 describe("runs of up to 31 spaces, and runs of newlines, tabs, CRLF, no-break spaces", () => {
-    it("tokenize as HF does", () => {
+    it("tokenize as HF does", async () => {
         for (const n of range(1, 31)) {
             for (const text of [`x${" ".repeat(n)}y`, " ".repeat(n - 1), `x${" ".repeat(n)}`])
-                expect(ourPassagePiece(text), JSON.stringify(text)).toEqual(hfEncode(`B: ${text}`));
+                expect(await ourPassagePiece(text), JSON.stringify(text)).toEqual(hfEncode(`B: ${text}`));
         }
         for (const n of range(1, 40)) {
             for (const run of ["\n", "\t", "\r\n", "\u00a0"])
-                expect(ourPassagePiece(`x${run.repeat(n)}y`), JSON.stringify(run) + n).toEqual(hfEncode(`B: x${run.repeat(n)}y`));
+                expect(await ourPassagePiece(`x${run.repeat(n)}y`), JSON.stringify(run) + n).toEqual(hfEncode(`B: x${run.repeat(n)}y`));
         }
     });
 
-    it("use Gemma's space-run tokens, 139 for two spaces up to 168 for 31", () => {
+    it("use Gemma's space-run tokens, 139 for two spaces up to 168 for 31", async () => {
         expect(range(2, 31).map(spaceRun)).toEqual(range(139, 168));
-        expect(ourPassagePiece(`x${" ".repeat(31)}y`)).toEqual([...B, x, 168, y]);
+        expect(await ourPassagePiece(`x${" ".repeat(31)}y`)).toEqual([...B, x, 168, y]);
     });
 });
 
@@ -63,39 +63,39 @@ describe("a run of 32 or more spaces", () => {
         return [...Array<number>(Math.floor(n / 16) - 1).fill(spaceRun(16)), spaceRun(16 + (n % 16))];
     }
 
-    it("is 16-space tokens and one of the rest, as HF's: x + 32 spaces + y, x + 100 spaces + y", () => {
-        expect(ourPassagePiece(`x${" ".repeat(32)}y`)).toEqual([...B, x, 153, 153, y]);
+    it("is 16-space tokens and one of the rest, as HF's: x + 32 spaces + y, x + 100 spaces + y", async () => {
+        expect(await ourPassagePiece(`x${" ".repeat(32)}y`)).toEqual([...B, x, 153, 153, y]);
         expect(hfEncode(`B: x${" ".repeat(32)}y`)).toEqual([...B, x, 153, 153, y]);
-        expect(ourPassagePiece(`x${" ".repeat(100)}y`)).toEqual([...B, x, 153, 153, 153, 153, 153, 157, y]);
+        expect(await ourPassagePiece(`x${" ".repeat(100)}y`)).toEqual([...B, x, 153, 153, 153, 153, 153, 157, y]);
         expect(hfEncode(`B: x${" ".repeat(100)}y`)).toEqual([...B, x, 153, 153, 153, 153, 153, 157, y]);
     });
 
-    it('includes the space that ends the "B: " prefix: a passage of 31 spaces is a run of 32', () => {
-        expect(ourPassagePiece(" ".repeat(31))).toEqual([...B, 153, 153]);
+    it('includes the space that ends the "B: " prefix: a passage of 31 spaces is a run of 32', async () => {
+        expect(await ourPassagePiece(" ".repeat(31))).toEqual([...B, 153, 153]);
         expect(hfEncode(`B: ${" ".repeat(31)}`)).toEqual([...B, 153, 153]);
     });
 
-    it("tokenizes as HF does for every length from 32 to 140, between words, lines, tabs and tags", () => {
+    it("tokenizes as HF does for every length from 32 to 140, between words, lines, tabs and tags", async () => {
         for (const n of range(32, 140)) {
             const run = " ".repeat(n);
             expect(hfEncode(`B: x${run}y`), `${n} spaces`).toEqual([...B, x, ...hfRun(n), y]);
             for (const text of [`x${run}y`, `x${run}`, run.slice(1), `x\n${run}y`, `x\t${run}\ty`, `<td>${run}</td>`, `x${run}y${run}z`]) {
-                expect(ourPassagePiece(text), JSON.stringify(text)).toEqual(hfEncode(`B: ${text}`));
+                expect(await ourPassagePiece(text), JSON.stringify(text)).toEqual(hfEncode(`B: ${text}`));
             }
         }
     });
 });
 
 describe("the character U+2581 (▁) next to another ▁ or a space", () => {
-    it("is one ▁ token (235248) each for us, where HF matches its ▁-run tokens", () => {
-        expect(ourPassagePiece("x\u2581\u2581y")).toEqual([...B, x, 235248, spaceY]);
+    it("is one ▁ token (235248) each for us, where HF matches its ▁-run tokens", async () => {
+        expect(await ourPassagePiece("x\u2581\u2581y")).toEqual([...B, x, 235248, spaceY]);
         expect(hfEncode("B: x\u2581\u2581y")).toEqual([...B, x, 139, y]);
-        expect(ourPassagePiece("\u2581".repeat(40))).toEqual([...B, ...Array<number>(41).fill(235248)]);
+        expect(await ourPassagePiece("\u2581".repeat(40))).toEqual([...B, ...Array<number>(41).fill(235248)]);
         expect(hfEncode(`B: ${"\u2581".repeat(40)}`)).toEqual([...B, 235248, 168, 146]);
     });
 
-    it("alone between other characters is a space to both", () => {
-        expect(ourPassagePiece("x\u2581y")).toEqual([...B, x, spaceY]);
+    it("alone between other characters is a space to both", async () => {
+        expect(await ourPassagePiece("x\u2581y")).toEqual([...B, x, spaceY]);
         expect(hfEncode("B: x\u2581y")).toEqual([...B, x, spaceY]);
     });
 });

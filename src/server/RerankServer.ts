@@ -1,0 +1,232 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { Reranker } from "../Reranker.js";
+import { AbortReason } from "./AbortReason.js";
+import { hasBearerToken } from "./bearerToken.js";
+import { httpErrorFor } from "./errorAnswer.js";
+import { HttpError } from "./HttpError.js";
+import { hostnameOf, isLoopbackAddress } from "./loopbackHost.js";
+import { readJsonBody } from "./readJsonBody.js";
+import type { RouteAnswer } from "./Route.js";
+import { routes } from "./routes.js";
+import { ScoringService } from "./ScoringService.js";
+import { resolveServerLimits, type ServerLimits } from "./ServerLimits.js";
+
+export type RerankServerOptions = {
+    reranker: Reranker;
+    /** Default 127.0.0.1: only this machine can connect. */
+    host?: string;
+    /** Default 8012; 0 picks a free port (see start()'s answer). */
+    port?: number;
+    /** When set, every route but /health needs `Authorization: Bearer <apiKey>`. */
+    apiKey?: string;
+    /** The model name answers carry and /v1/models lists. Default: the GGUF's file name without .gguf. */
+    modelId?: string;
+    /** Host names accepted besides loopback ones while bound to loopback (a reverse proxy's name). */
+    allowedHosts?: string[];
+    limits?: Partial<ServerLimits>;
+    /** Where server faults (500s) are reported. Default: stderr. */
+    log?: (line: string) => void;
+};
+
+type InFlight = { controller: AbortController; settled: Promise<void> };
+
+/**
+ * The HTTP face of one Reranker: the rerank and score shapes RAG tools already speak, on
+ * node:http. Every request gets its own AbortSignal, fired when its client disconnects, when it
+ * outlives the request timeout, or when close() runs out of patience, so one request's end
+ * never disturbs another's work.
+ */
+export class RerankServer {
+    readonly limits: ServerLimits;
+    private readonly options: RerankServerOptions;
+    private readonly service: ScoringService;
+    private readonly modelId: string;
+    private readonly bindHost: string;
+    private readonly allowedHosts: Set<string>;
+    private readonly server: Server;
+    private readonly inFlight = new Set<InFlight>();
+    private closing: Promise<void> | undefined;
+    private clientDisconnects = 0;
+
+    constructor(options: RerankServerOptions) {
+        this.options = options;
+        this.limits = resolveServerLimits(options.limits);
+        this.service = new ScoringService(options.reranker, this.limits.maxQueuedRequests);
+        const description = options.reranker.describe();
+        this.modelId = options.modelId ?? path.basename(description.model.path).replace(/\.gguf$/i, "");
+        this.bindHost = options.host ?? "127.0.0.1";
+        this.allowedHosts = new Set((options.allowedHosts ?? []).map((host) => host.toLowerCase()));
+        this.server = createServer((request, response) => this.track(request, response));
+    }
+
+    /** Listens; resolves with the address actually bound (port 0 becomes a real port). */
+    start(): Promise<{ host: string; port: number; url: string }> {
+        return new Promise((resolve, reject) => {
+            this.server.once("error", reject);
+            this.server.listen(this.options.port ?? 8012, this.bindHost, () => {
+                this.server.off("error", reject);
+                const address = this.server.address() as AddressInfo;
+                const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+                resolve({ host: address.address, port: address.port, url: `http://${shown}:${address.port}` });
+            });
+        });
+    }
+
+    /** Requests being answered now. */
+    get activeRequests(): number {
+        return this.inFlight.size;
+    }
+
+    /** What the server has done so far, for operators and tests. */
+    get stats(): { activeRequests: number; admittedRequests: number; clientDisconnects: number; abortedScoringCalls: number } {
+        return {
+            activeRequests: this.inFlight.size,
+            admittedRequests: this.service.gate.active,
+            clientDisconnects: this.clientDisconnects,
+            abortedScoringCalls: this.service.abortedCalls
+        };
+    }
+
+    /**
+     * Stops accepting connections, lets in-flight requests finish for up to the shutdown grace,
+     * cancels the rest (they are answered 503), then closes every connection. Does not dispose
+     * the Reranker, which the caller owns. Safe to call twice.
+     */
+    close(): Promise<void> {
+        this.closing ??= (async () => {
+            const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+            this.server.closeIdleConnections();
+            let graceTimer: NodeJS.Timeout | undefined;
+            const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, this.limits.shutdownGraceMs)));
+            await Promise.race([this.allSettled(), grace]);
+            clearTimeout(graceTimer);
+            for (const request of this.inFlight) request.controller.abort(new AbortReason("shutdown", "the server is shutting down; retry elsewhere or later"));
+            await this.allSettled();
+            this.server.closeAllConnections();
+            await closed;
+        })();
+        return this.closing;
+    }
+
+    private async allSettled(): Promise<void> {
+        while (this.inFlight.size > 0) await Promise.all([...this.inFlight].map((request) => request.settled));
+    }
+
+    private track(request: IncomingMessage, response: ServerResponse): void {
+        const controller = new AbortController();
+        // "close" before the answer is finished means the client went away: cancel its work only.
+        response.on("close", () => {
+            if (response.writableFinished) return;
+            this.clientDisconnects++;
+            controller.abort(new AbortReason("client-disconnected", "the client disconnected"));
+        });
+        const timeoutMs = this.limits.requestTimeoutMs;
+        const timer =
+            timeoutMs > 0
+                ? setTimeout(
+                      () =>
+                          controller.abort(
+                              new AbortReason(
+                                  "timeout",
+                                  `the request did not finish within ${timeoutMs / 1000} s (serve --request-timeout); send fewer documents or retry`
+                              )
+                          ),
+                      timeoutMs
+                  )
+                : undefined;
+        const entry: InFlight = { controller, settled: Promise.resolve() };
+        entry.settled = this.answer(request, response, controller.signal).finally(() => {
+            clearTimeout(timer);
+            this.inFlight.delete(entry);
+        });
+        this.inFlight.add(entry);
+    }
+
+    private async answer(request: IncomingMessage, response: ServerResponse, signal: AbortSignal): Promise<void> {
+        let answer: RouteAnswer;
+        let headers: Record<string, string> = {};
+        try {
+            answer = await raceAbort(this.route(request, signal), signal);
+        } catch (error) {
+            const refusal = httpErrorFor(error, signal);
+            if (refusal.status >= 500 && refusal.type !== "timeout" && refusal.type !== "shutting_down" && refusal.type !== "overloaded") {
+                (this.options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(
+                    `llm-rerank serve: ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+                );
+            }
+            answer = { status: refusal.status, body: { error: { message: refusal.message, type: refusal.type, code: refusal.status } } };
+            headers = refusal.headers;
+            // The body may be unread (refused early) or the work cancelled: do not reuse the connection.
+            if (refusal.status !== 401 && refusal.status !== 404 && refusal.status !== 405) headers.Connection = "close";
+        }
+        if (response.destroyed || (signal.reason instanceof AbortReason && signal.reason.kind === "client-disconnected")) return;
+        if (this.closing) headers.Connection = "close";
+        const payload = JSON.stringify(answer.body);
+        response.writeHead(answer.status, {
+            "Content-Type": "application/json; charset=utf-8",
+            "Content-Length": String(Buffer.byteLength(payload)),
+            ...headers
+        });
+        response.end(payload);
+    }
+
+    private async route(request: IncomingMessage, signal: AbortSignal): Promise<RouteAnswer> {
+        this.checkHost(request.headers.host);
+        const pathname = pathnameOf(request.url ?? "/");
+        const route = routes.get(pathname);
+        if (!route) {
+            throw new HttpError(404, "not_found", `no route ${pathname}; this server answers ${[...routes.keys()].join(", ")}`);
+        }
+        if (request.method !== route.method && !(route.method === "GET" && request.method === "HEAD")) {
+            throw new HttpError(405, "method_not_allowed", `${pathname} takes ${route.method}, not ${request.method}`, { Allow: route.method });
+        }
+        if (!route.public && this.options.apiKey !== undefined && !hasBearerToken(request.headers.authorization, this.options.apiKey)) {
+            throw new HttpError(
+                401,
+                "unauthorized",
+                request.headers.authorization ? "the API key is wrong" : "this server needs an API key: send Authorization: Bearer <key>",
+                { "WWW-Authenticate": 'Bearer realm="llm-rerank"' }
+            );
+        }
+        if (this.closing) throw new HttpError(503, "shutting_down", "the server is shutting down", { "Retry-After": "5" });
+        const body = route.method === "POST" ? await readJsonBody(request, this.limits.maxBodyBytes) : undefined;
+        return route.handle({ body, signal, service: this.service, modelId: this.modelId, profile: this.options.reranker.profile.name, limits: this.limits });
+    }
+
+    /**
+     * DNS rebinding: a web page on evil.example whose name is made to resolve to 127.0.0.1 could
+     * reach a loopback server from the user's browser, but its requests carry Host: evil.example.
+     * While bound to loopback only loopback names (and --allow-host ones) are served.
+     */
+    private checkHost(hostHeader: string | undefined): void {
+        if (hostHeader === undefined || !isLoopbackAddress(this.bindHost)) return;
+        const hostname = hostnameOf(hostHeader);
+        if (isLoopbackAddress(hostname) || this.allowedHosts.has(hostname)) return;
+        throw new HttpError(
+            403,
+            "forbidden_host",
+            `Host ${JSON.stringify(hostHeader)} is not a loopback name; this server is bound to ${this.bindHost} and answers only localhost, 127.0.0.1 and [::1] (serve --allow-host NAME adds a name)`
+        );
+    }
+}
+
+/** The request target's path, without one trailing slash; an unparseable target is the client's 400. */
+function pathnameOf(target: string): string {
+    try {
+        return new URL(target, "http://localhost").pathname.replace(/(.)\/$/, "$1");
+    } catch {
+        throw new HttpError(400, "invalid_url", `the request target ${JSON.stringify(target.slice(0, 100))} is not a valid URL path`);
+    }
+}
+
+/** The work's own result, or the signal's reason as soon as it fires (a stalled body upload never holds up a 503). */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason as Error);
+        signal.addEventListener("abort", onAbort, { once: true });
+        work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+}

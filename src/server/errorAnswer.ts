@@ -1,0 +1,23 @@
+import { AbortedError, DisposedError, InvalidArgumentError, SequenceTooLongError } from "../errors/errors.js";
+import { RerankError } from "../errors/RerankError.js";
+import { AbortReason } from "./AbortReason.js";
+import { HttpError } from "./HttpError.js";
+
+/**
+ * Maps whatever request handling threw to the HTTP error it means. Input the library refuses is
+ * the client's to fix (422); a cancelled request is the server's state (503); anything else is a
+ * server fault (500), reported with the library's error code and never with a stack.
+ */
+export function httpErrorFor(error: unknown, signal: AbortSignal): HttpError {
+    if (error instanceof HttpError) return error;
+    const reason: unknown = signal.aborted ? signal.reason : undefined;
+    if (reason instanceof AbortReason || error instanceof AbortReason) {
+        const why = reason instanceof AbortReason ? reason : (error as AbortReason);
+        return new HttpError(503, why.kind === "timeout" ? "timeout" : "shutting_down", why.message, why.kind === "timeout" ? {} : { "Retry-After": "5" });
+    }
+    if (error instanceof InvalidArgumentError || error instanceof SequenceTooLongError) return new HttpError(422, "invalid_request", error.message);
+    if (error instanceof DisposedError || error instanceof AbortedError)
+        return new HttpError(503, "shutting_down", "the server is shutting down", { "Retry-After": "5" });
+    if (error instanceof RerankError) return new HttpError(500, error.code.toLowerCase(), error.message);
+    return new HttpError(500, "internal_error", "the server failed to answer this request; its log has the details");
+}
