@@ -171,7 +171,11 @@ export class Reranker {
         if (summary.weightType !== "F32") {
             warn({
                 code: "LOW_PRECISION_WEIGHTS",
-                message: `${modelPath} stores its weights as ${summary.weightType}; scores will differ from the F32 model. Convert with --outtype f32 for FlagEmbedding-exact scores.`
+                message:
+                    `${modelPath} stores its weights as ${summary.weightType}; scores will differ from the F32 model. Convert with --outtype f32 for FlagEmbedding-exact scores.` +
+                    (summary.weightType === "BF16"
+                        ? " BF16 keeps F32's exponent range, so unlike F16 it cannot overflow to Infinity or NaN where F32 does not."
+                        : "")
             });
         }
 

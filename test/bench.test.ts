@@ -27,4 +27,18 @@ describe("llm-rerank bench", () => {
         for (const check of report.checks) expect(check.passed, `${check.name}: ${check.detail}`).toBe(true);
         expect(readFileSync(svgPath, "utf8")).toMatch(/^<svg[\s\S]*pairs\/s[\s\S]*<\/svg>\s*$/);
     });
+
+    it("takes BF16 rows only with --compare-builds, before loading anything", () => {
+        const failed = (() => {
+            try {
+                execFileSync(process.execPath, ["dist/cli/cli.js", "bench", "--model", testModels.tiny, "--bf16-model", testModels.tinyBf16], {
+                    stdio: "pipe"
+                });
+                return "";
+            } catch (error) {
+                return String((error as { stderr: Buffer }).stderr);
+            }
+        })();
+        expect(failed).toMatch(/--bf16 and --bf16-model go with --compare-builds/);
+    });
 });

@@ -22,6 +22,10 @@ export type BenchOptions = {
     threadCounts: number[];
     /** Also run (c) on the other llama.cpp build (prebuilt vs local), when both exist. */
     compareBuilds: boolean;
+    /** With mode "builds": also run (c) on this model (the same weights in BF16) on each build. */
+    bf16Model?: string;
+    /** The machine's measured F32 GEMM rate (GFLOP/s, e.g. tools/sgemm-peak.c): each row's executed GFLOP/s is also shown as a share of it. */
+    sgemmPeakGflops?: number;
     /** Fail unless this process got that build. */
     requireBuild?: "prebuilt" | "localBuild";
 };

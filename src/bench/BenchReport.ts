@@ -11,9 +11,11 @@ export type BenchReport = {
     machine: { cpu: string; cores: number; platform: string; node: string };
     model: { path: string; parameterCount: number; nonEmbeddingParameters: number; weightType: string };
     /** threads: of every configuration, or of each in turn (--compare-threads), e.g. "1, 2". */
+    /** blas: the BLAS of this process's build (rows in child processes name their own), or null. */
     backend: {
         gpu: string | false;
         build: string;
+        blas: string | null;
         libllamaPath: string;
         threads: string;
         systemInfo: string;
@@ -38,6 +40,8 @@ export type BenchReport = {
         rounds: number;
     };
     flopsCounted: string;
+    /** As given with --sgemm-peak: the measured limit the GFLOP/s column is set against. */
+    sgemmPeakGflops?: number;
     contenders: ContenderSummary[];
     ratios: BenchRatio[];
     checks: BenchCheck[];
@@ -57,6 +61,7 @@ export function formatReport(report: BenchReport): string {
         "p50 ms",
         "p95 ms",
         "GFLOP/s",
+        ...(report.sgemmPeakGflops ? ["of peak"] : []),
         "in decode",
         "cores",
         "RSS MiB",
@@ -72,6 +77,7 @@ export function formatReport(report: BenchReport): string {
         summary.latencyP50Ms.toFixed(0),
         summary.latencyP95Ms.toFixed(0),
         summary.executedGflopPerSecond.toFixed(1),
+        ...(report.sgemmPeakGflops ? [`${((summary.executedGflopPerSecond / report.sgemmPeakGflops) * 100).toFixed(0)}%`] : []),
         `${(summary.decodeShare * 100).toFixed(1)}%`,
         summary.coresUsed.toFixed(2),
         (summary.peakRssBytes / 2 ** 20).toFixed(0),
@@ -83,7 +89,7 @@ export function formatReport(report: BenchReport): string {
     const { workload, backend, machine, model } = report;
     const out = [
         `model ${model.path} (${(model.nonEmbeddingParameters / 1e6).toFixed(0)} M non-embedding parameters, ${model.weightType})`,
-        `backend ${backend.gpu === false ? "cpu" : backend.gpu}, ${backend.build} (${backend.libllamaPath}), ${backend.threads} threads; ${machine.cpu}, ${machine.cores} cores`,
+        `backend ${backend.gpu === false ? "cpu" : backend.gpu}, ${backend.build}${backend.blas ? ` + ${backend.blas}` : ""} (${backend.libllamaPath}), ${backend.threads} threads; ${machine.cpu}, ${machine.cores} cores`,
         `layers on ${backend.devices && backend.devices.length > 0 ? backend.devices.join(", ") : "the CPU"}` +
             (backend.deviceBytesUsed ? `, ${(backend.deviceBytesUsed / 2 ** 20).toFixed(0)} MiB held there by (c)` : "") +
             (backend.fallback ? ` (${backend.fallback})` : "") +
@@ -104,6 +110,7 @@ export function formatReport(report: BenchReport): string {
         `peak RSS of this process ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB` +
             (report.vram ? `; VRAM used ${(report.vram.used / 2 ** 20).toFixed(0)} of ${(report.vram.total / 2 ** 20).toFixed(0)} MiB` : ""),
         `GFLOP/s counts ${report.flopsCounted}`,
+        ...(report.sgemmPeakGflops ? [`of peak: executed GFLOP/s ÷ the SGEMM rate given with --sgemm-peak (${report.sgemmPeakGflops} GFLOP/s)`] : []),
         "cores: CPU time ÷ wall time of the process while that row ran; under its thread count, other processes had the cores (the machine was busy).",
         "loop p99 ms: 99th percentile of how late a 10 ms timer on this process's event loop fired while that configuration ran (worst round).",
         ...report.notes

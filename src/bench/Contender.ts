@@ -33,6 +33,10 @@ export type ContenderSetup = {
     batchSize: number;
     sharePrefix: boolean;
     libllamaPath: string;
+    /** ggml's BLAS backend's vendor ("OpenBLAS", ...), or null when the build has none. */
+    blas: string | null;
+    /** The model's weight type (F32, BF16, ...). */
+    weightType: string;
 };
 
 /** One configuration under test. Rounds of all contenders are interleaved by the runner. */

@@ -34,7 +34,9 @@ export class RerankerContender implements Contender {
             slots: description.settings.slots,
             batchSize: description.settings.batchSize,
             sharePrefix: description.settings.sharePrefix,
-            libllamaPath: description.backend.libllamaPath
+            libllamaPath: description.backend.libllamaPath,
+            blas: description.backend.blas?.vendor ?? null,
+            weightType: description.model.weightType
         };
     }
 

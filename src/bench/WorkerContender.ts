@@ -13,8 +13,9 @@ export type WorkerBuild = "prebuilt" | "localBuild";
  */
 export class WorkerContender implements Contender {
     readonly key: string;
-    readonly label: string;
-    setup: ContenderSetup = { build: "?", threads: 0, slots: 0, batchSize: 0, sharePrefix: true, libllamaPath: "" };
+    /** Set once the child reports its setup: the BLAS and weight type are known only then. */
+    label: string;
+    setup: ContenderSetup = { build: "?", threads: 0, slots: 0, batchSize: 0, sharePrefix: true, libllamaPath: "", blas: null, weightType: "?" };
     private readonly child: ChildProcess;
     private pending: { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void } | undefined;
 
@@ -26,19 +27,20 @@ export class WorkerContender implements Contender {
             const pending = this.pending;
             this.pending = undefined;
             if (!pending) return;
-            if (reply.type === "error") pending.reject(new Error(`${label}: ${reply.message}`));
+            if (reply.type === "error") pending.reject(new Error(`${this.label}: ${reply.message}`));
             else pending.resolve(reply);
         });
         child.on("exit", (code) => {
-            this.pending?.reject(new Error(`${label}: the worker process exited (${code})`));
+            this.pending?.reject(new Error(`${this.label}: the worker process exited (${code})`));
             this.pending = undefined;
         });
     }
 
-    static async start(key: string, label: string, build: WorkerBuild, load: Extract<WorkerRequest, { type: "load" }>): Promise<WorkerContender> {
+    static async start(key: string, label: string, load: Extract<WorkerRequest, { type: "load" }>): Promise<WorkerContender> {
+        // The child asks for its build itself (load.llamaBuild); the variable --build prebuilt sets
+        // here would make node-llama-cpp miss every local build there.
         const environment = { ...process.env };
-        if (build === "prebuilt") environment[preferPrebuiltEnvironmentVariable] = "1";
-        else delete environment[preferPrebuiltEnvironmentVariable];
+        delete environment[preferPrebuiltEnvironmentVariable];
         const script = fileURLToPath(new URL("./benchWorkerMain.js", import.meta.url));
         const child = spawn(process.execPath, [script], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: environment });
         const contender = new WorkerContender(key, label, child);

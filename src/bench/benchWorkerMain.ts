@@ -16,6 +16,7 @@ async function handle(request: WorkerRequest): Promise<void> {
             const { reranker, recorder } = await loadInstrumentedReranker({
                 model: request.model,
                 gpu: request.gpu,
+                llamaBuild: request.llamaBuild,
                 threads: request.threads,
                 slots: request.slots,
                 batchSize: request.batchSize,

@@ -1,7 +1,6 @@
 import { readdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
-import path from "node:path";
+import { localBuildsDirectory } from "../native/LocalBuildRecord.js";
 import type { RerankerLoadOptions } from "../RerankerOptions.js";
 import { BenchRunner, type ContenderRun } from "./BenchRunner.js";
 import type { BenchOptions } from "./BenchOptions.js";
@@ -116,6 +115,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
                 if (worker) add(worker);
             }
             if (contenders.length < 2) throw new Error(`--compare-builds needs both llama.cpp builds: ${notes.join(" ")}`);
+            if (options.bf16Model !== undefined) {
+                for (const build of ["prebuilt", "localBuild"] as const) {
+                    const worker = await startBuildWorker(options, build, setup, notes, options.bf16Model);
+                    if (worker) add(worker);
+                }
+                notes.push(`The BF16 rows score ${options.bf16Model}: the same weights as the F32 model, rounded to BF16.`);
+            }
         }
 
         const runs = await new BenchRunner(contenders, options.rounds).run(workload.items);
@@ -152,6 +158,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             backend: {
                 gpu: description.backend.gpu,
                 build: options.mode === "builds" ? "prebuilt and localBuild, one child process each" : description.backend.build,
+                blas: options.mode === "builds" ? null : (description.backend.blas?.vendor ?? null),
                 libllamaPath: description.backend.libllamaPath,
                 threads: contenders
                     .map((contender) => contender.setup.threads)
@@ -166,6 +173,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             },
             workload: { ...shape.summary, seed: options.seed, rounds: options.rounds },
             flopsCounted: flops.explanation,
+            sgemmPeakGflops: options.sgemmPeakGflops,
             contenders: summaries,
             ratios,
             checks,
@@ -182,32 +190,38 @@ async function startBuildWorker(
     options: BenchOptions,
     build: WorkerBuild,
     setup: { threads: number; slots: number; batchSize: number },
-    notes: string[]
+    notes: string[],
+    model: string = options.model
 ): Promise<WorkerContender | undefined> {
     if (build === "localBuild" && !hasLocalBuilds()) {
         notes.push("No local llama.cpp build exists (llm-rerank build-llama makes one), so prebuilt vs local was not compared.");
         return undefined;
     }
-    const worker = await WorkerContender.start(`c-${build}`, `(c) on the ${build === "prebuilt" ? "prebuilt" : "local"} build`, build, {
-        type: "load",
-        model: options.model,
-        gpu: options.gpu,
-        threads: setup.threads,
-        slots: setup.slots,
-        batchSize: setup.batchSize
-    });
-    if (worker.setup.build !== build) {
-        notes.push(`A child process asked for the ${build} build got the ${worker.setup.build} one, so builds were not compared.`);
-        await worker.dispose();
+    const variant = model === options.model ? "" : "-bf16";
+    let worker: WorkerContender;
+    try {
+        worker = await WorkerContender.start(`c-${build}${variant}`, `(c) on the ${build === "prebuilt" ? "prebuilt" : "local"} build`, {
+            type: "load",
+            model,
+            gpu: options.gpu,
+            llamaBuild: build === "prebuilt" ? "prebuilt" : "local",
+            threads: setup.threads,
+            slots: setup.slots,
+            batchSize: setup.batchSize
+        });
+    } catch (error) {
+        notes.push(`A child process could not load the ${build} build (${(error as Error).message}), so builds were not compared.`);
         return undefined;
     }
+    const { blas, weightType } = worker.setup;
+    worker.label = `(c) ${build === "prebuilt" ? "prebuilt" : "local"} build${blas ? ` + ${blas}` : ""}, ${weightType}`;
     return worker;
 }
 
+/** Whether node-llama-cpp's localBuilds folder holds a build (a folder), not just llm-rerank's record. */
 function hasLocalBuilds(): boolean {
-    const entry = createRequire(import.meta.url).resolve("node-llama-cpp");
     try {
-        return readdirSync(path.resolve(path.dirname(entry), "..", "llama", "localBuilds")).length > 0;
+        return readdirSync(localBuildsDirectory(), { withFileTypes: true }).some((entry) => entry.isDirectory());
     } catch {
         return false;
     }
@@ -253,25 +267,50 @@ function compareConfigurations(byKey: Map<string, ContenderRun>, shape: Workload
     if (other) {
         const [local, prebuilt] = build === "localBuild" ? [c!, other] : [other, c!];
         ratios.push({ name: "local build ÷ prebuilt (tokens/s of (c))", value: tokenRateRatio(local, prebuilt) });
-        const difference = maxScoreDifference(c!, other);
-        checks.push({
-            name: "local and prebuilt builds give identical scores",
-            passed: difference === 0,
-            detail: `max |difference| ${difference.toExponential(2)}`
-        });
+        checks.push(buildAgreement(local, prebuilt));
     }
     return { ratios, checks };
 }
 
+// ggml's BLAS backend sums each dot product in the BLAS's own order, so its scores differ from
+// ggml's own kernels by F32 rounding: measured 1.5e-4 and 5.4e-5 (max over 64 and 16 pairs, bench
+// model, OpenBLAS 0.3.21). 1e-3 is the bound this bench holds every other pair of F32
+// configurations to.
+const blasScoreTolerance = 1e-3;
+
+/** Builds without a BLAS run the same kernels and must agree exactly; a BLAS changes only the rounding. */
+function buildAgreement(local: ContenderRun, prebuilt: ContenderRun): BenchCheck {
+    const difference = maxScoreDifference(local, prebuilt);
+    const blas = local.contender.setup.blas ?? prebuilt.contender.setup.blas;
+    return blas
+        ? {
+              name: `local (${blas}) and prebuilt builds agree within ${blasScoreTolerance}`,
+              passed: difference <= blasScoreTolerance,
+              detail: `max |difference| ${difference.toExponential(2)}`
+          }
+        : { name: "local and prebuilt builds give identical scores", passed: difference === 0, detail: `max |difference| ${difference.toExponential(2)}` };
+}
+
 function compareBuilds(runs: ContenderRun[]): { ratios: BenchRatio[]; checks: BenchCheck[] } {
-    const [prebuilt, local] = runs;
-    const difference = maxScoreDifference(local!, prebuilt!);
-    return {
-        ratios: [{ name: "local build ÷ prebuilt (tokens/s of (c))", value: tokenRateRatio(local!, prebuilt!) }],
-        checks: [
-            { name: "local and prebuilt builds give identical scores", passed: difference === 0, detail: `max |difference| ${difference.toExponential(2)}` }
-        ]
-    };
+    const byKey = new Map(runs.map((run) => [run.contender.key, run]));
+    const prebuilt = byKey.get("c-prebuilt")!;
+    const local = byKey.get("c-localBuild")!;
+    const ratios: BenchRatio[] = [{ name: "local build ÷ prebuilt (tokens/s of (c))", value: tokenRateRatio(local, prebuilt) }];
+    const checks: BenchCheck[] = [buildAgreement(local, prebuilt)];
+    for (const [build, f32] of [
+        ["prebuilt", prebuilt],
+        ["localBuild", local]
+    ] as const) {
+        const bf16 = byKey.get(`c-${build}-bf16`);
+        if (!bf16) continue;
+        const name = build === "prebuilt" ? "prebuilt" : "local";
+        ratios.push({
+            name: `BF16 ÷ F32 weights, ${name} build (tokens/s of (c))`,
+            value: tokenRateRatio(bf16, f32),
+            detail: `max |score BF16 − score F32| ${maxScoreDifference(bf16, f32).toExponential(2)}; what that costs in ranking: llm-rerank check`
+        });
+    }
+    return { ratios, checks };
 }
 
 function compareThreads(runs: ContenderRun[]): { ratios: BenchRatio[]; checks: BenchCheck[] } {

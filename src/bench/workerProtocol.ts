@@ -3,7 +3,15 @@ import type { ContenderSetup, RoundResult } from "./Contender.js";
 
 /** How the bench asks a child process, which holds another libllama, to run configuration (c). */
 export type WorkerRequest =
-    | { type: "load"; model: string; gpu: "auto" | "cuda" | "metal" | "vulkan" | false; threads?: number; slots?: number; batchSize?: number }
+    | {
+          type: "load";
+          model: string;
+          gpu: "auto" | "cuda" | "metal" | "vulkan" | false;
+          llamaBuild: "prebuilt" | "local";
+          threads?: number;
+          slots?: number;
+          batchSize?: number;
+      }
     | { type: "warmUp"; workload: WorkloadQuery[] }
     | { type: "round"; workload: WorkloadQuery[] }
     | { type: "dispose" };

@@ -23,11 +23,12 @@ const presetModels: Record<"bench" | "gemma-2b", { file: string; size: string }>
     "gemma-2b": { file: "gemma-2b-shape-f32.gguf", size: "~10 GB" }
 };
 const defaultModel = path.join(packageRoot, "models", presetModels.bench.file);
+const defaultBf16Model = path.join(packageRoot, "models", "bench-gemma-bf16.gguf");
 
 const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q] [--passages P] [--short]
                  [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
-                 [--build auto|prebuilt|local] [--no-build-compare]
-                 [--seed N] [--json FILE] [--svg FILE]
+                 [--build auto|prebuilt|local] [--no-build-compare] [--bf16 | --bf16-model M-bf16.gguf]
+                 [--sgemm-peak GFLOPS] [--seed N] [--json FILE] [--svg FILE]
 llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf] [--gpu G] [--threads T]
                  [--seed N] [--json FILE]
 
@@ -36,8 +37,10 @@ Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --sh
   Reranker), (raw) (c)'s exact batches sent straight to the addon, and (c) on the other llama.cpp build
   (prebuilt vs local) when both exist; rounds are interleaved (a b c raw a b c raw ...).
 --compare-threads runs (c) with 1 and with 2 threads instead; --compare-builds runs (c) on the prebuilt
-and on the local build, each alone in a child process. --quick: 16 passages. --rounds: default 1 (a
-default run takes about 4 minutes on 2 cores); use more for medians.
+and on the local build, each alone in a child process; with --bf16 also on the BF16 bench model
+(models/bench-gemma-bf16.gguf, generated on first use), or --bf16-model, the --model file in BF16. --quick: 16 passages. --rounds: default 1 (a
+default run takes about 4 minutes on 2 cores); use more for medians. --sgemm-peak: this machine's
+measured F32 GEMM rate (tools/sgemm-peak.c); each row's executed GFLOP/s is also shown as a share of it.
 --concurrent N: N clients each send R small rerank requests (default 4) of P passages (default 4, 15–40
 words) to one Reranker, (a) one call at a time through a queue against (b) all at once; pairs/s and
 p50/p95 latency per request for each, their ratio, and exact checks (rounds: default 3, alternating).
@@ -68,6 +71,9 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             "compare-builds": { type: "boolean" },
             build: { type: "string" },
             "no-build-compare": { type: "boolean" },
+            bf16: { type: "boolean" },
+            "sgemm-peak": { type: "string" },
+            "bf16-model": { type: "string" },
             seed: { type: "string" },
             json: { type: "string" },
             svg: { type: "string" },
@@ -111,10 +117,35 @@ export const benchCommand = async (args: string[]): Promise<number> => {
         threadCounts: [1, 2],
         compareBuilds: values["no-build-compare"] !== true
     };
+    if (values["sgemm-peak"] !== undefined) {
+        const peak = Number(values["sgemm-peak"]);
+        if (!Number.isFinite(peak) || peak <= 0) throw new InvalidArgumentError(`--sgemm-peak expects GFLOP/s, a positive number, got ${values["sgemm-peak"]}`);
+        options.sgemmPeakGflops = peak;
+    }
     const build = values.build ?? "auto";
     if (!["auto", "prebuilt", "local"].includes(build)) throw new InvalidArgumentError(`--build expects auto, prebuilt or local, got ${build}`);
     if (build === "prebuilt") process.env[preferPrebuiltEnvironmentVariable] = "1";
     if (build !== "auto") options.requireBuild = build === "prebuilt" ? "prebuilt" : "localBuild";
+
+    if (values.bf16 || values["bf16-model"] !== undefined) {
+        if (options.mode !== "builds") throw new InvalidArgumentError("--bf16 and --bf16-model go with --compare-builds");
+        if (values.bf16 && values.model !== undefined && values["bf16-model"] === undefined)
+            throw new InvalidArgumentError("--bf16 converts only the default bench model; with --model, name its BF16 file with --bf16-model");
+        options.bf16Model = values["bf16-model"] ?? defaultBf16Model;
+    }
+
+    if (!existsSync(options.model)) {
+        if (values.model !== undefined) throw new InvalidArgumentError(`--model ${options.model} does not exist`);
+        console.error(`bench: generating ${options.model} (bench preset, ~3 GB; once)`);
+        const { writeTestModel } = await import("../testModel/writeTestModel.js");
+        await writeTestModel({ outPath: options.model, preset: "bench" });
+    }
+    if (options.bf16Model !== undefined && !existsSync(options.bf16Model)) {
+        if (values["bf16-model"] !== undefined) throw new InvalidArgumentError(`--bf16-model ${options.bf16Model} does not exist`);
+        console.error(`bench: generating ${options.bf16Model} (bench preset in BF16, ~1.5 GB; once)`);
+        const { writeTestModel } = await import("../testModel/writeTestModel.js");
+        await writeTestModel({ outPath: options.bf16Model, preset: "bench", weightType: "bf16" });
+    }
 
     const report = await runBench(options);
     console.log(formatReport(report));

@@ -13,7 +13,7 @@ Commands:
   serve   --model M.gguf [--host 127.0.0.1] [--port 8012] [--api-key K] [limits]   (serve --help)
   profile --model M.gguf [--profile NAME] [--prompt TEXT]       (records the training prompt)
   export-train --judgments FILE.jsonl --out train.jsonl [--prompt TEXT] [--model M.gguf]
-  make-test-model --out FILE [--preset tiny|mid|bench|gemma-2b|qwen3-tiny] [--seed N] [--f16] [--weight-scale X] [--if-missing]
+  make-test-model --out FILE [--preset tiny|mid|bench|gemma-2b|qwen3-tiny] [--seed N] [--f16 | --bf16] [--weight-scale X] [--if-missing]
 
 Common flags: --gpu auto|cuda|metal|vulkan|cpu  --slots N  --max-length N  --prompt TEXT  --profile NAME
               --threads N  --kv-type f32|f16  --flash-attention  --no-share-prefix  --strict  --lora A.gguf`;

@@ -77,6 +77,7 @@ const makeTestModel: Command = async (args) => {
             preset: { type: "string" },
             seed: { type: "string" },
             f16: { type: "boolean" },
+            bf16: { type: "boolean" },
             "weight-scale": { type: "string" },
             "if-missing": { type: "boolean" }
         }
@@ -87,7 +88,8 @@ const makeTestModel: Command = async (args) => {
         return 0;
     }
     const preset = values.preset ?? "tiny";
-    const weightType = values.f16 ? "f16" : "f32";
+    if (values.f16 && values.bf16) throw new InvalidArgumentError("--f16 and --bf16 exclude each other");
+    const weightType = values.f16 ? "f16" : values.bf16 ? "bf16" : "f32";
     const seed = integerFlag(values, "seed");
     const started = Date.now();
     let written: { outPath: string; bytes: number };

@@ -4,7 +4,8 @@
  */
 export const GgmlType = {
     F32: 0,
-    F16: 1
+    F16: 1,
+    BF16: 30
 } as const;
 
 export type GgmlType = (typeof GgmlType)[keyof typeof GgmlType];

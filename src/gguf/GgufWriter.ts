@@ -5,6 +5,7 @@ import type { GgufMetadataEntry } from "./GgufMetadataEntry.js";
 import type { GgufTensorSource } from "./GgufTensorSource.js";
 import { GgufValueType } from "./GgufValueType.js";
 import { LittleEndianBuilder } from "./LittleEndianBuilder.js";
+import { float32ToBfloat16Bits } from "./bfloat16.js";
 import { float32ToFloat16Bits } from "./float16.js";
 
 const ggufMagic = 0x46554747; // "GGUF" read as a little-endian uint32
@@ -151,9 +152,10 @@ export class GgufWriter {
     private async writeTensorData(file: FileHandle, tensor: PlannedTensor, filePosition: number): Promise<number> {
         const bytesPerValue = bytesPerElement(tensor.type);
         const chunkElements = Math.min(this.chunkElements, tensor.elementCount);
+        const toHalves = tensor.type === GgmlType.F16 ? float32ToFloat16Bits : tensor.type === GgmlType.BF16 ? float32ToBfloat16Bits : undefined;
         const slots = [0, 1].map(() => ({
             values: new Float32Array(chunkElements),
-            halves: tensor.type === GgmlType.F16 ? new Uint16Array(chunkElements) : undefined,
+            halves: toHalves ? new Uint16Array(chunkElements) : undefined,
             pendingWrite: Promise.resolve()
         }));
 
@@ -168,8 +170,8 @@ export class GgufWriter {
                 tensor.fill(values, firstElement);
 
                 let bytes: Buffer;
-                if (slot.halves != null) {
-                    float32ToFloat16Bits(values, slot.halves, count);
+                if (slot.halves != null && toHalves) {
+                    toHalves(values, slot.halves, count);
                     bytes = Buffer.from(slot.halves.buffer, slot.halves.byteOffset, count * 2);
                 } else bytes = Buffer.from(values.buffer, values.byteOffset, count * 4);
 

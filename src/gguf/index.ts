@@ -4,3 +4,4 @@ export { GgufValueType } from "./GgufValueType.js";
 export type { GgufMetadataEntry } from "./GgufMetadataEntry.js";
 export type { GgufTensorFill, GgufTensorSource } from "./GgufTensorSource.js";
 export { float32ToFloat16Bits, float32BitsToFloat16Bits } from "./float16.js";
+export { float32ToBfloat16Bits, float32BitsToBfloat16Bits } from "./bfloat16.js";

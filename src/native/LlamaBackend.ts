@@ -3,8 +3,11 @@ import { BackendError, GpuUnavailableError } from "../errors/errors.js";
 import type { AddonContext, AddonContextOptions, AddonModel, LlmRerankAddon, ModelHost } from "./AddonTypes.js";
 import { applyArithmeticSwitches, describeArithmetic, vulkanDisableF16, type ArithmeticPrecision, type GpuApi } from "./arithmeticPrecision.js";
 import type { AddonDevice, DeviceReportAddon } from "./DeviceTypes.js";
+import { describeBlas, type BlasDescription } from "./describeBlas.js";
 import { findLoadedLibllamas } from "./findLoadedLibllama.js";
+import { llamaSelectionOptions } from "./llamaSelectionOptions.js";
 import { loadAddon } from "./loadAddon.js";
+import { readLocalBuildRecord } from "./LocalBuildRecord.js";
 
 export type GpuOption = "auto" | "cuda" | "metal" | "vulkan" | false;
 
@@ -28,6 +31,8 @@ export type BackendDescription = {
     /** "prebuilt" binaries shipped with node-llama-cpp, or a "localBuild" made on this machine. */
     build: "prebuilt" | "localBuild";
     libllamaPath: string;
+    /** ggml's BLAS backend and its library (llm-rerank build-llama --blas), or null: ggml's own CPU matmuls. */
+    blas: BlasDescription | null;
     cpuMathCores: number;
     systemInfo: string;
     /** "in-process", or "process": llama.cpp runs in a child process (isolation: "process"). */
@@ -82,14 +87,13 @@ export class LlamaBackend implements ModelHost {
         const addon = loadAddon() as LlmRerankAddon & DeviceReportAddon;
         // Before node-llama-cpp loads a backend: ggml reads these switches once, when it starts.
         applyArithmeticSwitches(gpu, fp16Arithmetic);
+        const recorded = build === "prebuilt" ? { problem: undefined } : readLocalBuildRecord();
         let llama: Llama;
         try {
             // build "never": use a local build when one exists, else the prebuilt binaries, and never
             // start a compiler inside a user's app. node-llama-cpp looks for a local build under a
-            // name derived from the custom CMake options and ignores them for prebuilt binaries, so
-            // an option no build has selects the prebuilt one.
-            const selection =
-                build === "prebuilt" ? { cmakeOptions: { LLM_RERANK_USE_PREBUILT: "1" } } : build === "local" ? { usePrebuiltBinaries: false } : {};
+            // name derived from the custom CMake options, which the build record supplies.
+            const selection = llamaSelectionOptions(build, recorded.record, process.env);
             llama = await getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false, ...selection });
         } catch (error) {
             if (gpu !== "auto" && gpu !== false) {
@@ -99,7 +103,7 @@ export class LlamaBackend implements ModelHost {
                     error
                 );
             }
-            const hint = build === "local" ? " (is there a local build? run `llm-rerank build-llama`)" : "";
+            const hint = build === "local" ? ` (is there a local build? run \`llm-rerank build-llama\`${recorded.problem ? `; ${recorded.problem}` : ""})` : "";
             throw new BackendError(`node-llama-cpp could not load llama.cpp for gpu=${String(gpu)}, build=${build}${hint}: ${(error as Error).message}`, error);
         }
         const loadedBuild = llama.buildType === "localBuild" ? "local" : "prebuilt";
@@ -148,6 +152,7 @@ export class LlamaBackend implements ModelHost {
             arithmetic: describeArithmetic(placement, LlamaBackend.vulkanF16DisabledAtStart ?? false),
             build: llama.buildType === "localBuild" ? "localBuild" : "prebuilt",
             libllamaPath,
+            blas: describeBlas(llama.cmakeOptions),
             cpuMathCores: llama.cpuMathCores,
             systemInfo,
             isolation: "in-process"

@@ -1,10 +1,21 @@
+import { GgmlType } from "../gguf/GgmlType.js";
 import type { GgufWriter } from "../gguf/GgufWriter.js";
 
 // llama.cpp's llama_ftype
 const fileTypeAllF32 = 0;
 const fileTypeMostlyF16 = 1;
+const fileTypeMostlyBf16 = 32;
 
-export type TestModelWeightType = "f32" | "f16";
+/** How the matrices are stored: "f32", "f16" (IEEE binary16) or "bf16" (bfloat16). 1-D tensors stay F32. */
+export type TestModelWeightType = "f32" | "f16" | "bf16";
+
+export const testModelWeightTypes: readonly TestModelWeightType[] = ["f32", "f16", "bf16"];
+
+export function matrixGgmlType(weightType: TestModelWeightType): GgmlType {
+    return weightType === "f16" ? GgmlType.F16 : weightType === "bf16" ? GgmlType.BF16 : GgmlType.F32;
+}
+
+const fileTypes: Record<TestModelWeightType, number> = { f32: fileTypeAllF32, f16: fileTypeMostlyF16, bf16: fileTypeMostlyBf16 };
 
 /** The `general.*` keys convert_hf_to_gguf.py writes first, whatever the architecture. */
 export function setGeneralMetadata(
@@ -15,7 +26,7 @@ export function setGeneralMetadata(
         .setString("general.architecture", general.architecture)
         .setString("general.type", "model")
         .setString("general.name", general.name)
-        .setUint32("general.file_type", general.weightType === "f16" ? fileTypeMostlyF16 : fileTypeAllF32);
+        .setUint32("general.file_type", fileTypes[general.weightType]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { GgmlType } from "../gguf/GgmlType.js";
+import { matrixGgmlType, type TestModelWeightType } from "./commonMetadata.js";
 import type { GemmaShape } from "./TestModelPreset.js";
 
 /** One tensor of a test model and the distribution its seeded values are drawn from. */
@@ -12,7 +13,7 @@ export type TestTensorSpec = {
 };
 
 export type TestWeightOptions = {
-    readonly weightType: "f32" | "f16";
+    readonly weightType: TestModelWeightType;
     readonly weightScale: number;
 };
 
@@ -35,7 +36,7 @@ const normWeightSpread = 0.1;
  * which is how tests provoke F16 overflow.
  */
 export function planGemmaTensors(shape: GemmaShape, vocabularySize: number, options: TestWeightOptions): TestTensorSpec[] {
-    const matrixType = options.weightType === "f16" ? GgmlType.F16 : GgmlType.F32;
+    const matrixType = matrixGgmlType(options.weightType);
     const { embeddingLength: nEmbd, feedForwardLength: nFf, headDim } = shape;
     const nQ = shape.headCount * headDim;
     const nKv = shape.headCountKv * headDim;
@@ -46,7 +47,7 @@ export function planGemmaTensors(shape: GemmaShape, vocabularySize: number, opti
         center: 0,
         standardDeviation: (options.weightScale * gain) / Math.sqrt(inputs)
     });
-    // norms stay F32 in F16 models too, as llama.cpp's converters keep 1-D tensors in F32
+    // norms stay F32 in F16 and BF16 models too, as llama.cpp's converters keep 1-D tensors in F32
     const norm = (name: string): TestTensorSpec => ({
         name,
         shape: [nEmbd],

@@ -1,4 +1,5 @@
 import { GgufWriter } from "../gguf/GgufWriter.js";
+import { testModelWeightTypes, type TestModelWeightType } from "./commonMetadata.js";
 import { loadGemmaVocabulary } from "./loadGemmaVocabulary.js";
 import { planGemmaTensors } from "./planGemmaTensors.js";
 import { seededUniformFill } from "./seededUniformFill.js";
@@ -13,8 +14,8 @@ export type WriteTestModelOptions = {
     readonly preset: TestModelPresetName;
     /** Any uint32; the same seed (and options) always produce a byte-identical file. Default 42. */
     readonly seed?: number;
-    /** "f16" stores token_embd and the projection matrices as F16; norms stay F32. Default "f32". */
-    readonly weightType?: "f32" | "f16";
+    /** "f16" or "bf16" stores token_embd and the projection matrices as F16 or BF16; norms stay F32. Default "f32". */
+    readonly weightType?: TestModelWeightType;
     /**
      * Multiplies every projection matrix. Default 1. With "f16", llama.cpp's CPU matmuls convert
      * activations to F16, and the FFN activations grow like weightScale^2 past 65504. Observed on
@@ -33,7 +34,8 @@ export async function writeTestModel(options: WriteTestModelOptions): Promise<Wr
     const shape = testModelPresets[preset];
     if (shape == null) throw new Error(`Unknown test model preset "${preset}"; use one of ${Object.keys(testModelPresets).join(", ")}`);
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
-    if (weightType !== "f32" && weightType !== "f16") throw new Error(`weightType must be "f32" or "f16", got "${weightType}"`);
+    if (!testModelWeightTypes.includes(weightType))
+        throw new Error(`weightType must be one of ${testModelWeightTypes.join(", ")}, got "${String(weightType)}"`);
     if (!Number.isFinite(weightScale) || weightScale <= 0) throw new RangeError(`weightScale must be a positive finite number, got ${weightScale}`);
 
     const vocabulary = await loadGemmaVocabulary();

@@ -1,9 +1,10 @@
 import { GgmlType } from "../../gguf/GgmlType.js";
+import { matrixGgmlType, type TestModelWeightType } from "../commonMetadata.js";
 import type { Qwen3Shape } from "./Qwen3Shape.js";
 import type { Qwen3TensorSpec, UniformValues } from "./Qwen3TensorSpec.js";
 
 export type Qwen3TensorOptions = {
-    readonly weightType: "f32" | "f16";
+    readonly weightType: TestModelWeightType;
     readonly vocabularySize: number;
     /** The [yes, no] token ids when the file gets the converter's rerank head (cls.output.weight). */
     readonly rerankRows: readonly [number, number] | undefined;
@@ -32,7 +33,7 @@ const embeddingGain = 1;
  * is tied to token_embd, as in Qwen3-0.6B (tie_word_embeddings), and llama.cpp falls back to it.
  */
 export function planQwen3Tensors(shape: Qwen3Shape, options: Qwen3TensorOptions): Qwen3TensorSpec[] {
-    const matrixType = options.weightType === "f16" ? GgmlType.F16 : GgmlType.F32;
+    const matrixType = matrixGgmlType(options.weightType);
     const { embeddingLength: nEmbd, feedForwardLength: nFf, headDim } = shape;
     const nQ = shape.headCount * headDim;
     const nKv = shape.headCountKv * headDim;
@@ -43,7 +44,7 @@ export function planQwen3Tensors(shape: Qwen3Shape, options: Qwen3TensorOptions)
         type: matrixType,
         values: uniform(0, 1 / Math.sqrt(inputs))
     });
-    // 1-D tensors stay F32 in F16 files, as the converter keeps them
+    // 1-D tensors stay F32 in F16 and BF16 files, as the converter keeps them
     const norm = (name: string, width: number, center: number = 1): Qwen3TensorSpec => ({
         name,
         shape: [width],

@@ -1,4 +1,5 @@
 import { GgufWriter } from "../../gguf/GgufWriter.js";
+import { testModelWeightTypes, type TestModelWeightType } from "../commonMetadata.js";
 import { writeGgufAtomically, type WrittenTestModel } from "../writeGgufAtomically.js";
 import { loadQwen3Vocabulary } from "./loadQwen3Vocabulary.js";
 import { planQwen3Tensors } from "./planQwen3Tensors.js";
@@ -13,8 +14,8 @@ export type WriteQwen3TestModelOptions = {
     readonly outPath: string;
     /** Any uint32; the same seed (and options) always produce a byte-identical file. Default 42. */
     readonly seed?: number;
-    /** "f16" stores token_embd and the projection matrices as F16; 1-D tensors stay F32. Default "f32". */
-    readonly weightType?: "f32" | "f16";
+    /** "f16" or "bf16" stores token_embd and the projection matrices as F16 or BF16; 1-D tensors stay F32. Default "f32". */
+    readonly weightType?: TestModelWeightType;
     /** Rows of token_embd, as config.json's vocab_size; ids past the tokenizer's become "[PADn]" tokens. Default 151669. */
     readonly vocabularySize?: number;
     /**
@@ -38,7 +39,8 @@ export type WriteQwen3TestModelOptions = {
 export async function writeQwen3TestModel(options: WriteQwen3TestModelOptions): Promise<WrittenTestModel> {
     const { outPath, seed = 42, weightType = "f32", vocabularySize = qwen3RerankerVocabularySize, rerankHead = true } = options;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
-    if (weightType !== "f32" && weightType !== "f16") throw new Error(`weightType must be "f32" or "f16", got "${String(weightType)}"`);
+    if (!testModelWeightTypes.includes(weightType))
+        throw new Error(`weightType must be one of ${testModelWeightTypes.join(", ")}, got "${String(weightType)}"`);
 
     const vocabulary = await loadQwen3Vocabulary(vocabularySize);
     const shape = qwen3TinyShape;
