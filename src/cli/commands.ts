@@ -97,12 +97,12 @@ const makeTestModel: Command = async (args) => {
     if (preset === "qwen3-tiny") {
         const { writeQwen3TestModel } = await import("../testModel/qwen3/writeQwen3TestModel.js");
         written = await writeQwen3TestModel({ outPath, seed, weightType });
-    } else if (preset === "tiny" || preset === "mid" || preset === "bench") {
+    } else if (preset === "tiny" || preset === "mid" || preset === "bench" || preset === "gemma-2b") {
         const { writeTestModel } = await import("../testModel/writeTestModel.js");
         const weightScale = values["weight-scale"] === undefined ? undefined : Number(values["weight-scale"]);
         written = await writeTestModel({ outPath, preset, seed, weightType, weightScale });
     } else {
-        throw new InvalidArgumentError(`--preset expects tiny, mid, bench or qwen3-tiny, got ${preset}`);
+        throw new InvalidArgumentError(`--preset expects tiny, mid, bench, gemma-2b or qwen3-tiny, got ${preset}`);
     }
     console.error(
         `llm-rerank: wrote ${written.outPath} (${(written.bytes / 2 ** 20).toFixed(1)} MiB, ${preset}) in ${((Date.now() - started) / 1000).toFixed(1)} s`

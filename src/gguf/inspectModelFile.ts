@@ -6,6 +6,7 @@ import { checkRerankHead } from "./checkRerankHead.js";
 import { checkVocabulary } from "./checkVocabulary.js";
 import { GgufValueType } from "./GgufValueType.js";
 import { readCheckedGguf } from "./readCheckedGguf.js";
+import type { ComputeShape } from "../sizing/sizeContext.js";
 
 export type ModelFileSummary = {
     path: string;
@@ -25,7 +26,20 @@ export type ModelFileSummary = {
     rerankHeadVerified: boolean;
     /** K and V values one KV cell holds across all layers, from the hyper-parameters (0 if unknown). */
     kvValuesPerCell: number;
+    /** The hyper-parameters that size llama.cpp's compute buffer (0 where the file does not say). */
+    computeShape: ComputeShape;
 };
+
+function computeShape(hparams: Record<string, unknown>, vocabularySize: number): ComputeShape {
+    const attention = (hparams.attention ?? {}) as Record<string, unknown>;
+    const count = (value: unknown) => (Number.isFinite(Number(value)) ? Number(value) : 0);
+    return {
+        embeddingLength: count(hparams.embedding_length),
+        feedForwardLength: count(hparams.feed_forward_length),
+        headCount: count(attention.head_count),
+        vocabularySize
+    };
+}
 
 function kvValuesPerCell(hparams: Record<string, unknown>): number {
     const attention = (hparams.attention ?? {}) as Record<string, unknown>;
@@ -76,6 +90,7 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
         weightType,
         fileBytes,
         rerankHeadVerified,
-        kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {})
+        kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {}),
+        computeShape: computeShape(metadata[architecture] ?? {}, tokens.length)
     };
 }
