@@ -11,7 +11,8 @@
         "native/LoadModelWorker.cc",
         "native/DecodeWorker.cc",
         "native/TokenizeWorker.cc",
-        "native/LoadedLibraries.cc"
+        "native/LoadedLibraries.cc",
+        "native/DeviceReport.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -7,6 +7,7 @@
 #include "AddonContext.h"
 #include "AddonLora.h"
 #include "AddonModel.h"
+#include "DeviceReport.h"
 #include "LlamaApi.h"
 #include "LoadedLibraries.h"
 #include "LoadModelWorker.h"
@@ -52,6 +53,10 @@ Napi::Object initialize(Napi::Env env, Napi::Object exports) {
     exports.Set("loadedLibraries", Napi::Function::New(env, loadedLibraries));
     exports.Set("loadModel", Napi::Function::New(env, loadModel));
     exports.Set("createContext", Napi::Function::New(env, createContext));
+    exports.Set("bindDeviceReport", Napi::Function::New(env, DeviceReport::bind));
+    exports.Set("listDevices", Napi::Function::New(env, DeviceReport::listDevices));
+    exports.Set("modelDevices", Napi::Function::New(env, DeviceReport::modelDevices));
+    exports.Set("contextMemory", Napi::Function::New(env, DeviceReport::contextMemory));
     exports.Set("AddonModel", AddonModel::defineClass(env));
     exports.Set("AddonContext", AddonContext::defineClass(env));
     exports.Set("AddonLora", AddonLora::defineClass(env));

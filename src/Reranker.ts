@@ -25,12 +25,16 @@ import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { AddonContext, AddonModel, ModelHost } from "./native/AddonTypes.js";
 import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
 import { applyRerankTemplate } from "./profiles/applyRerankTemplate.js";
+import type { ArithmeticPrecision } from "./native/arithmeticPrecision.js";
+import { describePlacement, type Placement } from "./native/describePlacement.js";
+import { readMemoryBudget } from "./sizing/readMemoryBudget.js";
+import { checkWeightsFit, sizeContext, type MemoryBudget } from "./sizing/sizeContext.js";
 import { checkProfileTokenizer } from "./profiles/checkProfileTokenizer.js";
 import { detectProfile, getProfile } from "./profiles/loadProfiles.js";
 import type { ModelProfile } from "./profiles/ModelProfile.js";
 import { promptRecordPath, readPromptRecord } from "./profiles/PromptRecord.js";
 import type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
-import { resolveRuntimeSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
+import { resolveRuntimeSettings, type RequestedSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
 import type { SchedulerStats } from "./scheduling/ScoringGroup.js";
 import { scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
 import {
@@ -56,6 +60,13 @@ export type RerankerDescription = {
     kvType: "f32" | "f16";
     flashAttention: boolean;
     backend: BackendDescription;
+    /** Weights, KV cache and arithmetic as they are on the backend in use. */
+    precision: { weights: string; kvCache: "f32" | "f16"; flashAttention: boolean; arithmetic: ArithmeticPrecision };
+    /**
+     * Where llama.cpp put the layers and what it allocated there, read from llama.cpp; null in
+     * isolation: "process" (not carried over IPC yet).
+     */
+    placement: Placement | null;
     settings: RuntimeSettings;
     caches: { tokens: { entries: number; hits: number; misses: number }; scores: { entries: number; hits: number; misses: number } };
     /** Decodes and tokens since load, over all calls (concurrent calls share decodes); calls accepted and not yet settled. */
@@ -85,6 +96,7 @@ export class Reranker {
     private readonly sequenceCapacity: number;
     private readonly vocabularySize: number;
     private readonly parameterCount: number;
+    private readonly gpuLayers: number;
     private disposePromise: Promise<void> | undefined;
 
     private constructor(parts: {
@@ -115,6 +127,7 @@ export class Reranker {
         const modelDescription = parts.model.describe();
         this.vocabularySize = modelDescription.vocabularySize;
         this.parameterCount = modelDescription.parameterCount;
+        this.gpuLayers = parts.host.description.gpu === false ? 0 : -1;
         // An encoder has no KV cells: a sequence is bounded by the batch it must fit whole.
         this.sequenceCapacity = parts.encoderOnly ? parts.settings.batchSize : parts.context.describe().sequenceContextSize;
         const head = parts.head;
@@ -203,19 +216,38 @@ export class Reranker {
 
         const llamaBuild = options.llamaBuild !== undefined ? expectOneOf("llamaBuild", options.llamaBuild, ["auto", "prebuilt", "local"] as const) : "auto";
         const gpu = options.gpu ?? "auto";
+        const fp16Arithmetic = options.fp16Arithmetic !== undefined ? expectBoolean("fp16Arithmetic", options.fp16Arithmetic) : false;
         const spawn = options.isolationProcess !== undefined ? expectFunction<IsolationSpawner>("isolationProcess", options.isolationProcess) : undefined;
-        const host: ModelHost = isolation === "process" ? await IsolatedBackend.start(gpu, llamaBuild, spawn) : await LlamaBackend.get(gpu, llamaBuild);
+        // The isolated child starts its backend with the default (F32) switches.
+        const host: ModelHost =
+            isolation === "process" ? await IsolatedBackend.start(gpu, llamaBuild, spawn) : await LlamaBackend.get(gpu, llamaBuild, fp16Arithmetic);
         try {
             const resolved = resolveRuntimeSettings(options, host.description);
             // bert has no KV memory: nothing to share, and llama.cpp encodes each call as one ubatch.
-            const settings =
-                summary.architecture === "bert"
-                    ? { ...resolved, sharePrefix: false, slots: options.slots !== undefined ? resolved.slots : encoderSequencesPerCall }
-                    : resolved;
-            if (settings.kvType === "f16" || settings.flashAttention) {
+            const requested = summary.architecture === "bert" ? { ...resolved, sharePrefix: false, defaultSlots: encoderSequencesPerCall } : resolved;
+            if (requested.kvType === "f16" || requested.flashAttention) {
                 warn({ code: "F16_KV_CACHE", message: 'the KV cache is F16 (kvType "f16" or flash attention on); scores move by about 1e-2 against F32.' });
             }
-            return await Reranker.create(host, { summary, profile: templateProfile, prompt, maxLength, settings, loraPath, loraScale, headKind });
+            const arithmetic = host.description.arithmetic;
+            if (arithmetic.mode === "mixed") warn({ code: "FP16_ARITHMETIC", message: `${arithmetic.detail} ${fp16ArithmeticCost}` });
+            // Free memory is read before the model loads: some drivers (Mesa's llvmpipe) never report
+            // what is in use, so the weights are subtracted from this figure, not read back.
+            const budget = readMemoryBudget(host.description, host instanceof LlamaBackend ? () => host.addon.listDevices() : undefined);
+            const weightBytesOnDevice = budget.kind === "vram" ? summary.fileBytes : 0;
+            checkWeightsFit(budget, weightBytesOnDevice);
+            return await Reranker.create(host, {
+                summary,
+                profile: templateProfile,
+                prompt,
+                maxLength,
+                requested,
+                budget,
+                weightBytesOnDevice,
+                warn,
+                loraPath,
+                loraScale,
+                headKind
+            });
         } catch (error) {
             await host.release();
             throw error;
@@ -229,13 +261,18 @@ export class Reranker {
             profile: ModelProfile;
             prompt: string;
             maxLength: number;
-            settings: RuntimeSettings;
+            requested: RequestedSettings;
+            budget: MemoryBudget;
+            weightBytesOnDevice: number;
+            warn: (warning: RerankWarning) => void;
             loraPath?: string;
             loraScale: number;
             headKind: "logits" | "rank";
         }
     ): Promise<Reranker> {
-        const { summary, profile, prompt, maxLength, settings, loraPath, headKind } = parts;
+        const { summary, profile, prompt, maxLength, loraPath } = parts;
+        const { requestedSlots, requestedBatchSize, defaultSlots, minDefaultBatchSize, maxDefaultBatchSize, ...requested } = parts.requested;
+        const { headKind } = parts;
         const encoderOnly = summary.architecture === "bert";
         let model: AddonModel;
         try {
@@ -247,7 +284,7 @@ export class Reranker {
             const loras = loraPath !== undefined ? [{ adapter: await loadLora(model, loraPath), scale: parts.loraScale }] : [];
             const description = model.describe();
             const tokenizer = await TextTokenizer.create(model, {
-                cacheEntries: settings.tokenCacheSize,
+                cacheEntries: requested.tokenCacheSize,
                 matchHfSpaceRuns: summary.architecture === "gemma",
                 userDefinedLiterals: await relabelledUserDefinedTokens(summary, model, description)
             });
@@ -260,18 +297,41 @@ export class Reranker {
                 headKind === "logits"
                     ? new TokenLogitsHead(profile, Int32Array.from(ids))
                     : createRankPoolingHead(profile, summary, description.classifierOutputs);
-            if (encoderOnly) {
-                if (builder.maxSequenceLength > summary.trainContextLength)
-                    throw new InvalidArgumentError(
-                        `maxLength ${maxLength} allows ${builder.maxSequenceLength}-token inputs; ${summary.path} has ${summary.trainContextLength} positions`
-                    );
-                // Every call is one ubatch, and the longest input must fit one call whole.
-                settings.batchSize = Math.max(settings.batchSize, builder.maxSequenceLength);
-                settings.ubatchSize = settings.batchSize;
-            }
+            if (encoderOnly && builder.maxSequenceLength > summary.trainContextLength)
+                throw new InvalidArgumentError(
+                    `maxLength ${maxLength} allows ${builder.maxSequenceLength}-token inputs; ${summary.path} has ${summary.trainContextLength} positions`
+                );
+            // An encoder runs every call as one ubatch (ubatch = batch), which must hold the longest input whole.
+            // Default 2048 tokens on a GPU, 512 on a CPU, as before the sizing: an encoder's attention spans
+            // the whole ubatch, which the sizing's compute estimate (per-slot cells) does not model.
+            const encoderBatchSize = Math.max(requestedBatchSize ?? (host.description.gpu !== false ? 2048 : 512), builder.maxSequenceLength);
             // Without a unified KV cache, llama.cpp gives each sequence n_ctx / n_seq_max cells, in
             // multiples of 256.
             const cellsPerSequence = Math.ceil(builder.maxSequenceLength / 256) * 256;
+            const sizing = sizeContext({
+                budget: parts.budget,
+                weightBytesOnDevice: parts.weightBytesOnDevice,
+                // An encoder keeps no KV cells.
+                kvBytesPerCell: encoderOnly ? 0 : summary.kvValuesPerCell * (requested.kvType === "f32" ? 4 : 2),
+                cellsPerSequence,
+                longestInput: builder.maxSequenceLength,
+                shape: summary.computeShape,
+                ubatchSize: encoderOnly ? encoderBatchSize : requested.ubatchSize,
+                onGpu: host.description.gpu !== false,
+                requestedSlots,
+                defaultSlots,
+                requestedBatchSize: encoderOnly ? encoderBatchSize : requestedBatchSize,
+                minDefaultBatchSize,
+                maxDefaultBatchSize
+            });
+            if (sizing.reducedFrom !== undefined) parts.warn({ code: "SLOTS_REDUCED", message: `using ${sizing.slots} slots: ${sizing.reason}` });
+            const settings: RuntimeSettings = {
+                ...requested,
+                slots: sizing.slots,
+                batchSize: sizing.batchSize,
+                ubatchSize: encoderOnly ? sizing.batchSize : Math.min(requested.ubatchSize, sizing.batchSize),
+                sizing
+            };
             const context = await host.createContext(model, {
                 contextSize: cellsPerSequence * settings.slots,
                 batchSize: settings.batchSize,
@@ -283,7 +343,7 @@ export class Reranker {
                 unifiedKv: false,
                 loras,
                 rankPooling: headKind === "rank",
-                estimatedBytes: cellsPerSequence * settings.slots * summary.kvValuesPerCell * (settings.kvType === "f32" ? 4 : 2)
+                estimatedBytes: sizing.kvBytes
             });
             const encoder = new PairEncoder(tokenizer, builder);
             return new Reranker({ profile, prompt, host, summary, model, context, settings, tokenizer, encoder, scoreTokenTexts, head, encoderOnly });
@@ -413,6 +473,16 @@ export class Reranker {
             kvType: this.settings.kvType,
             flashAttention: this.settings.flashAttention,
             backend: this.host.description,
+            precision: {
+                weights: this.summary.weightType,
+                kvCache: this.settings.kvType,
+                flashAttention: this.settings.flashAttention,
+                arithmetic: this.host.description.arithmetic
+            },
+            placement:
+                this.host instanceof LlamaBackend
+                    ? describePlacement(this.host.addon, this.model, this.context, this.model.describe().layerCount, this.gpuLayers)
+                    : null,
             settings: this.settings,
             caches: { tokens: this.tokenizer.cacheStats, scores: this.scorer.cacheStats },
             engine: { ...this.engine.totals, pendingCalls: this.engine.pendingJobs }
@@ -488,6 +558,10 @@ function createRankPoolingHead(profile: ModelProfile, summary: ModelFileSummary,
         throw new UnsupportedModelError(`${summary.path}'s rank head has no "${profile.score.kind === "rank" ? "" : profile.score.token}" label`);
     return new RankPoolingHead(head.outputs, scoreIndex);
 }
+
+/** Measured on llvmpipe (test/gpu/vulkan.test.ts's pairs): what FP16 arithmetic costs against F32. */
+const fp16ArithmeticCost =
+    "Measured on Mesa's llvmpipe against the float64 reference (golden pairs): max error 2.2e-3 (tiny model) and 2.6e-3 (mid) with FP16 arithmetic, against 6.7e-4 and 4.9e-4 in F32. On Vulkan, fp16Arithmetic: false (the default) computes in F32.";
 
 async function loadLora(model: AddonModel, path: string) {
     try {

@@ -3,7 +3,14 @@ import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { GpuOption, LlamaBuildOption } from "./native/LlamaBackend.js";
 
 export type RerankWarning = {
-    code: "LOW_PRECISION_WEIGHTS" | "PROMPT_MISMATCH" | "F16_KV_CACHE" | "UNVERIFIED_RERANK_HEAD" | "RERANK_TEMPLATE_IGNORED";
+    code:
+        | "LOW_PRECISION_WEIGHTS"
+        | "PROMPT_MISMATCH"
+        | "F16_KV_CACHE"
+        | "UNVERIFIED_RERANK_HEAD"
+        | "RERANK_TEMPLATE_IGNORED"
+        | "SLOTS_REDUCED"
+        | "FP16_ARITHMETIC";
     message: string;
 };
 
@@ -35,7 +42,17 @@ export type RerankerLoadOptions = {
     llamaBuild?: LlamaBuildOption;
     /** A profile name from models/ (default: detected from the GGUF). */
     profile?: string;
-    /** Sequences evaluated side by side, one KV slot each. Default: 4 on CPU, 16 on a GPU. */
+    /**
+     * Allow the GPU backend to compute in FP16 (Vulkan: GGML_VK_DISABLE_F16 is left unset; CUDA:
+     * cuBLAS keeps TF32). Faster on GPUs with fast FP16, and less exact: warns. Default false: the
+     * library sets those switches, unless the environment already sets them. One setting per process.
+     */
+    fp16Arithmetic?: boolean;
+    /**
+     * Sequences evaluated side by side, one KV slot each. Default: as many as fit in half the free
+     * memory left after the weights, up to 4 on CPU and 64 on a GPU. A request that does not fit
+     * gets fewer slots and a SLOTS_REDUCED warning.
+     */
     slots?: number;
     /**
      * The profile's token budget. FlagEmbedding (bge-reranker-v2-gemma): max_length, the passage
@@ -50,7 +67,7 @@ export type RerankerLoadOptions = {
     prompt?: string;
     /** CPU threads for llama.cpp. Default: node-llama-cpp's count of math cores. */
     threads?: number;
-    /** Tokens per llama_decode. Default: 512 on CPU, 2048 on a GPU. */
+    /** Tokens per llama_decode. Default: 512 on CPU; on a GPU, slots × the longest input, within [512, 8192]. */
     batchSize?: number;
     /** Physical micro-batch. Default: 512. */
     ubatchSize?: number;

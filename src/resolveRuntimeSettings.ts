@@ -1,5 +1,6 @@
 import type { BackendDescription } from "./native/LlamaBackend.js";
 import type { RerankerLoadOptions } from "./RerankerOptions.js";
+import type { ContextSizing } from "./sizing/sizeContext.js";
 import { expectBoolean, expectInteger, expectOneOf } from "./utils/validate.js";
 
 export type RuntimeSettings = {
@@ -12,20 +13,39 @@ export type RuntimeSettings = {
     sharePrefix: boolean;
     tokenCacheSize: number;
     scoreCacheSize: number;
+    /** How slots and batch size were chosen from the device's free memory. */
+    sizing?: ContextSizing;
+};
+
+/** The settings the caller asked for, validated; slots and batch size are sized from memory later. */
+export type RequestedSettings = Omit<RuntimeSettings, "slots" | "batchSize" | "sizing"> & {
+    requestedSlots: number | undefined;
+    requestedBatchSize: number | undefined;
+    /** Upper bound of the default slot count on this backend. */
+    defaultSlots: number;
+    minDefaultBatchSize: number;
+    maxDefaultBatchSize: number;
 };
 
 /**
  * Defaults depend on the backend. A CPU is compute-bound already at one sequence per decode, so a
- * few slots suffice there; a GPU sits idle unless many sequences share each decode.
+ * few slots suffice there (4: more gave the same pairs/s in the bench); a GPU sits idle unless many
+ * sequences share each decode, so it gets as many as its memory allows, up to 64.
  */
-export function resolveRuntimeSettings(options: RerankerLoadOptions, backend: BackendDescription): RuntimeSettings {
+export function resolveRuntimeSettings(options: RerankerLoadOptions, backend: BackendDescription): RequestedSettings {
     const onGpu = backend.gpu !== false;
-    const slots = options.slots !== undefined ? expectInteger("slots", options.slots, 1, 256) : onGpu ? 16 : 4;
-    const batchSize = options.batchSize !== undefined ? expectInteger("batchSize", options.batchSize, 1) : onGpu ? 2048 : 512;
-    const ubatchSize = options.ubatchSize !== undefined ? expectInteger("ubatchSize", options.ubatchSize, 1, batchSize) : Math.min(512, batchSize);
+    const requestedSlots = options.slots !== undefined ? expectInteger("slots", options.slots, 1, 256) : undefined;
+    const requestedBatchSize = options.batchSize !== undefined ? expectInteger("batchSize", options.batchSize, 1) : undefined;
+    const ubatchSize =
+        options.ubatchSize !== undefined
+            ? expectInteger("ubatchSize", options.ubatchSize, 1, requestedBatchSize ?? Number.MAX_SAFE_INTEGER)
+            : Math.min(512, requestedBatchSize ?? 512);
     return {
-        slots,
-        batchSize,
+        requestedSlots,
+        requestedBatchSize,
+        defaultSlots: onGpu ? 64 : 4,
+        minDefaultBatchSize: 512,
+        maxDefaultBatchSize: onGpu ? 8192 : 512,
         ubatchSize,
         threads: options.threads !== undefined ? expectInteger("threads", options.threads, 1, 1024) : Math.max(1, backend.cpuMathCores),
         kvType: options.kvType !== undefined ? expectOneOf("kvType", options.kvType, ["f32", "f16"] as const) : "f32",

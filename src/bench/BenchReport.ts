@@ -12,7 +12,23 @@ export type BenchReport = {
     model: { path: string; parameterCount: number; nonEmbeddingParameters: number; weightType: string };
     /** threads: of every configuration, or of each in turn (--compare-threads), e.g. "1, 2". */
     /** blas: the BLAS of this process's build (rows in child processes name their own), or null. */
-    backend: { gpu: string | false; build: string; blas: string | null; libllamaPath: string; threads: string; systemInfo: string };
+    backend: {
+        gpu: string | false;
+        build: string;
+        blas: string | null;
+        libllamaPath: string;
+        threads: string;
+        systemInfo: string;
+        /** node-llama-cpp's binary (its GPU API even where that API found no device). */
+        binary?: string | false;
+        /** The devices llama.cpp put the layers on: ggml name and the driver's description. */
+        devices?: string[];
+        /** Why gpu "auto" runs on the CPU, when it does. */
+        fallback?: string;
+        arithmetic?: string;
+        /** llama.cpp's own accounting of what (c) holds in device memory. */
+        deviceBytesUsed?: number | null;
+    };
     workload: {
         queries: number;
         passagesPerQuery: number;
@@ -74,6 +90,10 @@ export function formatReport(report: BenchReport): string {
     const out = [
         `model ${model.path} (${(model.nonEmbeddingParameters / 1e6).toFixed(0)} M non-embedding parameters, ${model.weightType})`,
         `backend ${backend.gpu === false ? "cpu" : backend.gpu}, ${backend.build}${backend.blas ? ` + ${backend.blas}` : ""} (${backend.libllamaPath}), ${backend.threads} threads; ${machine.cpu}, ${machine.cores} cores`,
+        `layers on ${backend.devices && backend.devices.length > 0 ? backend.devices.join(", ") : "the CPU"}` +
+            (backend.deviceBytesUsed ? `, ${(backend.deviceBytesUsed / 2 ** 20).toFixed(0)} MiB held there by (c)` : "") +
+            (backend.fallback ? ` (${backend.fallback})` : "") +
+            (backend.arithmetic ? `; arithmetic ${backend.arithmetic}` : ""),
         `workload ${workload.queries} × ${workload.passagesPerQuery} pairs, query ${workload.queryTokens.min}–${workload.queryTokens.max} tokens, ` +
             `passage ${workload.passageTokens.min}–${workload.passageTokens.max} (mean ${workload.passageTokens.mean.toFixed(0)}), ` +
             `input ${workload.inputTokens.min}–${workload.inputTokens.max}, shared prefix ${workload.sharedPrefixTokens.min}–${workload.sharedPrefixTokens.max}; ` +

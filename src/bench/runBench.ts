@@ -164,7 +164,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
                     .map((contender) => contender.setup.threads)
                     .filter((threads, i, all) => all.indexOf(threads) === i)
                     .join(", "),
-                systemInfo: description.backend.systemInfo
+                systemInfo: description.backend.systemInfo,
+                binary: description.backend.binary,
+                devices: (description.placement?.devices ?? []).map((device) => `${device.name} ${device.description}`),
+                ...(description.backend.fallback ? { fallback: description.backend.fallback } : {}),
+                arithmetic: `${description.precision.arithmetic.mode}: ${description.precision.arithmetic.detail}`,
+                deviceBytesUsed: description.placement && description.placement.devices.length > 0 ? description.placement.deviceBytesUsed : null
             },
             workload: { ...shape.summary, seed: options.seed, rounds: options.rounds },
             flopsCounted: flops.explanation,

@@ -8,16 +8,24 @@ import type { BenchOptions } from "../bench/BenchOptions.js";
 import { formatReport } from "../bench/BenchReport.js";
 import { renderBarChartSvg } from "../bench/BenchSvgChart.js";
 import { runBench } from "../bench/runBench.js";
+import { runSweep } from "../bench/runSweep.js";
+import { formatSweepReport } from "../bench/SweepReport.js";
+import { renderSweepChartSvg } from "../bench/SweepSvgChart.js";
+import type { TestModelPresetName } from "../testModel/TestModelPreset.js";
 import { formatConcurrentReport } from "../bench/concurrent/ConcurrentBenchReport.js";
 import { runConcurrentBench } from "../bench/concurrent/runConcurrentBench.js";
 import { preferPrebuiltEnvironmentVariable } from "../bench/workerProtocol.js";
 import { integerFlag } from "./commonOptions.js";
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const defaultModel = path.join(packageRoot, "models", "bench-gemma-f32.gguf");
+const presetModels: Record<"bench" | "gemma-2b", { file: string; size: string }> = {
+    bench: { file: "bench-gemma-f32.gguf", size: "~3 GB" },
+    "gemma-2b": { file: "gemma-2b-shape-f32.gguf", size: "~10 GB" }
+};
+const defaultModel = path.join(packageRoot, "models", presetModels.bench.file);
 const defaultBf16Model = path.join(packageRoot, "models", "bench-gemma-bf16.gguf");
 
-const usage = `llm-rerank bench [--model M.gguf] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q] [--passages P] [--short]
+const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q] [--passages P] [--short]
                  [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
                  [--build auto|prebuilt|local] [--no-build-compare] [--bf16 | --bf16-model M-bf16.gguf]
                  [--sgemm-peak GFLOPS] [--seed N] [--json FILE] [--svg FILE]
@@ -36,7 +44,15 @@ measured F32 GEMM rate (tools/sgemm-peak.c); each row's executed GFLOP/s is also
 --concurrent N: N clients each send R small rerank requests (default 4) of P passages (default 4, 15–40
 words) to one Reranker, (a) one call at a time through a queue against (b) all at once; pairs/s and
 p50/p95 latency per request for each, their ratio, and exact checks (rounds: default 3, alternating).
-Default model: models/bench-gemma-f32.gguf (generated on first use, ~3 GB).`;
+Default model: models/bench-gemma-f32.gguf (generated on first use, ~3 GB); --preset gemma-2b: the real depth
+of bge-reranker-v2-gemma (18 layers, ~10 GB F32), generated on first use into models/gemma-2b-shape-f32.gguf.
+
+llm-rerank bench --sweep [--slots-grid 1,4,16,64] [--batch-grid 512,2048,8192] [--quick] ...
+  scores the same workload (default 4 queries × 32 passages, --quick 2 × 8) at every slots × batch-size
+  point, one Reranker at a time, and prints pairs/s, tokens/s, p50/p95 latency per call, device memory
+  and peak VRAM per point, then the best configuration. --json and --svg (pairs/s against batch size).
+  Default grid: GPU slots 1,4,16,64 × batch 512,2048,8192 (--quick: 1,8 × 512,2048); CPU slots 1,2,4,8 ×
+  batch 256,512,1024 (--quick: 1,4 × 256,512).`;
 
 /** `llm-rerank bench`: throughput of the scheduling strategies side by side, in one process. */
 export const benchCommand = async (args: string[]): Promise<number> => {
@@ -61,6 +77,10 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             seed: { type: "string" },
             json: { type: "string" },
             svg: { type: "string" },
+            sweep: { type: "boolean" },
+            "slots-grid": { type: "string" },
+            "batch-grid": { type: "string" },
+            preset: { type: "string" },
             concurrent: { type: "string" },
             requests: { type: "string" },
             help: { type: "boolean", short: "h" }
@@ -72,8 +92,19 @@ export const benchCommand = async (args: string[]): Promise<number> => {
     }
     if (values.concurrent !== undefined) return concurrentBench(values);
     const quick = values.quick === true;
+    const preset = values.preset ?? "bench";
+    if (preset !== "bench" && preset !== "gemma-2b") throw new InvalidArgumentError(`--preset expects bench or gemma-2b, got ${preset}`);
+    if (values.model !== undefined && values.preset !== undefined) throw new InvalidArgumentError("--model and --preset exclude each other");
+    const model = values.model ?? path.join(packageRoot, "models", presetModels[preset].file);
+    if (!existsSync(model)) {
+        if (values.model !== undefined) throw new InvalidArgumentError(`--model ${model} does not exist`);
+        console.error(`bench: generating ${model} (${preset} preset, ${presetModels[preset].size}; once)`);
+        const { writeTestModel } = await import("../testModel/writeTestModel.js");
+        await writeTestModel({ outPath: model, preset: preset as TestModelPresetName });
+    }
+    if (values.sweep) return sweep(values, model, quick);
     const options: BenchOptions = {
-        model: values.model ?? defaultModel,
+        model,
         gpu: parseGpu(values.gpu),
         queries: positive(integerFlag(values, "queries") ?? 1, "queries"),
         passagesPerQuery: positive(integerFlag(values, "passages") ?? (quick ? 16 : 64), "passages"),
@@ -134,6 +165,40 @@ export const benchCommand = async (args: string[]): Promise<number> => {
     }
     return report.checks.every((check) => check.passed) ? 0 : 1;
 };
+
+async function sweep(values: Record<string, string | boolean | undefined>, model: string, quick: boolean): Promise<number> {
+    const gpu = parseGpu(values.gpu as string | undefined);
+    const onCpu = gpu === false;
+    const slots = parseGrid(values["slots-grid"], "slots-grid") ?? (onCpu ? (quick ? [1, 4] : [1, 2, 4, 8]) : quick ? [1, 8] : [1, 4, 16, 64]);
+    const batchSizes =
+        parseGrid(values["batch-grid"], "batch-grid") ?? (onCpu ? (quick ? [256, 512] : [256, 512, 1024]) : quick ? [512, 2048] : [512, 2048, 8192]);
+    const report = await runSweep({
+        model,
+        gpu,
+        slots,
+        batchSizes,
+        queries: positive(integerFlag(values, "queries") ?? (quick ? 2 : 4), "queries"),
+        passagesPerQuery: positive(integerFlag(values, "passages") ?? (quick ? 8 : 32), "passages"),
+        queryTokens: { min: 26, max: 34 },
+        passageTokens: values.short ? { min: 30, max: 60 } : { min: 150, max: 250 },
+        rounds: positive(integerFlag(values, "rounds") ?? 1, "rounds"),
+        seed: integerFlag(values, "seed") ?? 1,
+        threads: integerFlag(values, "threads")
+    });
+    console.log(formatSweepReport(report));
+    if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (typeof values.svg === "string") writeFileSync(values.svg, renderSweepChartSvg(report, `llm-rerank bench --sweep: ${path.basename(model)}`));
+    return report.checks.every((check) => check.passed) ? 0 : 1;
+}
+
+function parseGrid(value: string | boolean | undefined, name: string): number[] | undefined {
+    if (typeof value !== "string") return undefined;
+    const numbers = value.split(",").map((part) => Number(part.trim()));
+    if (numbers.length === 0 || numbers.some((number) => !Number.isInteger(number) || number < 1)) {
+        throw new InvalidArgumentError(`--${name} expects comma-separated positive integers, got ${value}`);
+    }
+    return numbers;
+}
 
 /** `bench --concurrent N`: its own runner, since it compares call patterns, not scheduling configurations. */
 async function concurrentBench(values: Record<string, string | boolean | undefined>): Promise<number> {

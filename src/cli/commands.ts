@@ -112,13 +112,13 @@ const makeTestModel: Command = async (args) => {
             shape: preset === "bert-bench" ? "bench" : "tiny",
             ...(tokenizerDir !== undefined ? { tokenizerDir } : {})
         });
-    } else if (preset === "tiny" || preset === "mid" || preset === "bench") {
+    } else if (preset === "tiny" || preset === "mid" || preset === "bench" || preset === "gemma-2b") {
         const { writeTestModel } = await import("../testModel/writeTestModel.js");
         const weightScale = values["weight-scale"] === undefined ? undefined : Number(values["weight-scale"]);
         written = await writeTestModel({ outPath, preset, seed, weightType, weightScale });
     } else {
         throw new InvalidArgumentError(
-            `--preset expects tiny, mid, bench, qwen3-tiny, qwen3-rank-tiny, qwen3-rank-untied-tiny, bert-tiny or bert-bench, got ${preset}`
+            `--preset expects tiny, mid, bench, gemma-2b, qwen3-tiny, qwen3-rank-tiny, qwen3-rank-untied-tiny, bert-tiny or bert-bench, got ${preset}`
         );
     }
     console.error(

@@ -13,6 +13,8 @@ export { PromptMismatchError } from "./PromptMismatchError.js";
 export { DisposedError } from "./DisposedError.js";
 export { MissingDevDependencyError } from "./MissingDevDependencyError.js";
 export { AbortedError } from "./AbortedError.js";
+export { GpuUnavailableError } from "./GpuUnavailableError.js";
+export { InsufficientMemoryError } from "./InsufficientMemoryError.js";
 export { BackendCrashedError } from "./BackendCrashedError.js";
 export { RemoteHttpError } from "./RemoteHttpError.js";
 export { RemoteUnavailableError } from "./RemoteUnavailableError.js";

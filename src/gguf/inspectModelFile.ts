@@ -7,6 +7,7 @@ import { GgufValueType } from "./GgufValueType.js";
 import type { RankHead } from "./RankHead.js";
 import { readRankHead } from "./readRankHead.js";
 import { readCheckedGguf } from "./readCheckedGguf.js";
+import type { ComputeShape } from "../sizing/sizeContext.js";
 
 export type ModelFileSummary = {
     path: string;
@@ -30,7 +31,20 @@ export type ModelFileSummary = {
     trainContextLength: number;
     /** K and V values one KV cell holds across all layers, from the hyper-parameters (0 if unknown). */
     kvValuesPerCell: number;
+    /** The hyper-parameters that size llama.cpp's compute buffer (0 where the file does not say). */
+    computeShape: ComputeShape;
 };
+
+function computeShape(hparams: Record<string, unknown>, vocabularySize: number): ComputeShape {
+    const attention = (hparams.attention ?? {}) as Record<string, unknown>;
+    const count = (value: unknown) => (Number.isFinite(Number(value)) ? Number(value) : 0);
+    return {
+        embeddingLength: count(hparams.embedding_length),
+        feedForwardLength: count(hparams.feed_forward_length),
+        headCount: count(attention.head_count),
+        vocabularySize
+    };
+}
 
 function kvValuesPerCell(hparams: Record<string, unknown>): number {
     const attention = (hparams.attention ?? {}) as Record<string, unknown>;
@@ -90,6 +104,7 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
         rankHead,
         rerankTemplate,
         trainContextLength: Number.isFinite(contextLength) ? contextLength : 0,
-        kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {})
+        kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {}),
+        computeShape: computeShape(metadata[architecture] ?? {}, tokens.length)
     };
 }

@@ -1,6 +1,8 @@
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
-import { BackendError } from "../errors/errors.js";
+import { BackendError, GpuUnavailableError } from "../errors/errors.js";
 import type { AddonContext, AddonContextOptions, AddonModel, LlmRerankAddon, ModelHost } from "./AddonTypes.js";
+import { applyArithmeticSwitches, describeArithmetic, vulkanDisableF16, type ArithmeticPrecision, type GpuApi } from "./arithmeticPrecision.js";
+import type { AddonDevice, DeviceReportAddon } from "./DeviceTypes.js";
 import { describeBlas, type BlasDescription } from "./describeBlas.js";
 import { findLoadedLibllamas } from "./findLoadedLibllama.js";
 import { llamaSelectionOptions } from "./llamaSelectionOptions.js";
@@ -13,8 +15,19 @@ export type GpuOption = "auto" | "cuda" | "metal" | "vulkan" | false;
 export type LlamaBuildOption = "auto" | "prebuilt" | "local";
 
 export type BackendDescription = {
-    /** The GPU API node-llama-cpp selected, or false for CPU only. */
-    gpu: "cuda" | "metal" | "vulkan" | false;
+    /**
+     * The GPU API whose devices take the model's layers, or false when they run on the CPU. Never
+     * an API that found no device: see binary and fallback.
+     */
+    gpu: GpuApi | false;
+    /** The node-llama-cpp binary that was loaded, named by its GPU API even where that API found no device. */
+    binary: GpuApi | false;
+    /** Why the layers run on the CPU although gpu "auto" loaded a GPU binary; absent otherwise. */
+    fallback?: string;
+    /** The GPU devices of that API that ggml registered: name, driver's description, memory. */
+    devices: AddonDevice[];
+    /** What the matrix products compute in on that backend. */
+    arithmetic: ArithmeticPrecision;
     /** "prebuilt" binaries shipped with node-llama-cpp, or a "localBuild" made on this machine. */
     build: "prebuilt" | "localBuild";
     libllamaPath: string;
@@ -36,11 +49,14 @@ export type BackendDescription = {
 export class LlamaBackend implements ModelHost {
     private static readonly backends = new Map<string, Promise<LlamaBackend>>();
 
-    readonly addon: LlmRerankAddon;
+    /** Whether ggml-vulkan started with FP16 off in this process; it reads the switch once. */
+    private static vulkanF16DisabledAtStart: boolean | undefined;
+
+    readonly addon: LlmRerankAddon & DeviceReportAddon;
     readonly llama: Llama;
     readonly description: BackendDescription;
 
-    private constructor(addon: LlmRerankAddon, llama: Llama, description: BackendDescription) {
+    private constructor(addon: LlmRerankAddon & DeviceReportAddon, llama: Llama, description: BackendDescription) {
         this.addon = addon;
         this.llama = llama;
         this.description = description;
@@ -57,19 +73,22 @@ export class LlamaBackend implements ModelHost {
     /** The backend is shared by every in-process Reranker and lives as long as the process. */
     async release(): Promise<void> {}
 
-    static get(gpu: GpuOption, build: LlamaBuildOption = "auto"): Promise<LlamaBackend> {
-        const key = `${String(gpu)}/${build}`;
+    /** fp16Arithmetic: let Vulkan (and CUDA's cuBLAS) compute in FP16/TF32 instead of F32. */
+    static get(gpu: GpuOption, build: LlamaBuildOption = "auto", fp16Arithmetic = false): Promise<LlamaBackend> {
+        const key = `${String(gpu)}/${build}/${fp16Arithmetic ? "fp16" : "f32"}`;
         let backend = LlamaBackend.backends.get(key);
         if (!backend) {
-            backend = LlamaBackend.create(gpu, build);
+            backend = LlamaBackend.create(gpu, build, fp16Arithmetic);
             LlamaBackend.backends.set(key, backend);
             backend.catch(() => LlamaBackend.backends.delete(key));
         }
         return backend;
     }
 
-    private static async create(gpu: GpuOption, build: LlamaBuildOption): Promise<LlamaBackend> {
-        const addon = loadAddon();
+    private static async create(gpu: GpuOption, build: LlamaBuildOption, fp16Arithmetic: boolean): Promise<LlamaBackend> {
+        const addon = loadAddon() as LlmRerankAddon & DeviceReportAddon;
+        // Before node-llama-cpp loads a backend: ggml reads these switches once, when it starts.
+        applyArithmeticSwitches(gpu, fp16Arithmetic);
         const recorded = build === "prebuilt" ? { problem: undefined } : readLocalBuildRecord();
         let llama: Llama;
         try {
@@ -79,6 +98,13 @@ export class LlamaBackend implements ModelHost {
             const selection = llamaSelectionOptions(build, recorded.record, process.env);
             llama = await getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false, ...selection });
         } catch (error) {
+            if (gpu !== "auto" && gpu !== false) {
+                throw new GpuUnavailableError(
+                    gpu,
+                    `gpu "${gpu}" was asked for, but node-llama-cpp could not load its ${gpu} build here: ${(error as Error).message}`,
+                    error
+                );
+            }
             const hint = build === "local" ? ` (is there a local build? run \`llm-rerank build-llama\`${recorded.problem ? `; ${recorded.problem}` : ""})` : "";
             throw new BackendError(`node-llama-cpp could not load llama.cpp for gpu=${String(gpu)}, build=${build}${hint}: ${(error as Error).message}`, error);
         }
@@ -101,8 +127,31 @@ export class LlamaBackend implements ModelHost {
         } catch (error) {
             throw new BackendError(`the addon could not bind to ${libllamaPath}: ${(error as Error).message}`, error);
         }
+        try {
+            addon.bindDeviceReport(libllamaPath);
+        } catch (error) {
+            throw new BackendError(`the addon could not read ggml's devices from ${libllamaPath}: ${(error as Error).message}`, error);
+        }
+        const binary = llama.gpu;
+        const devices = binary === false ? [] : addon.listDevices().filter((device) => isDeviceOf(binary, device));
+        if (gpu !== "auto" && gpu !== false && (binary !== gpu || devices.length === 0)) {
+            throw new GpuUnavailableError(gpu, `gpu "${gpu}" was asked for, but ${noDeviceReason(gpu, binary)}`);
+        }
+        const placement = binary !== false && devices.length > 0 ? binary : false;
+        if (binary === "vulkan") {
+            LlamaBackend.vulkanF16DisabledAtStart ??= process.env[vulkanDisableF16] !== undefined;
+            if (placement === "vulkan" && !fp16Arithmetic && !LlamaBackend.vulkanF16DisabledAtStart) {
+                throw new BackendError(
+                    `the Vulkan backend of this process started with FP16 arithmetic on (fp16Arithmetic, or ${vulkanDisableF16} unset when it loaded); F32 needs a new process`
+                );
+            }
+        }
         return new LlamaBackend(addon, llama, {
-            gpu: llama.gpu,
+            gpu: placement,
+            binary,
+            ...(binary !== false && placement === false ? { fallback: `${noDeviceReason("auto", binary)}; the layers run on the CPU` } : {}),
+            devices,
+            arithmetic: describeArithmetic(placement, LlamaBackend.vulkanF16DisabledAtStart ?? false),
             build: llama.buildType === "localBuild" ? "localBuild" : "prebuilt",
             libllamaPath,
             blas: describeBlas(llama.cmakeOptions),
@@ -112,4 +161,21 @@ export class LlamaBackend implements ModelHost {
             isolation: "in-process"
         });
     }
+}
+
+/** ggml's registry names: "CUDA", "Vulkan", "MTL". */
+const ggmlBackendNames: Record<GpuApi, string> = { cuda: "CUDA", vulkan: "Vulkan", metal: "MTL" };
+
+function isDeviceOf(api: GpuApi, device: AddonDevice): boolean {
+    return (device.type === "gpu" || device.type === "igpu") && device.backend === ggmlBackendNames[api];
+}
+
+function noDeviceReason(asked: GpuOption, binary: GpuApi | false): string {
+    if (binary === false) return "node-llama-cpp loaded its CPU build (no usable GPU build for this machine)";
+    if (asked !== "auto" && binary !== asked) return `node-llama-cpp loaded its ${binary} build instead`;
+    const hint =
+        binary === "vulkan"
+            ? " (Mesa's llvmpipe is a CPU-type Vulkan device, which ggml skips unless GGML_VK_VISIBLE_DEVICES names it, e.g. GGML_VK_VISIBLE_DEVICES=0)"
+            : "";
+    return `node-llama-cpp's ${binary} build found no ${binary} device${hint}`;
 }

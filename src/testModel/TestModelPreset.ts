@@ -1,6 +1,6 @@
 import type { TransformerShape } from "./TransformerShape.js";
 
-export type TestModelPresetName = "tiny" | "mid" | "bench";
+export type TestModelPresetName = "tiny" | "mid" | "bench" | "gemma-2b";
 
 /** The Gemma 1 hyperparameters a test model is generated from. */
 export type GemmaShape = TransformerShape;
@@ -37,6 +37,18 @@ export const testModelPresets: Readonly<Record<TestModelPresetName, GemmaShape>>
         ...gemmaDefaults,
         embeddingLength: 2048,
         blockCount: 2,
+        headCount: 8,
+        headCountKv: 1,
+        headDim: 256,
+        feedForwardLength: 16384
+    },
+    // bge-reranker-v2-gemma's shape (gemma-2b): 18 layers; with the real 256,000-token vocabulary,
+    // about 10 GB in F32. For GPU sizing (llm-rerank bench --preset gemma-2b --sweep); the
+    // writer generates it chunk by chunk, never holding a tensor, let alone the file, in memory.
+    "gemma-2b": {
+        ...gemmaDefaults,
+        embeddingLength: 2048,
+        blockCount: 18,
         headCount: 8,
         headCountKv: 1,
         headDim: 256,

@@ -13,6 +13,8 @@ export const testModels = {
     tinyF16: path.join(testModelsDir, "tiny-gemma-f16.gguf"),
     /** F16 weights scaled by 1000: activations overflow F16 and the logits come out NaN. */
     tinyOverflow: path.join(testModelsDir, "tiny-gemma-f16-overflow.gguf"),
+    /** F32 weights scaled by 1e20: activations overflow F32 itself, on every backend (a GPU computing in F32 too). */
+    tinyOverflowF32: path.join(testModelsDir, "tiny-gemma-f32-overflow.gguf"),
     /** The tiny model with BF16 weights. */
     tinyBf16: path.join(testModelsDir, "tiny-gemma-bf16.gguf"),
     /** The overflowing model's weights (scaled by 1000) in BF16, which has F32's exponent range. */

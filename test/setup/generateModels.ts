@@ -10,6 +10,7 @@ export default async function generateModels(): Promise<void> {
         { outPath: testModels.mid, preset: "mid" as const, weightType: "f32" as const },
         { outPath: testModels.tinyF16, preset: "tiny" as const, weightType: "f16" as const },
         { outPath: testModels.tinyOverflow, preset: "tiny" as const, weightType: "f16" as const, weightScale: 1000 },
+        { outPath: testModels.tinyOverflowF32, preset: "tiny" as const, weightType: "f32" as const, weightScale: 1e20 },
         { outPath: testModels.tinyBf16, preset: "tiny" as const, weightType: "bf16" as const },
         { outPath: testModels.tinyBf16Scaled, preset: "tiny" as const, weightType: "bf16" as const, weightScale: 1000 }
     ];
