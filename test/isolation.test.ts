@@ -37,9 +37,9 @@ describe('isolation: "process"', () => {
         const alone = await inProcess.score(pairs);
         results.forEach(([score], i) => expect(Math.abs(score! - alone[i]!)).toBeLessThanOrEqual(5e-5));
         const other = await Reranker.load({ model: testModels.tiny, gpu: false, isolation: "process" });
-        const running = other.score(pairs);
+        const running = expect(other.score(pairs)).rejects.toBeInstanceOf(DisposedError);
         await other.dispose();
-        await expect(running).rejects.toBeInstanceOf(DisposedError);
+        await running;
     });
 
     it("survives the child aborting mid-call: calls in flight get BackendCrashedError, a reload scores again", async () => {

@@ -52,7 +52,12 @@ export class ModelFileServer {
         const dropAt = this.dropOnceAt.get(urlPath);
         // Only ranged responses: the downloader opens with a plain GET it closes once it has the size.
         const stopAt = range && dropAt !== undefined && start <= dropAt && dropAt <= end ? dropAt : end + 1;
-        if (stopAt <= end) this.dropOnceAt.delete(urlPath);
+        if (stopAt <= end) {
+            this.dropOnceAt.delete(urlPath);
+            // Marked now: on a loaded machine the client may give up on this response before the
+            // server reaches the drop point, and the response is cut short either way.
+            logged.dropped = true;
+        }
         this.send(response, body, start, stopAt, logged, stopAt <= end);
     }
 
@@ -70,7 +75,6 @@ export class ModelFileServer {
                 }
             }
             if (drop) {
-                logged.dropped = true;
                 response.socket?.destroy();
             } else response.end();
         };
