@@ -1,3 +1,4 @@
+import { stderrProgress } from "./progressBar.js";
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
@@ -39,8 +40,11 @@ const rank: Command = async (args) => {
     const query = givenString(values, "query");
     const passages = [...(values.passage ?? []), ...(values.passages ? readPassages(values.passages) : [])];
     if (passages.length === 0) throw new InvalidArgumentError("give passages with --passage P (repeatable) or --passages FILE");
+    const progress = stderrProgress("ranking");
     const results = await withReranker(values, (reranker) =>
-        reranker.rerank(query, passages, { topN: integerFlag(values, "top"), normalize: values.normalize === true })
+        reranker
+            .rerank(query, passages, { topN: integerFlag(values, "top"), normalize: values.normalize === true, onProgress: progress.onProgress })
+            .finally(progress.done)
     );
     if (values.json) console.log(JSON.stringify({ results: results.map(({ index, score }) => ({ index, score })) }));
     else for (const { index, score, passage } of results) console.log(`${score.toFixed(6)}\t${index}\t${passage.replace(/\s+/g, " ").slice(0, 100)}`);
@@ -50,7 +54,10 @@ const rank: Command = async (args) => {
 const score: Command = async (args) => {
     const { values } = parseArgs({ args, options: { ...rerankerFlags, pairs: { type: "string" }, normalize: { type: "boolean" }, json: { type: "boolean" } } });
     const pairs = readPairs(requiredString(values, "pairs"));
-    const scores = await withReranker(values, (reranker) => reranker.score(pairs, { normalize: values.normalize === true }));
+    const progress = stderrProgress("scoring");
+    const scores = await withReranker(values, (reranker) =>
+        reranker.score(pairs, { normalize: values.normalize === true, onProgress: progress.onProgress }).finally(progress.done)
+    );
     if (values.json) console.log(JSON.stringify({ scores }));
     else for (const value of scores) console.log(String(value));
     return 0;

@@ -27,9 +27,13 @@ export class IsolatedBackend implements ModelHost {
     private crashed: BackendCrashedError | undefined;
     private exited: Promise<void>;
     private released = false;
+    /** Settles when the child says it listens: a port may drop what arrives before that. */
+    private readonly listening: Promise<void>;
+    private markListening!: () => void;
 
     private constructor(child: IsolationProcess) {
         this.child = child;
+        this.listening = new Promise((resolve) => (this.markListening = resolve));
         let markExited: () => void;
         this.exited = new Promise((resolve) => (markExited = resolve));
         child.on("message", (message) => this.onResponse(message as Response));
@@ -90,11 +94,17 @@ export class IsolatedBackend implements ModelHost {
         const id = this.nextId++;
         return new Promise((resolve, reject) => {
             this.pending.set(id, { resolve, reject });
-            this.child.postMessage({ ...request, id });
+            void this.listening.then(() => {
+                if (this.pending.has(id)) this.child.postMessage({ ...request, id });
+            });
         });
     }
 
-    private onResponse(response: Response): void {
+    private onResponse(response: Response | { listening: true }): void {
+        if ("listening" in response) {
+            this.markListening();
+            return;
+        }
         const pending = this.pending.get(response.id);
         if (!pending) return;
         this.pending.delete(response.id);

@@ -77,5 +77,8 @@ function onMessage(message: unknown): void {
 
 if (parentPort) parentPort.on("message", (event) => onMessage(event.data));
 else process.on("message", onMessage);
+// Requests are sent only after this: neither channel is required to hold messages for a listener.
+if (parentPort) parentPort.postMessage({ listening: true });
+else process.send!({ listening: true });
 // The parent going away (even killed) ends this process: it holds nothing worth keeping.
 process.on("disconnect", () => process.exit(0));

@@ -21,6 +21,7 @@ export type RequestBody = Request extends infer R ? (R extends { id: number } ? 
 /** A value that stands for a native object held in the child. */
 export type HandleReference = { handle: number; kind: HandleKind; description?: unknown };
 
+/** The child's answers; before any, it sends { listening: true }. */
 export type Response = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
 
 export function isHandleReference(value: unknown): value is HandleReference {
