@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run soak [-- --calls N --model M.gguf --isolation none|process]: many calls of mixed sizes,
+// npm run soak [-- --calls N --model M.gguf --isolation none|process --threads T]: many calls of mixed sizes,
 // concurrent, with aborts and periodic disposes and reloads, printing memory at start and end and
 // the event loop's p99 delay. It checks that memory stays flat: what one call allocates must be
 // freed again, across thousands of calls and reloads.
@@ -14,14 +14,22 @@ const { values } = parseArgs({
         model: { type: "string", default: "models/tiny-gemma-f32.gguf" },
         isolation: { type: "string", default: "none" },
         seed: { type: "string", default: "7" },
-        "rss-bound-mb": { type: "string", default: "64" }
+        "rss-bound-mb": { type: "string", default: "64" },
+        threads: { type: "string" }
     }
 });
 const totalCalls = Number(values.calls);
 const random = new SeededRandom(Number(values.seed), "soak");
 const words = ["tide", "moon", "ocean", "gravity", "潮汐", "🌊", "banana", "pull", "water", "<bos>", "\u0000", "e\u0301"];
 const text = (length: number) => Array.from({ length }, () => words[random.nextUint32() % words.length]).join(" ");
-const load = () => Reranker.load({ model: values.model!, gpu: false, isolation: values.isolation as "none" | "process", onWarning: () => undefined });
+const load = () =>
+    Reranker.load({
+        model: values.model!,
+        gpu: false,
+        threads: values.threads ? Number(values.threads) : undefined,
+        isolation: values.isolation as "none" | "process",
+        onWarning: () => undefined
+    });
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const memory = () => {
