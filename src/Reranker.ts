@@ -35,7 +35,7 @@ import type { ModelProfile } from "./profiles/ModelProfile.js";
 import { promptRecordPath, readPromptRecord } from "./profiles/PromptRecord.js";
 import type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
 import { resolveRuntimeSettings, type RequestedSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
-import type { SchedulerStats } from "./scheduling/ScoringGroup.js";
+import type { SchedulerStats } from "./engine/ScoringGroup.js";
 import { scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
 import {
     expectArray,
@@ -419,7 +419,7 @@ export class Reranker {
                 ...callbacks,
                 signal,
                 onScore: (index, score) => {
-                    ready.push({ index, score: normalize && this.profile.normalize === "sigmoid" ? sigmoid(score) : score });
+                    ready.push({ index, score: this.normalizedScore(score, normalize) });
                     wake?.();
                 }
             })
@@ -515,6 +515,10 @@ export class Reranker {
 
     private normalized(scores: number[], normalize: boolean): number[] {
         return normalize && this.profile.normalize === "sigmoid" ? scores.map(sigmoid) : scores;
+    }
+
+    private normalizedScore(score: number, normalize: boolean): number {
+        return normalize && this.profile.normalize === "sigmoid" ? sigmoid(score) : score;
     }
 
     private toTokenArray(sequence: unknown, index: number): Int32Array {

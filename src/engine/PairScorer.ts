@@ -2,8 +2,8 @@ import { DecodeError, NonFiniteScoreError } from "../errors/errors.js";
 import { RerankError } from "../errors/RerankError.js";
 import type { ScoreHead } from "../heads/ScoreHead.js";
 import type { PairEncoder } from "../input/PairEncoder.js";
-import type { SchedulerStats, ScoringGroup, ScoringSequence } from "../scheduling/ScoringGroup.js";
-import { sharedPrefixLength } from "../scheduling/sharedPrefixLength.js";
+import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./ScoringGroup.js";
+import { sharedPrefixLength } from "./sharedPrefixLength.js";
 import { LruCache } from "../utils/LruCache.js";
 import type { ScoringEngine } from "./ScoringEngine.js";
 

@@ -2,7 +2,7 @@ import { AbortedError } from "../errors/AbortedError.js";
 import { SequenceTooLongError } from "../errors/SequenceTooLongError.js";
 import type { ScoreHead } from "../heads/ScoreHead.js";
 import { MemoryEdit, type AddonContext } from "../native/AddonTypes.js";
-import type { SchedulerStats, ScoringGroup, ScoringSequence } from "../scheduling/ScoringGroup.js";
+import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./ScoringGroup.js";
 import { packBatch, type RunningSequence } from "./packBatch.js";
 
 export type EngineJobOptions = {

@@ -1,5 +1,5 @@
 import type { AddonBatch } from "../native/AddonTypes.js";
-import type { ScoringSequence } from "../scheduling/ScoringGroup.js";
+import type { ScoringSequence } from "./ScoringGroup.js";
 
 /** A sequence in a KV slot, evaluated up to (not including) token `cursor`. */
 export type RunningSequence = {

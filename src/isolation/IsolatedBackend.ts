@@ -9,8 +9,13 @@ import type { HandleReference, RequestBody, Response } from "./protocol.js";
 import { RemoteContext } from "./RemoteContext.js";
 import { RemoteModel } from "./RemoteModel.js";
 
-/** The child's entry point, compiled beside this file (dist/isolation/). */
-export const isolationEntryPoint = path.join(path.dirname(fileURLToPath(import.meta.url)), "isolatedChildMain.js").replace(/\.ts$/, ".js");
+/**
+ * The child's entry point: the compiled file in dist/isolation/, also when this module runs from
+ * its TypeScript sources (tests), since Node cannot start a .ts file.
+ */
+export const isolationEntryPoint = path
+    .join(path.dirname(fileURLToPath(import.meta.url)), "isolatedChildMain.js")
+    .replace(`${path.sep}src${path.sep}isolation${path.sep}`, `${path.sep}dist${path.sep}isolation${path.sep}`);
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
