@@ -1,12 +1,7 @@
-import {
-    BackendCrashedError,
-    DisposedError,
-    InvalidArgumentError,
-    ModelLoadError,
-    SequenceTooLongError,
-    PromptMismatchError,
-    UnsupportedModelError
-} from "./errors/errors.js";
+import path from "node:path";
+import type { Scorer, ScorerDescription } from "./Scorer.js";
+import { isRerankError } from "./errors/errorTransport.js";
+import { DisposedError, InvalidArgumentError, ModelLoadError, SequenceTooLongError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
 import { PairScorer, type ScoringCallbacks } from "./engine/PairScorer.js";
 import { ScoringEngine } from "./engine/ScoringEngine.js";
 import { inspectAdapterFile } from "./gguf/inspectAdapterFile.js";
@@ -33,9 +28,17 @@ import { checkProfileTokenizer } from "./profiles/checkProfileTokenizer.js";
 import { detectProfile, getProfile } from "./profiles/loadProfiles.js";
 import type { ModelProfile } from "./profiles/ModelProfile.js";
 import { promptRecordPath, readPromptRecord } from "./profiles/PromptRecord.js";
-import type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
+import type {
+    CallUsage,
+    RerankerLoadOptions,
+    RerankOptions,
+    RerankResult,
+    RerankWarning,
+    ScoreOptions,
+    ScoreProgress,
+    StreamedScore
+} from "./RerankerOptions.js";
 import { resolveRuntimeSettings, type RequestedSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
-import type { SchedulerStats } from "./engine/ScoringGroup.js";
 import { scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
 import {
     expectArray,
@@ -49,9 +52,18 @@ import {
     isPlainObject
 } from "./utils/validate.js";
 
-export type RerankerDescription = {
-    model: { path: string; architecture: string; names: string[]; weightType: string; tensorTypes: Record<string, number>; parameterCount: number };
+export type RerankerDescription = ScorerDescription & {
+    model: {
+        name: string;
+        path: string;
+        architecture: string;
+        names: string[];
+        weightType: string;
+        tensorTypes: Record<string, number>;
+        parameterCount: number;
+    };
     profile: string;
+    normalize: "sigmoid" | "none";
     prompt: string;
     maxLength: number;
     scoreTokens: { text: string; id: number }[];
@@ -79,7 +91,7 @@ export type RerankerDescription = {
  * bge-reranker-v2-gemma, FlagEmbedding's raw logit of "Yes" at the last token of
  * [bos] A: query \n B: passage \n prompt; for Qwen3-Reranker, P(yes) against "no".
  */
-export class Reranker {
+export class Reranker implements Scorer {
     readonly profile: ModelProfile;
     readonly prompt: string;
     private readonly host: ModelHost;
@@ -357,11 +369,6 @@ export class Reranker {
         return this.disposePromise !== undefined;
     }
 
-    /** Counters of the last score()/scoreTokens() call that ended, for benchmarks. */
-    get lastRunStats(): SchedulerStats {
-        return this.scorer.lastStats;
-    }
-
     /** The exact token ids scored for (query, passage); tokenized off the main thread. */
     async buildInput(query: string, passage: string): Promise<number[]> {
         this.requireLive();
@@ -438,8 +445,7 @@ export class Reranker {
                 await new Promise<void>((resolve) => (wake = resolve));
                 wake = undefined;
             }
-            if (failure !== undefined && !(stop.signal.aborted && failure instanceof Error && "code" in failure && failure.code === "ERR_ABORTED"))
-                throw failure;
+            if (failure !== undefined && !(stop.signal.aborted && isRerankError(failure, "ERR_ABORTED"))) throw failure;
         } finally {
             stop.abort();
             await work;
@@ -447,7 +453,7 @@ export class Reranker {
     }
 
     /** Scores ready-made token sequences: the logit of the score token after each one's last token. */
-    async scoreTokens(sequences: number[][], options: Pick<ScoreOptions, "signal" | "onProgress"> = {}): Promise<number[]> {
+    async scoreTokens(sequences: number[][], options: Pick<ScoreOptions, "signal" | "onProgress" | "onUsage"> = {}): Promise<number[]> {
         this.requireLive();
         const { callbacks } = readScoreOptions(options);
         const converted = expectArray("sequences", sequences).map((sequence, i) => this.toTokenArray(sequence, i));
@@ -458,6 +464,7 @@ export class Reranker {
         this.requireLive();
         return {
             model: {
+                name: path.basename(this.summary.path).replace(/\.gguf$/i, ""),
                 path: this.summary.path,
                 architecture: this.summary.architecture,
                 names: this.summary.names,
@@ -466,6 +473,7 @@ export class Reranker {
                 parameterCount: this.parameterCount
             },
             profile: this.profile.name,
+            normalize: this.profile.normalize,
             prompt: this.prompt,
             maxLength: this.encoder.builder.maxLength,
             scoreTokens: this.scoreTokenTexts,
@@ -577,15 +585,13 @@ async function loadLora(model: AddonModel, path: string) {
 
 /** Our typed errors (a crashed isolated child among them) pass through; anything else is wrapped. */
 function asTyped(error: unknown, wrap: (message: string) => Error): Error {
-    return error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith("ERR_")
-        ? error
-        : wrap((error as Error).message);
+    return isRerankError(error) ? error : wrap((error as Error).message);
 }
 
 type IsolationSpawner = (entryPoint: string) => IsolationProcess;
 
 function unlessCrashed(error: unknown): void {
-    if (!(error instanceof BackendCrashedError)) throw error;
+    if (!isRerankError(error, "ERR_BACKEND_CRASHED")) throw error;
 }
 
 function checkPairs(pairs: unknown): [string, string][] {
@@ -601,8 +607,9 @@ function readScoreOptions(options: ScoreOptions): { normalize: boolean; callback
     if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidArgument("signal", "an AbortSignal", options.signal);
     const onProgress = options.onProgress !== undefined ? expectFunction<(progress: ScoreProgress) => void>("onProgress", options.onProgress) : undefined;
+    const onUsage = options.onUsage !== undefined ? expectFunction<(usage: CallUsage) => void>("onUsage", options.onUsage) : undefined;
     return {
         normalize: options.normalize === undefined ? false : expectBoolean("normalize", options.normalize),
-        callbacks: { signal: options.signal, onProgress }
+        callbacks: { signal: options.signal, onProgress, onUsage }
     };
 }

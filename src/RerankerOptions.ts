@@ -111,6 +111,34 @@ export type ScoreOptions = {
     signal?: AbortSignal;
     /** Called at decode boundaries with the pairs scored so far (cached ones at once). */
     onProgress?: (progress: ScoreProgress) => void;
+    /**
+     * Called once when the call ends, also when it fails or is aborted (then it counts how far it
+     * got): the tokens it built and evaluated, the decodes it took and shared, its queue and compute
+     * time. The server's `usage` and the bench read it.
+     */
+    onUsage?: (usage: CallUsage) => void;
+};
+
+/** What one call cost, as the engine counted it. */
+export type CallUsage = {
+    /** Items (pairs or token sequences) in the call. */
+    items: number;
+    /** Items answered from the score cache, without a decode. */
+    cachedItems: number;
+    /** Tokens of the model inputs this call built (after the profile's truncation), cached items excluded. */
+    inputTokens: number;
+    /** Tokens this call's sequences put into decodes: inputTokens less the prefix cells reused or copied. */
+    tokensEvaluated: number;
+    /** llama_decode calls that held at least one of this call's tokens. */
+    decodes: number;
+    /** Of those, decodes that also held another call's tokens (continuous batching). */
+    sharedDecodes: number;
+    /** Milliseconds spent tokenizing this call's texts (off the main thread). */
+    tokenizeMs: number;
+    /** Milliseconds from handing the sequences to the engine until its first decode. */
+    queueMs: number;
+    /** Milliseconds from its first decode until its last sequence was scored (or it stopped). */
+    computeMs: number;
 };
 
 export type ScoreProgress = { done: number; total: number };

@@ -1,5 +1,14 @@
 export { Reranker, type RerankerDescription } from "./Reranker.js";
-export type { RerankerLoadOptions, RerankOptions, RerankResult, RerankWarning, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
+export type {
+    CallUsage,
+    RerankerLoadOptions,
+    RerankOptions,
+    RerankResult,
+    RerankWarning,
+    ScoreOptions,
+    ScoreProgress,
+    StreamedScore
+} from "./RerankerOptions.js";
 export type { GpuOption, BackendDescription } from "./native/LlamaBackend.js";
 export type { BlasDescription } from "./native/describeBlas.js";
 export type { AddonBinary } from "./native/loadAddon.js";
@@ -7,6 +16,8 @@ export type { ModelProfile } from "./profiles/ModelProfile.js";
 export { listProfiles } from "./profiles/loadProfiles.js";
 export { RerankError, type RerankErrorCode } from "./errors/RerankError.js";
 export * from "./errors/errors.js";
+export { isRerankError, serializeError, reviveError, type SerializedError } from "./errors/errorTransport.js";
+export type { Scorer, ScorerDescription, ScorerReadiness } from "./Scorer.js";
 export type { ModelDownloadOptions, ModelDownloadProgress } from "./model/ModelDownloadOptions.js";
 export { pullModel } from "./model/pullModel.js";
 export type { IsolationProcess } from "./isolation/IsolationChannel.js";

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortedError, InvalidArgumentError, Reranker } from "../src/index.js";
 import { sampleQuery, samplePassages } from "./helpers/pairs.js";
 import { testModels } from "./helpers/testModels.js";
+import { lastUsage } from "./helpers/lastUsage.js";
 
 // Packing sequences into one llama_decode changes the order of floating-point reductions and which
 // activations go through ggml's FP16 GELU table together. Measured on this machine: at most 2.4e-7
@@ -70,9 +71,10 @@ describe.each([
     it("spans decodes when a batch holds fewer tokens than a sequence", async () => {
         const small = await Reranker.load({ model: modelPath, gpu: false, slots: 2, batchSize: 16 });
         try {
-            const scores = await small.scoreTokens(sequences);
+            const usage = lastUsage();
+            const scores = await small.scoreTokens(sequences, { onUsage: usage.onUsage });
             for (let i = 0; i < sequences.length; i++) expect(Math.abs(scores[i]! - alone[i]!)).toBeLessThanOrEqual(packingTolerance);
-            expect(small.lastRunStats.decodes).toBeGreaterThan(sequences.reduce((sum, s) => sum + s.length, 0) / 16 - 1);
+            expect(usage.last.decodes).toBeGreaterThan(sequences.reduce((sum, s) => sum + s.length, 0) / 16 - 1);
         } finally {
             await small.dispose();
         }
@@ -119,11 +121,15 @@ describe("query-prefix sharing", () => {
             while (inputs.every((tokens) => tokens[prefixLength] === inputs[0]![prefixLength])) prefixLength++;
             expect(prefixLength).toBeGreaterThan(5);
 
-            const sharedScores = await shared.rerank(sampleQuery, passages);
-            const unsharedScores = await unshared.rerank(sampleQuery, passages);
+            const sharedUsage = lastUsage();
+            const unsharedUsage = lastUsage();
+            const sharedScores = await shared.rerank(sampleQuery, passages, { onUsage: sharedUsage.onUsage });
+            const unsharedScores = await unshared.rerank(sampleQuery, passages, { onUsage: unsharedUsage.onUsage });
             const total = inputs.reduce((sum, tokens) => sum + tokens.length, 0);
-            expect(unshared.lastRunStats.tokensEvaluated).toBe(total);
-            expect(shared.lastRunStats.tokensEvaluated).toBe(total - (passages.length - 1) * prefixLength);
+            expect(unsharedUsage.last.inputTokens).toBe(total);
+            expect(sharedUsage.last.inputTokens).toBe(total);
+            expect(unsharedUsage.last.tokensEvaluated).toBe(total);
+            expect(sharedUsage.last.tokensEvaluated).toBe(total - (passages.length - 1) * prefixLength);
             const byIndex = new Map(unsharedScores.map((result) => [result.index, result.score]));
             for (const result of sharedScores) expect(Math.abs(result.score - byIndex.get(result.index)!)).toBeLessThanOrEqual(packingTolerance);
         } finally {
@@ -157,11 +163,14 @@ describe("the score cache", () => {
         const reranker = await Reranker.load({ model: testModels.tiny, gpu: false, scoreCacheSize: 100 });
         try {
             const pairs = samplePassages.map((passage) => [sampleQuery, passage] as [string, string]);
-            const first = await reranker.score(pairs);
-            expect(reranker.lastRunStats.tokensEvaluated).toBeGreaterThan(0);
-            const again = await reranker.score(pairs);
+            const usage = lastUsage();
+            const first = await reranker.score(pairs, { onUsage: usage.onUsage });
+            expect(usage.last.tokensEvaluated).toBeGreaterThan(0);
+            expect(usage.last.cachedItems).toBe(0);
+            const again = await reranker.score(pairs, { onUsage: usage.onUsage });
             expect(again).toEqual(first);
-            expect(reranker.lastRunStats.tokensEvaluated).toBe(0);
+            expect(usage.last.tokensEvaluated).toBe(0);
+            expect(usage.last.cachedItems).toBe(pairs.length);
             expect(reranker.describe().caches.scores.hits).toBe(pairs.length);
         } finally {
             await reranker.dispose();
@@ -176,9 +185,10 @@ describe("pairs of many different queries", () => {
             const pairs = samplePassages.map((passage, i) => [`query number ${i}`, passage] as [string, string]);
             const alone: number[] = [];
             for (const pair of pairs) alone.push((await reranker.score([pair]))[0]!);
-            const together = await reranker.score(pairs);
+            const usage = lastUsage();
+            const together = await reranker.score(pairs, { onUsage: usage.onUsage });
             together.forEach((score, i) => expect(Math.abs(score - alone[i]!)).toBeLessThanOrEqual(packingTolerance));
-            expect(reranker.lastRunStats.decodes).toBeLessThan(pairs.length);
+            expect(usage.last.decodes).toBeLessThan(pairs.length);
         } finally {
             await reranker.dispose();
         }
@@ -190,21 +200,25 @@ describe("cancellation", () => {
         const reranker = await Reranker.load({ model: testModels.tiny, gpu: false, slots: 2, batchSize: 16 });
         try {
             const passages = Array.from({ length: 12 }, (_, i) => `passage ${i} about the tides and the moon, `.repeat(4));
-            const expected = await reranker.score(passages.map((passage) => [sampleQuery, passage] as [string, string]));
-            const decodesForAll = reranker.lastRunStats.decodes;
+            const usage = lastUsage();
+            const expected = await reranker.score(
+                passages.map((passage) => [sampleQuery, passage] as [string, string]),
+                { onUsage: usage.onUsage }
+            );
+            const decodesForAll = usage.last.decodes;
 
             const already = new AbortController();
             already.abort();
             await expect(reranker.rerank(sampleQuery, passages, { signal: already.signal })).rejects.toBeInstanceOf(AbortedError);
 
             const midway = new AbortController();
-            const running = reranker.rerank(sampleQuery, passages, { signal: midway.signal });
+            const running = reranker.rerank(sampleQuery, passages, { signal: midway.signal, onUsage: usage.onUsage });
             // setImmediate runs before a second decode can complete: each completion needs its own
             // turn of the event loop, so the run is cut off after at most a couple of decodes.
             setImmediate(() => midway.abort());
             await expect(running).rejects.toBeInstanceOf(AbortedError);
-            expect(reranker.lastRunStats.decodes).toBeGreaterThanOrEqual(1);
-            expect(reranker.lastRunStats.decodes).toBeLessThan(decodesForAll);
+            expect(usage.last.decodes).toBeGreaterThanOrEqual(1);
+            expect(usage.last.decodes).toBeLessThan(decodesForAll);
 
             expect(await reranker.score(passages.map((passage) => [sampleQuery, passage] as [string, string]))).toEqual(expected);
             await expect(reranker.score([["q", "p"]], { signal: "nope" } as never)).rejects.toBeInstanceOf(InvalidArgumentError);

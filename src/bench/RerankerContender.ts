@@ -1,3 +1,4 @@
+import type { CallUsage } from "../RerankerOptions.js";
 import { performance } from "node:perf_hooks";
 import type { Reranker } from "../Reranker.js";
 import type { WorkloadQuery } from "./BenchWorkload.js";
@@ -54,6 +55,7 @@ export class RerankerContender implements Contender {
         const callMs: number[] = [];
         const scores: number[][] = [];
         let tokensEvaluated = 0;
+        const onUsage = (usage: CallUsage) => (tokensEvaluated += usage.tokensEvaluated);
         for (const { query, passages } of workload) {
             this.recorder.beginSegment();
             const started = performance.now();
@@ -61,15 +63,14 @@ export class RerankerContender implements Contender {
             if (this.callStyle === "pair-at-a-time") {
                 queryScores = [];
                 for (const passage of passages) {
-                    queryScores.push((await this.reranker.score([[query, passage]]))[0]!);
-                    tokensEvaluated += this.reranker.lastRunStats.tokensEvaluated;
+                    queryScores.push((await this.reranker.score([[query, passage]], { onUsage }))[0]!);
                 }
             } else if (this.callStyle === "token-sequences") {
-                queryScores = await this.reranker.scoreTokens(await Promise.all(passages.map((passage) => this.reranker.buildInput(query, passage))));
-                tokensEvaluated += this.reranker.lastRunStats.tokensEvaluated;
+                queryScores = await this.reranker.scoreTokens(await Promise.all(passages.map((passage) => this.reranker.buildInput(query, passage))), {
+                    onUsage
+                });
             } else {
-                const results = await this.reranker.rerank(query, passages);
-                tokensEvaluated += this.reranker.lastRunStats.tokensEvaluated;
+                const results = await this.reranker.rerank(query, passages, { onUsage });
                 queryScores = new Array<number>(passages.length);
                 for (const { index, score } of results) queryScores[index] = score;
             }

@@ -40,9 +40,10 @@ export async function runPeerRankingBench(options: PeerRankingOptions): Promise<
     try {
         await reranker.score(pairs.slice(0, 1)); // warm-up: first-decode allocations
         const started = performance.now();
-        ours = await reranker.score(pairs, { normalize: reranker.profile.normalize === "sigmoid" });
+        let evaluated = 0;
+        ours = await reranker.score(pairs, { normalize: reranker.profile.normalize === "sigmoid", onUsage: (usage) => (evaluated = usage.tokensEvaluated) });
         oursSeconds = (performance.now() - started) / 1000;
-        tokensEvaluated = reranker.lastRunStats.tokensEvaluated;
+        tokensEvaluated = evaluated;
         tokensWithoutSharing = (await Promise.all(pairs.map(([q, d]) => reranker.buildInput(q, d)))).reduce((sum, input) => sum + input.length, 0);
     } finally {
         await reranker.dispose();

@@ -96,9 +96,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
                 for (let round = 0; round < options.rounds; round++) {
                     for (const { query, passages } of work.items) {
                         const start = performance.now();
-                        const result = await reranker.score(passages.map((passage) => [query, passage] as [string, string]));
+                        const result = await reranker.score(
+                            passages.map((passage) => [query, passage] as [string, string]),
+                            { onUsage: (usage) => (tokensEvaluated += usage.tokensEvaluated) }
+                        );
                         latencies.push(performance.now() - start);
-                        tokensEvaluated += reranker.lastRunStats.tokensEvaluated;
                         if (round === 0) scores.push(result);
                         if (deviceNames.size > 0) {
                             const used = backend.addon

@@ -2,7 +2,8 @@ import { DecodeError, NonFiniteScoreError } from "../errors/errors.js";
 import { RerankError } from "../errors/RerankError.js";
 import type { ScoreHead } from "../heads/ScoreHead.js";
 import type { PairEncoder } from "../input/PairEncoder.js";
-import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./ScoringGroup.js";
+import type { CallUsage } from "../RerankerOptions.js";
+import { emptySchedulerStats, type SchedulerStats, type ScoringGroup, type ScoringSequence } from "./ScoringGroup.js";
 import { sharedPrefixLength } from "./sharedPrefixLength.js";
 import { LruCache } from "../utils/LruCache.js";
 import type { ScoringEngine } from "./ScoringEngine.js";
@@ -13,6 +14,8 @@ export type ScoringCallbacks = {
     onProgress?: (progress: { done: number; total: number }) => void;
     /** Each item's score as soon as it is known, in completion order. */
     onScore?: (index: number, score: number) => void;
+    /** Once, when the call ends (successfully or not): what it cost. */
+    onUsage?: (usage: CallUsage) => void;
 };
 
 export type PairScorerOptions = {
@@ -32,8 +35,6 @@ export type PairScorerOptions = {
 export class PairScorer {
     private readonly options: PairScorerOptions;
     private readonly cache: LruCache<string, number>;
-    /** Counters of the last call that ended, successfully or not. */
-    lastStats: SchedulerStats = { decodes: 0, tokensEvaluated: 0 };
 
     constructor(options: PairScorerOptions) {
         this.options = options;
@@ -45,6 +46,21 @@ export class PairScorer {
     }
 
     async scorePairs(pairs: readonly (readonly [string, string])[], callbacks: ScoringCallbacks): Promise<number[]> {
+        const stats = emptySchedulerStats();
+        const usage = { items: pairs.length, cachedItems: 0, inputTokens: 0, tokenizeMs: 0 };
+        try {
+            return await this.scorePairsCounted(pairs, callbacks, stats, usage);
+        } finally {
+            callbacks.onUsage?.({ ...usage, ...stats });
+        }
+    }
+
+    private async scorePairsCounted(
+        pairs: readonly (readonly [string, string])[],
+        callbacks: ScoringCallbacks,
+        stats: SchedulerStats,
+        usage: { cachedItems: number; inputTokens: number; tokenizeMs: number }
+    ): Promise<number[]> {
         const scores = new Array<number>(pairs.length);
         const useCache = this.options.scoreCacheSize > 0;
         // Keys are built only when the cache is on: JSON of every passage is not free on a hot path.
@@ -58,7 +74,11 @@ export class PairScorer {
                 callbacks.onScore?.(index, cached);
             }
         });
+        usage.cachedItems = pairs.length - uncached.length;
+        const tokenizeStart = performance.now();
         const tokens = await this.options.encoder.encode(uncached.map((index) => pairs[index]!));
+        usage.tokenizeMs = performance.now() - tokenizeStart;
+        for (const input of tokens) usage.inputTokens += input.length;
         // Without prefix sharing every pair joins one group: still packed across slots.
         const byQuery = new Map<string, ScoringSequence[]>();
         uncached.forEach((index, i) => {
@@ -66,7 +86,7 @@ export class PairScorer {
             if (!byQuery.has(key)) byQuery.set(key, []);
             byQuery.get(key)!.push({ index, tokens: tokens[i]! });
         });
-        const evaluated = await this.evaluate(groupSequences([...byQuery.values()], this.options.sharePrefix), pairs.length, "pair", callbacks, scores);
+        const evaluated = await this.evaluate(groupSequences([...byQuery.values()], this.options.sharePrefix), pairs.length, "pair", callbacks, scores, stats);
         for (const index of uncached) {
             scores[index] = evaluated[index]!;
             if (useCache) this.cache.set(cacheKeys[index]!, evaluated[index]!);
@@ -76,10 +96,23 @@ export class PairScorer {
 
     async scoreSequences(sequences: Int32Array[], callbacks: ScoringCallbacks): Promise<number[]> {
         const groups = groupSequences([sequences.map((tokens, index) => ({ index, tokens }))], false);
-        return this.evaluate(groups, sequences.length, "sequence", callbacks, []);
+        const stats = emptySchedulerStats();
+        try {
+            return await this.evaluate(groups, sequences.length, "sequence", callbacks, [], stats);
+        } finally {
+            const inputTokens = sequences.reduce((sum, sequence) => sum + sequence.length, 0);
+            callbacks.onUsage?.({ items: sequences.length, cachedItems: 0, inputTokens, tokenizeMs: 0, ...stats });
+        }
     }
 
-    private async evaluate(groups: ScoringGroup[], count: number, item: string, callbacks: ScoringCallbacks, known: number[]): Promise<number[]> {
+    private async evaluate(
+        groups: ScoringGroup[],
+        count: number,
+        item: string,
+        callbacks: ScoringCallbacks,
+        known: number[],
+        stats: SchedulerStats
+    ): Promise<number[]> {
         const { head, engine } = this.options;
         const scores = known;
         let done = known.filter((score) => score !== undefined).length;
@@ -92,8 +125,7 @@ export class PairScorer {
             if (Number.isFinite(score)) callbacks.onScore?.(index, score);
             else firstNonFinite ??= new NonFiniteScoreError(index, score, `${item} ${index}; ${this.options.precisionDetail}`);
         };
-        // An aborted or failed call counts too: benchmarks and tests read how far it got.
-        const stats: SchedulerStats = { decodes: 0, tokensEvaluated: 0 };
+        // An aborted or failed call counts too (stats): benchmarks and tests read how far it got.
         try {
             await engine.run(groups, count, {
                 signal: callbacks.signal,
@@ -103,8 +135,6 @@ export class PairScorer {
             });
         } catch (error) {
             throw error instanceof RerankError ? error : new DecodeError(`llama.cpp failed to evaluate a batch: ${(error as Error).message}`, error);
-        } finally {
-            this.lastStats = stats;
         }
         // The lowest index names the pair, whatever order the sequences finished in.
         for (let index = 0; index < count; index++) {

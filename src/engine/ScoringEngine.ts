@@ -1,8 +1,9 @@
+import { isRerankError } from "../errors/errorTransport.js";
 import { AbortedError } from "../errors/AbortedError.js";
 import { SequenceTooLongError } from "../errors/SequenceTooLongError.js";
 import type { ScoreHead } from "../heads/ScoreHead.js";
 import { MemoryEdit, type AddonContext } from "../native/AddonTypes.js";
-import type { SchedulerStats, ScoringGroup, ScoringSequence } from "./ScoringGroup.js";
+import { emptySchedulerStats, type SchedulerStats, type ScoringGroup, type ScoringSequence } from "./ScoringGroup.js";
 import { packBatch, type RunningSequence } from "./packBatch.js";
 
 export type EngineJobOptions = {
@@ -56,6 +57,9 @@ type Job = {
     resolve: (result: EngineJobResult) => void;
     reject: (error: unknown) => void;
     settled: boolean;
+    /** performance.now() at run(), and at the job's first decode. */
+    submittedAt: number;
+    firstDecodeAt: number | undefined;
 };
 
 /** One KV sequence of the context. */
@@ -125,11 +129,13 @@ export class ScoringEngine {
                 rows: new Float32Array(count * width).fill(Number.NaN),
                 remaining: 0,
                 running: 0,
-                stats: options.stats ?? { decodes: 0, tokensEvaluated: 0 },
+                stats: options.stats ?? emptySchedulerStats(),
                 options,
                 resolve,
                 reject,
-                settled: false
+                settled: false,
+                submittedAt: performance.now(),
+                firstDecodeAt: undefined
             };
             for (const group of groups) {
                 if (group.sequences.length === 0) continue;
@@ -173,6 +179,7 @@ export class ScoringEngine {
             const edits = Int32Array.from(this.edits);
             this.edits = [];
             let rows: Float32Array;
+            const decodeStartedAt = performance.now();
             try {
                 rows = await this.context.decode(batch.arrays, this.options.head.outputTokenIds, edits);
             } catch (error) {
@@ -181,7 +188,7 @@ export class ScoringEngine {
             }
             this.totals.decodes++;
             this.totals.tokensEvaluated += batch.arrays.tokens.length;
-            this.account(batch.tokensPerSlot);
+            this.account(batch.tokensPerSlot, decodeStartedAt);
             this.collect(batch.finished, rows);
         }
     }
@@ -256,7 +263,7 @@ export class ScoringEngine {
         group.job.running++;
     }
 
-    private account(tokensPerSlot: Map<number, number>): void {
+    private account(tokensPerSlot: Map<number, number>, decodeStartedAt: number): void {
         const counted = new Set<Job>();
         for (const [slotId, tokens] of tokensPerSlot) {
             const slot = this.slots[slotId]!;
@@ -265,6 +272,10 @@ export class ScoringEngine {
             if (!counted.has(running.job)) running.job.stats.decodes++;
             counted.add(running.job);
             if (slot.group === running.group) slot.holding = running.cursor;
+        }
+        for (const job of counted) {
+            if (counted.size > 1) job.stats.sharedDecodes++;
+            job.firstDecodeAt ??= decodeStartedAt;
         }
     }
 
@@ -337,6 +348,9 @@ export class ScoringEngine {
     private settle(job: Job, error?: unknown): void {
         if (job.settled) return;
         job.settled = true;
+        const now = performance.now();
+        job.stats.queueMs = (job.firstDecodeAt ?? now) - job.submittedAt;
+        job.stats.computeMs = job.firstDecodeAt === undefined ? 0 : now - job.firstDecodeAt;
         if (error === undefined) job.resolve({ rows: job.rows, stats: job.stats });
         else job.reject(error);
     }
@@ -344,5 +358,5 @@ export class ScoringEngine {
 
 /** Errors after which no later decode can succeed (the isolated child is gone). */
 function isFatal(error: unknown): boolean {
-    return (error as { code?: unknown } | undefined)?.code === "ERR_BACKEND_CRASHED";
+    return isRerankError(error, "ERR_BACKEND_CRASHED");
 }

@@ -13,7 +13,18 @@ export type ScoringGroup = {
     sequences: ScoringSequence[];
 };
 
+/** What the engine counted for one job. */
 export type SchedulerStats = {
     decodes: number;
     tokensEvaluated: number;
+    /** Decodes that also held another job's tokens. */
+    sharedDecodes: number;
+    /** From run() to the job's first decode (to its end when it never got one). */
+    queueMs: number;
+    /** From its first decode to its end. */
+    computeMs: number;
 };
+
+export function emptySchedulerStats(): SchedulerStats {
+    return { decodes: 0, tokensEvaluated: 0, sharedDecodes: 0, queueMs: 0, computeMs: 0 };
+}

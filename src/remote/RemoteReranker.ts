@@ -1,4 +1,5 @@
-import type { RerankOptions, RerankResult, ScoreOptions } from "../RerankerOptions.js";
+import type { RerankOptions, RerankResult, ScoreOptions, StreamedScore } from "../RerankerOptions.js";
+import type { Scorer, ScorerDescription } from "../Scorer.js";
 import { expectArray, expectBoolean, expectInteger, expectOneOf, expectString, invalidArgument, isPlainObject } from "../utils/validate.js";
 import { postJsonWithRetries, type RetryPolicy } from "./postJsonWithRetries.js";
 import { readRemoteScores } from "./readRemoteScores.js";
@@ -14,7 +15,7 @@ import type { RemoteRerankerOptions } from "./RemoteRerankerOptions.js";
  * llm-rerank serve and TEI honour and other servers ignore (vLLM answers sigmoid scores,
  * llama-server the head's raw output, Cohere and Jina their 0..1 relevance).
  */
-export class RemoteReranker {
+export class RemoteReranker implements Scorer {
     readonly url: string;
     readonly api: "rerank" | "tei";
     private readonly model: string | undefined;
@@ -41,15 +42,7 @@ export class RemoteReranker {
     /** One score per pair, in input order; pairs that share a query go in one request. */
     async score(pairs: [string, string][], options: ScoreOptions = {}): Promise<number[]> {
         const { normalize, signal } = readOptions(options);
-        const byQuery = new Map<string, number[]>();
-        expectArray("pairs", pairs).forEach((pair, i) => {
-            if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
-                throw invalidArgument(`pairs[${i}]`, "a [query, passage] pair of strings", pair);
-            }
-            const indices = byQuery.get(pair[0]) ?? [];
-            indices.push(i);
-            byQuery.set(pair[0], indices);
-        });
+        const byQuery = groupByQuery(pairs);
         const scores = new Array<number>(pairs.length);
         await Promise.all(
             [...byQuery].map(async ([query, indices]) => {
@@ -76,6 +69,57 @@ export class RemoteReranker {
             .map((score, index) => ({ index, score, passage: passages[index]! }))
             .sort((a, b) => b.score - a.score || a.index - b.index)
             .slice(0, topN);
+    }
+
+    /**
+     * Yields { index, score } as the server answers: pairs that share a query go in one request,
+     * so a query's scores arrive together, in completion order across queries. Breaking out of the
+     * loop cancels the requests still running.
+     */
+    async *scoreStream(pairs: [string, string][], options: ScoreOptions = {}): AsyncGenerator<StreamedScore, void, undefined> {
+        const { normalize, signal } = readOptions(options);
+        const stop = new AbortController();
+        const combined = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+        const ready: StreamedScore[] = [];
+        let wake: (() => void) | undefined;
+        let finished = false;
+        let failure: unknown;
+        const byQuery = groupByQuery(pairs);
+        const work = Promise.all(
+            [...byQuery].map(async ([query, indices]) => {
+                const scores = await this.scoreDocuments(
+                    query,
+                    indices.map((i) => pairs[i]![1]),
+                    normalize,
+                    combined
+                );
+                indices.forEach((pairIndex, i) => ready.push({ index: pairIndex, score: scores[i]! }));
+                wake?.();
+            })
+        ).then(
+            () => (finished = true),
+            (error: unknown) => {
+                finished = true;
+                failure = error;
+            }
+        );
+        void work.finally(() => wake?.());
+        try {
+            while (true) {
+                while (ready.length > 0) yield ready.shift()!;
+                if (finished) break;
+                await new Promise<void>((resolve) => (wake = resolve));
+                wake = undefined;
+            }
+            if (failure !== undefined) throw failure;
+        } finally {
+            stop.abort();
+            await work;
+        }
+    }
+
+    describe(): ScorerDescription & { remote: { url: string; api: "rerank" | "tei" } } {
+        return { model: { name: this.model ?? this.url }, profile: null, normalize: null, remote: { url: this.url, api: this.api } };
     }
 
     /** Nothing is held open between calls; present so code written for Reranker runs unchanged. */
@@ -124,4 +168,18 @@ function readOptions(options: ScoreOptions): { normalize: boolean; signal: Abort
     if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidArgument("signal", "an AbortSignal", options.signal);
     return { normalize: options.normalize === undefined ? false : expectBoolean("normalize", options.normalize), signal: options.signal };
+}
+
+/** Pair indices by query, after checking every pair. */
+function groupByQuery(pairs: unknown): Map<string, number[]> {
+    const byQuery = new Map<string, number[]>();
+    expectArray("pairs", pairs).forEach((pair, i) => {
+        if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
+            throw invalidArgument(`pairs[${i}]`, "a [query, passage] pair of strings", pair);
+        }
+        const indices = byQuery.get(pair[0]) ?? [];
+        indices.push(i);
+        byQuery.set(pair[0], indices);
+    });
+    return byQuery;
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import type { Reranker } from "../Reranker.js";
+import { InvalidArgumentError } from "../errors/errors.js";
+import type { Scorer } from "../Scorer.js";
 import { AbortReason } from "./AbortReason.js";
 import { hasBearerToken } from "./bearerToken.js";
 import { httpErrorFor } from "./errorAnswer.js";
@@ -14,7 +14,10 @@ import { ScoringService } from "./ScoringService.js";
 import { resolveServerLimits, type ServerLimits } from "./ServerLimits.js";
 
 export type RerankServerOptions = {
-    reranker: Reranker;
+    /** What answers the requests: a Reranker, a RemoteReranker, a supervised one, or a test's fake. */
+    scorer?: Scorer;
+    /** The same as scorer (the name before Scorer existed). */
+    reranker?: Scorer;
     /** Default 127.0.0.1: only this machine can connect. */
     host?: string;
     /** Default 8012; 0 picks a free port (see start()'s answer). */
@@ -42,6 +45,7 @@ export class RerankServer {
     readonly limits: ServerLimits;
     private readonly options: RerankServerOptions;
     private readonly service: ScoringService;
+    private readonly scorer: Scorer;
     private readonly modelId: string;
     private readonly bindHost: string;
     private readonly allowedHosts: Set<string>;
@@ -53,9 +57,11 @@ export class RerankServer {
     constructor(options: RerankServerOptions) {
         this.options = options;
         this.limits = resolveServerLimits(options.limits);
-        this.service = new ScoringService(options.reranker, this.limits.maxQueuedRequests);
-        const description = options.reranker.describe();
-        this.modelId = options.modelId ?? path.basename(description.model.path).replace(/\.gguf$/i, "");
+        const scorer = options.scorer ?? options.reranker;
+        if (scorer === undefined) throw new InvalidArgumentError("RerankServer needs a scorer (a Reranker, a RemoteReranker, or any Scorer)");
+        this.scorer = scorer;
+        this.service = new ScoringService(scorer, this.limits.maxQueuedRequests);
+        this.modelId = options.modelId ?? scorer.describe().model.name;
         this.bindHost = options.host ?? "127.0.0.1";
         this.allowedHosts = new Set((options.allowedHosts ?? []).map((host) => host.toLowerCase()));
         this.server = createServer((request, response) => this.track(request, response));
@@ -192,7 +198,7 @@ export class RerankServer {
         }
         if (this.closing) throw new HttpError(503, "shutting_down", "the server is shutting down", { "Retry-After": "5" });
         const body = route.method === "POST" ? await readJsonBody(request, this.limits.maxBodyBytes) : undefined;
-        return route.handle({ body, signal, service: this.service, modelId: this.modelId, profile: this.options.reranker.profile.name, limits: this.limits });
+        return route.handle({ body, signal, service: this.service, modelId: this.modelId, profile: this.scorer.describe().profile, limits: this.limits });
     }
 
     /**

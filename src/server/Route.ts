@@ -9,7 +9,7 @@ export type RouteRequest = {
     service: ScoringService;
     /** The name /v1/models lists and answers carry when the request names none. */
     modelId: string;
-    profile: string;
+    profile: string | null;
     limits: ServerLimits;
 };
 

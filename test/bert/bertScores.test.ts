@@ -13,6 +13,7 @@ const pairs: [string, string][] = [...loadGoldenPairs(), ["Привет, как 
 
 describe("bge-reranker-v2-m3 on bert-tiny against the float64 XLM-R reference", () => {
     let reranker: Reranker;
+    let packedDecodes = 0;
     let reference: BertReference;
     let packed: number[];
     let inputs: number[][];
@@ -21,13 +22,13 @@ describe("bge-reranker-v2-m3 on bert-tiny against the float64 XLM-R reference", 
         const model = await ensureBertTinyModel();
         reranker = await Reranker.load({ model, ...cpu });
         reference = BertReference.open(model);
-        packed = await reranker.score(pairs);
+        packed = await reranker.score(pairs, { onUsage: (usage) => (packedDecodes = usage.decodes) });
         inputs = await Promise.all(pairs.map(([query, passage]) => reranker.buildInput(query, passage)));
     });
     afterAll(() => reranker?.dispose());
 
     it("packs many pairs into one encode call", () => {
-        expect(reranker.lastRunStats.decodes).toBeLessThan(pairs.length / 2);
+        expect(packedDecodes).toBeLessThan(pairs.length / 2);
         expect(Math.max(...inputs.map((input) => input.length))).toBe(512);
     });
 

@@ -39,13 +39,11 @@ for (const pair of alonePairs) result.tiny.alone.push((await tiny.score([pair]))
 const prefixPairs = prefixPassages.map((passage) => [prefixQuery, passage]);
 result.prefix = {
     tokens: await Promise.all(prefixPairs.map(([query, passage]) => tiny.buildInput(query, passage))),
-    shared: await tiny.score(prefixPairs),
-    sharedStats: tiny.lastRunStats
+    shared: await tiny.score(prefixPairs, { onUsage: (usage) => (result.prefix.sharedStats = usage) })
 };
 await tiny.dispose();
 const unshared = await Reranker.load({ model: models.tiny, gpu: "vulkan", ...loadOptions, sharePrefix: false, onWarning });
-result.prefix.unshared = await unshared.score(prefixPairs);
-result.prefix.unsharedStats = unshared.lastRunStats;
+result.prefix.unshared = await unshared.score(prefixPairs, { onUsage: (usage) => (result.prefix.unsharedStats = usage) });
 await unshared.dispose();
 
 const mid = await Reranker.load({ model: models.mid, gpu: "vulkan", ...loadOptions, onWarning });
