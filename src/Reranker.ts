@@ -17,7 +17,8 @@ import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens
 import { TextTokenizer } from "./input/TextTokenizer.js";
 import { IsolatedBackend } from "./isolation/IsolatedBackend.js";
 import type { IsolationProcess } from "./isolation/IsolationChannel.js";
-import type { AddonContext, AddonModel, ModelHost } from "./native/AddonTypes.js";
+import type { AddonContext, AddonContextOptions, AddonModel, ModelHost } from "./native/AddonTypes.js";
+import type { LoadSeams } from "./load/LoadSeams.js";
 import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
 import { applyRerankTemplate } from "./profiles/applyRerankTemplate.js";
 import type { ArithmeticPrecision } from "./native/arithmeticPrecision.js";
@@ -160,7 +161,12 @@ export class Reranker implements Scorer {
         });
     }
 
-    static async load(options: RerankerLoadOptions): Promise<Reranker> {
+    static load(options: RerankerLoadOptions): Promise<Reranker> {
+        return Reranker.loadWith(options, {});
+    }
+
+    /** load() with the seams tooling may watch it through (src/load/LoadSeams.ts); not public API. */
+    static async loadWith(options: RerankerLoadOptions, seams: LoadSeams): Promise<Reranker> {
         if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
         const modelPath = await resolveModelSource(options.model, options.download);
         const isolation = options.isolation !== undefined ? expectOneOf("isolation", options.isolation, ["none", "process"] as const) : "none";
@@ -258,7 +264,8 @@ export class Reranker implements Scorer {
                 warn,
                 loraPath,
                 loraScale,
-                headKind
+                headKind,
+                seams
             });
         } catch (error) {
             await host.release();
@@ -280,6 +287,7 @@ export class Reranker implements Scorer {
             loraPath?: string;
             loraScale: number;
             headKind: "logits" | "rank";
+            seams: LoadSeams;
         }
     ): Promise<Reranker> {
         const { summary, profile, prompt, maxLength, loraPath } = parts;
@@ -344,7 +352,7 @@ export class Reranker implements Scorer {
                 ubatchSize: encoderOnly ? sizing.batchSize : Math.min(requested.ubatchSize, sizing.batchSize),
                 sizing
             };
-            const context = await host.createContext(model, {
+            const contextOptions: AddonContextOptions = {
                 contextSize: cellsPerSequence * settings.slots,
                 batchSize: settings.batchSize,
                 ubatchSize: settings.ubatchSize,
@@ -356,7 +364,9 @@ export class Reranker implements Scorer {
                 loras,
                 rankPooling: headKind === "rank",
                 estimatedBytes: sizing.kvBytes
-            });
+            };
+            const created = await host.createContext(model, contextOptions);
+            const context = parts.seams.observeContext?.(created, model, contextOptions) ?? created;
             const encoder = new PairEncoder(tokenizer, builder);
             return new Reranker({ profile, prompt, host, summary, model, context, settings, tokenizer, encoder, scoreTokenTexts, head, encoderOnly });
         } catch (error) {

@@ -1,0 +1,10 @@
+import type { AddonContext, AddonContextOptions, AddonModel } from "../native/AddonTypes.js";
+
+/**
+ * Where tooling that ships with the library (the bench) may watch a load, instead of patching the
+ * addon: not part of the public API. observeContext receives the context the engine would use and
+ * returns the one it will use (a forwarding wrapper that records decodes).
+ */
+export type LoadSeams = {
+    observeContext?: (context: AddonContext, model: AddonModel, options: AddonContextOptions) => AddonContext;
+};
