@@ -1,57 +1,47 @@
 import path from "node:path";
 import type { Scorer, ScorerDescription } from "./Scorer.js";
 import { isRerankError } from "./errors/errorTransport.js";
-import { DisposedError, InvalidArgumentError, ModelLoadError, SequenceTooLongError, PromptMismatchError, UnsupportedModelError } from "./errors/errors.js";
+import { DisposedError, SequenceTooLongError } from "./errors/errors.js";
 import { PairScorer, type ScoringCallbacks } from "./engine/PairScorer.js";
 import { ScoringEngine } from "./engine/ScoringEngine.js";
-import { inspectAdapterFile } from "./gguf/inspectAdapterFile.js";
-import { inspectModelFile, type ModelFileSummary } from "./gguf/inspectModelFile.js";
-import { decideScoreHead } from "./heads/decideScoreHead.js";
-import { RankPoolingHead } from "./heads/RankPoolingHead.js";
+import type { ModelFileSummary } from "./gguf/inspectModelFile.js";
 import type { ScoreHead } from "./heads/ScoreHead.js";
-import { resolveModelSource } from "./model/resolveModelSource.js";
-import { TokenLogitsHead } from "./heads/TokenLogitsHead.js";
-import { createInputBuilder } from "./input/createInputBuilder.js";
-import { PairEncoder } from "./input/PairEncoder.js";
-import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens.js";
-import { TextTokenizer } from "./input/TextTokenizer.js";
-import { IsolatedBackend } from "./isolation/IsolatedBackend.js";
-import type { IsolationProcess } from "./isolation/IsolationChannel.js";
-import type { AddonContext, AddonContextOptions, AddonModel, ModelHost } from "./native/AddonTypes.js";
+import type { PairEncoder } from "./input/PairEncoder.js";
+import type { TextTokenizer } from "./input/TextTokenizer.js";
 import type { LoadSeams } from "./load/LoadSeams.js";
-import { LlamaBackend, type BackendDescription } from "./native/LlamaBackend.js";
-import { applyRerankTemplate } from "./profiles/applyRerankTemplate.js";
+import { openReranker } from "./load/openReranker.js";
+import type { RuntimeSettings } from "./load/planContext.js";
+import type { AddonContext, AddonModel, ModelHost } from "./native/AddonTypes.js";
 import type { ArithmeticPrecision } from "./native/arithmeticPrecision.js";
-import { describePlacement, type Placement } from "./native/describePlacement.js";
-import { readMemoryBudget } from "./sizing/readMemoryBudget.js";
-import { checkWeightsFit, sizeContext, type MemoryBudget } from "./sizing/sizeContext.js";
-import { checkProfileTokenizer } from "./profiles/checkProfileTokenizer.js";
-import { detectProfile, getProfile } from "./profiles/loadProfiles.js";
+import type { Placement } from "./native/describePlacement.js";
+import type { HostDescription } from "./native/HostDescription.js";
 import type { ModelProfile } from "./profiles/ModelProfile.js";
-import { promptRecordPath, readPromptRecord } from "./profiles/PromptRecord.js";
-import type {
-    CallUsage,
-    RerankerLoadOptions,
-    RerankOptions,
-    RerankResult,
-    RerankWarning,
-    ScoreOptions,
-    ScoreProgress,
-    StreamedScore
-} from "./RerankerOptions.js";
-import { resolveRuntimeSettings, type RequestedSettings, type RuntimeSettings } from "./resolveRuntimeSettings.js";
-import { scoredTokenTexts, sigmoid } from "./scoring/combineScore.js";
-import {
-    expectArray,
-    expectBoolean,
-    expectFiniteNumber,
-    expectFunction,
-    expectInteger,
-    expectOneOf,
-    expectString,
-    invalidArgument,
-    isPlainObject
-} from "./utils/validate.js";
+import type { CallUsage, RerankerLoadOptions, RerankOptions, RerankResult, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
+import { sigmoid } from "./scoring/combineScore.js";
+import { checkKnownKeys } from "./utils/checkKnownKeys.js";
+import { expectArray, expectBoolean, expectFunction, expectInteger, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
+
+export type { RuntimeSettings } from "./load/planContext.js";
+
+/** What a load hands the Reranker it builds (src/load/openReranker.ts). */
+export type RerankerParts = {
+    profile: ModelProfile;
+    prompt: string;
+    host: ModelHost;
+    summary: ModelFileSummary;
+    model: AddonModel;
+    /** The context the engine decodes with (the bench may have wrapped it). */
+    context: AddonContext;
+    /** Read from llama.cpp through the host once the context existed. */
+    placement: Placement;
+    settings: RuntimeSettings;
+    tokenizer: TextTokenizer;
+    encoder: PairEncoder;
+    scoreTokenTexts: { text: string; id: number }[];
+    head: ScoreHead;
+    /** An encoder-only model (bert): no KV memory, every sequence whole in one decode. */
+    encoderOnly: boolean;
+};
 
 export type RerankerDescription = ScorerDescription & {
     model: {
@@ -72,14 +62,14 @@ export type RerankerDescription = ScorerDescription & {
     scoreHead: { kind: "logits" | "rank-pooling"; labels: string[] };
     kvType: "f32" | "f16";
     flashAttention: boolean;
-    backend: BackendDescription;
+    backend: HostDescription;
     /** Weights, KV cache and arithmetic as they are on the backend in use. */
     precision: { weights: string; kvCache: "f32" | "f16"; flashAttention: boolean; arithmetic: ArithmeticPrecision };
     /**
-     * Where llama.cpp put the layers and what it allocated there, read from llama.cpp; null in
-     * isolation: "process" (not carried over IPC yet).
+     * Where llama.cpp put the layers and what it allocated there, read from llama.cpp through the
+     * host when the context was created (in the child process too, with isolation: "process").
      */
-    placement: Placement | null;
+    placement: Placement;
     settings: RuntimeSettings;
     caches: { tokens: { entries: number; hits: number; misses: number }; scores: { entries: number; hits: number; misses: number } };
     /** Decodes and tokens since load, over all calls (concurrent calls share decodes); calls accepted and not yet settled. */
@@ -109,24 +99,10 @@ export class Reranker implements Scorer {
     private readonly sequenceCapacity: number;
     private readonly vocabularySize: number;
     private readonly parameterCount: number;
-    private readonly gpuLayers: number;
+    private readonly placement: Placement;
     private disposePromise: Promise<void> | undefined;
 
-    private constructor(parts: {
-        profile: ModelProfile;
-        prompt: string;
-        host: ModelHost;
-        summary: ModelFileSummary;
-        model: AddonModel;
-        context: AddonContext;
-        settings: RuntimeSettings;
-        tokenizer: TextTokenizer;
-        encoder: PairEncoder;
-        scoreTokenTexts: { text: string; id: number }[];
-        head: ScoreHead;
-        /** An encoder-only model (bert): no KV memory, every sequence whole in one decode. */
-        encoderOnly: boolean;
-    }) {
+    private constructor(parts: RerankerParts) {
         this.profile = parts.profile;
         this.prompt = parts.prompt;
         this.host = parts.host;
@@ -140,7 +116,7 @@ export class Reranker implements Scorer {
         const modelDescription = parts.model.describe();
         this.vocabularySize = modelDescription.vocabularySize;
         this.parameterCount = modelDescription.parameterCount;
-        this.gpuLayers = parts.host.description.gpu === false ? 0 : -1;
+        this.placement = parts.placement;
         // An encoder has no KV cells: a sequence is bounded by the batch it must fit whole.
         this.sequenceCapacity = parts.encoderOnly ? parts.settings.batchSize : parts.context.describe().sequenceContextSize;
         const head = parts.head;
@@ -161,218 +137,22 @@ export class Reranker implements Scorer {
         });
     }
 
+    /**
+     * Loads a GGUF reranker: checks every option and inspects the file first (nothing is downloaded,
+     * started or allocated for a bad option), then loads it through one ModelHost (src/load/).
+     */
     static load(options: RerankerLoadOptions): Promise<Reranker> {
-        return Reranker.loadWith(options, {});
+        return openReranker(options, {});
     }
 
     /** load() with the seams tooling may watch it through (src/load/LoadSeams.ts); not public API. */
-    static async loadWith(options: RerankerLoadOptions, seams: LoadSeams): Promise<Reranker> {
-        if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
-        const modelPath = await resolveModelSource(options.model, options.download);
-        const isolation = options.isolation !== undefined ? expectOneOf("isolation", options.isolation, ["none", "process"] as const) : "none";
-        const summary = await inspectModelFile(modelPath);
-        const profile =
-            options.profile !== undefined ? getProfile(expectString("profile", options.profile)) : detectProfile(summary.architecture, summary.names);
-        if (!profile || !profile.architectures.includes(summary.architecture)) {
-            throw new UnsupportedModelError(
-                `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
-            );
-        }
-        checkProfileTokenizer(modelPath, profile, summary.tokenizer);
-        const headKind = decideScoreHead(summary, profile, readScoreHeadOption(options.scoreHead));
-        for (const token of headKind === "logits" ? scoredTokenTexts(profile) : []) {
-            if (!summary.tokens.includes(token)) {
-                throw new UnsupportedModelError(`the vocabulary of ${modelPath} has no "${token}" token, which profile ${profile.name} scores`);
-            }
-        }
-        const loraPath = options.lora !== undefined ? expectString("lora", options.lora) : undefined;
-        const loraScale = options.loraScale !== undefined ? expectFiniteNumber("loraScale", options.loraScale) : 1;
-        if (loraPath !== undefined) await inspectAdapterFile(loraPath, summary.architecture);
-        // An adapter's recorded prompt wins over the base model's: fine-tuning is where it was set.
-        const record = (loraPath !== undefined ? readPromptRecord(loraPath) : undefined) ?? readPromptRecord(modelPath);
-        const prompt = options.prompt !== undefined ? expectString("prompt", options.prompt) : (record?.prompt ?? profile.prompt);
-        const maxLength = options.maxLength !== undefined ? expectInteger("maxLength", options.maxLength, 1) : profile.maxLength;
-        const warn = options.onWarning ?? ((warning: RerankWarning) => process.emitWarning(warning.message, { code: warning.code }));
-        if (record && record.profile !== profile.name) {
-            warn({
-                code: "PROMPT_MISMATCH",
-                message: `${promptRecordPath(loraPath ?? modelPath)} records profile ${record.profile}, but ${profile.name} is in use`
-            });
-        }
-        if (record && record.prompt !== prompt) {
-            const message = `the prompt differs from the one ${promptRecordPath(loraPath ?? modelPath)} records for this model: trained with ${JSON.stringify(record.prompt)}, scoring with ${JSON.stringify(prompt)}`;
-            if (options.strict === true) throw new PromptMismatchError(message);
-            warn({ code: "PROMPT_MISMATCH", message });
-        }
-        if (summary.rankHead && summary.rankHead.tiedToEmbeddings === undefined && headKind === "logits") {
-            warn({
-                code: "UNVERIFIED_RERANK_HEAD",
-                message: `${modelPath} carries a reranker head in a quantized type; the library could not check that it matches the output matrix llama.cpp scores with.`
-            });
-        }
-        if (summary.weightType !== "F32") {
-            warn({
-                code: "LOW_PRECISION_WEIGHTS",
-                message:
-                    `${modelPath} stores its weights as ${summary.weightType}; scores will differ from the F32 model. Convert with --outtype f32 for FlagEmbedding-exact scores.` +
-                    (summary.weightType === "BF16"
-                        ? " BF16 keeps F32's exponent range, so unlike F16 it cannot overflow to Infinity or NaN where F32 does not."
-                        : "")
-            });
-        }
-
-        let templateProfile = profile;
-        if (profile.format === "chat-template" && summary.rerankTemplate !== undefined) {
-            const fromFile = applyRerankTemplate(profile, summary.rerankTemplate);
-            if (fromFile) templateProfile = fromFile;
-            else
-                warn({
-                    code: "RERANK_TEMPLATE_IGNORED",
-                    message: `${modelPath}'s tokenizer.chat_template.rerank has no {query} … {document} user turn; using profile ${profile.name}'s template`
-                });
-        }
-
-        const llamaBuild = options.llamaBuild !== undefined ? expectOneOf("llamaBuild", options.llamaBuild, ["auto", "prebuilt", "local"] as const) : "auto";
-        const gpu = options.gpu ?? "auto";
-        const fp16Arithmetic = options.fp16Arithmetic !== undefined ? expectBoolean("fp16Arithmetic", options.fp16Arithmetic) : false;
-        const spawn = options.isolationProcess !== undefined ? expectFunction<IsolationSpawner>("isolationProcess", options.isolationProcess) : undefined;
-        // The isolated child starts its backend with the default (F32) switches.
-        const host: ModelHost =
-            isolation === "process" ? await IsolatedBackend.start(gpu, llamaBuild, spawn) : await LlamaBackend.get(gpu, llamaBuild, fp16Arithmetic);
-        try {
-            const resolved = resolveRuntimeSettings(options, host.description);
-            // bert has no KV memory: nothing to share, and llama.cpp encodes each call as one ubatch.
-            const requested = summary.architecture === "bert" ? { ...resolved, sharePrefix: false, defaultSlots: encoderSequencesPerCall } : resolved;
-            if (requested.kvType === "f16" || requested.flashAttention) {
-                warn({ code: "F16_KV_CACHE", message: 'the KV cache is F16 (kvType "f16" or flash attention on); scores move by about 1e-2 against F32.' });
-            }
-            const arithmetic = host.description.arithmetic;
-            if (arithmetic.mode === "mixed") warn({ code: "FP16_ARITHMETIC", message: `${arithmetic.detail} ${fp16ArithmeticCost}` });
-            // Free memory is read before the model loads: some drivers (Mesa's llvmpipe) never report
-            // what is in use, so the weights are subtracted from this figure, not read back.
-            const budget = readMemoryBudget(host.description, host instanceof LlamaBackend ? () => host.addon.listDevices() : undefined);
-            const weightBytesOnDevice = budget.kind === "vram" ? summary.fileBytes : 0;
-            checkWeightsFit(budget, weightBytesOnDevice);
-            return await Reranker.create(host, {
-                summary,
-                profile: templateProfile,
-                prompt,
-                maxLength,
-                requested,
-                budget,
-                weightBytesOnDevice,
-                warn,
-                loraPath,
-                loraScale,
-                headKind,
-                seams
-            });
-        } catch (error) {
-            await host.release();
-            throw error;
-        }
+    static loadWith(options: RerankerLoadOptions, seams: LoadSeams): Promise<Reranker> {
+        return openReranker(options, seams);
     }
 
-    private static async create(
-        host: ModelHost,
-        parts: {
-            summary: ModelFileSummary;
-            profile: ModelProfile;
-            prompt: string;
-            maxLength: number;
-            requested: RequestedSettings;
-            budget: MemoryBudget;
-            weightBytesOnDevice: number;
-            warn: (warning: RerankWarning) => void;
-            loraPath?: string;
-            loraScale: number;
-            headKind: "logits" | "rank";
-            seams: LoadSeams;
-        }
-    ): Promise<Reranker> {
-        const { summary, profile, prompt, maxLength, loraPath } = parts;
-        const { requestedSlots, requestedBatchSize, defaultSlots, minDefaultBatchSize, maxDefaultBatchSize, ...requested } = parts.requested;
-        const { headKind } = parts;
-        const encoderOnly = summary.architecture === "bert";
-        let model: AddonModel;
-        try {
-            model = await host.loadModel(summary.path, host.description.gpu === false ? 0 : -1);
-        } catch (error) {
-            throw asTyped(error, (message) => new ModelLoadError(`llama.cpp could not load ${summary.path}: ${message}`, error));
-        }
-        try {
-            const loras = loraPath !== undefined ? [{ adapter: await loadLora(model, loraPath), scale: parts.loraScale }] : [];
-            const description = model.describe();
-            const tokenizer = await TextTokenizer.create(model, {
-                cacheEntries: requested.tokenCacheSize,
-                matchHfSpaceRuns: summary.architecture === "gemma",
-                userDefinedLiterals: await relabelledUserDefinedTokens(summary, model, description)
-            });
-            const builder = await createInputBuilder(tokenizer, description.bosToken, profile, maxLength, prompt, (text) => controlTokenId(summary, text));
-            // FlagEmbedding's yes_loc: the first id of tokenizing the word on its own.
-            const texts = headKind === "logits" ? scoredTokenTexts(profile) : [];
-            const ids = await Promise.all(texts.map(async (text) => (await tokenizer.tokenize(text))[0]!));
-            const scoreTokenTexts = texts.map((text, i) => ({ text, id: ids[i]! }));
-            const head: ScoreHead =
-                headKind === "logits"
-                    ? new TokenLogitsHead(profile, Int32Array.from(ids))
-                    : createRankPoolingHead(profile, summary, description.classifierOutputs);
-            if (encoderOnly && builder.maxSequenceLength > summary.trainContextLength)
-                throw new InvalidArgumentError(
-                    `maxLength ${maxLength} allows ${builder.maxSequenceLength}-token inputs; ${summary.path} has ${summary.trainContextLength} positions`
-                );
-            // An encoder runs every call as one ubatch (ubatch = batch), which must hold the longest input whole.
-            // Default 2048 tokens on a GPU, 512 on a CPU, as before the sizing: an encoder's attention spans
-            // the whole ubatch, which the sizing's compute estimate (per-slot cells) does not model.
-            const encoderBatchSize = Math.max(requestedBatchSize ?? (host.description.gpu !== false ? 2048 : 512), builder.maxSequenceLength);
-            // Without a unified KV cache, llama.cpp gives each sequence n_ctx / n_seq_max cells, in
-            // multiples of 256.
-            const cellsPerSequence = Math.ceil(builder.maxSequenceLength / 256) * 256;
-            const sizing = sizeContext({
-                budget: parts.budget,
-                weightBytesOnDevice: parts.weightBytesOnDevice,
-                // An encoder keeps no KV cells.
-                kvBytesPerCell: encoderOnly ? 0 : summary.kvValuesPerCell * (requested.kvType === "f32" ? 4 : 2),
-                cellsPerSequence,
-                longestInput: builder.maxSequenceLength,
-                shape: summary.computeShape,
-                ubatchSize: encoderOnly ? encoderBatchSize : requested.ubatchSize,
-                onGpu: host.description.gpu !== false,
-                requestedSlots,
-                defaultSlots,
-                requestedBatchSize: encoderOnly ? encoderBatchSize : requestedBatchSize,
-                minDefaultBatchSize,
-                maxDefaultBatchSize
-            });
-            if (sizing.reducedFrom !== undefined) parts.warn({ code: "SLOTS_REDUCED", message: `using ${sizing.slots} slots: ${sizing.reason}` });
-            const settings: RuntimeSettings = {
-                ...requested,
-                slots: sizing.slots,
-                batchSize: sizing.batchSize,
-                ubatchSize: encoderOnly ? sizing.batchSize : Math.min(requested.ubatchSize, sizing.batchSize),
-                sizing
-            };
-            const contextOptions: AddonContextOptions = {
-                contextSize: cellsPerSequence * settings.slots,
-                batchSize: settings.batchSize,
-                ubatchSize: settings.ubatchSize,
-                sequences: settings.slots,
-                threads: settings.threads,
-                kvType: settings.kvType,
-                flashAttention: settings.flashAttention,
-                unifiedKv: false,
-                loras,
-                rankPooling: headKind === "rank",
-                estimatedBytes: sizing.kvBytes
-            };
-            const created = await host.createContext(model, contextOptions);
-            const context = parts.seams.observeContext?.(created, model, contextOptions) ?? created;
-            const encoder = new PairEncoder(tokenizer, builder);
-            return new Reranker({ profile, prompt, host, summary, model, context, settings, tokenizer, encoder, scoreTokenTexts, head, encoderOnly });
-        } catch (error) {
-            await model.dispose().catch(() => undefined);
-            throw asTyped(error, (message) => new ModelLoadError(`could not create a llama.cpp context: ${message}`, error));
-        }
+    /** @internal The last step of a load (src/load/openReranker.ts). */
+    static fromParts(parts: RerankerParts): Reranker {
+        return new Reranker(parts);
     }
 
     get disposed(): boolean {
@@ -402,7 +182,7 @@ export class Reranker implements Scorer {
         this.requireLive();
         expectString("query", query);
         expectArray("passages", passages).forEach((passage, i) => expectString(`passages[${i}]`, passage));
-        const { normalize, callbacks } = readScoreOptions(options);
+        const { normalize, callbacks } = readScoreOptions(options, rerankOptionNames);
         const topN = options.topN === undefined ? passages.length : expectInteger("topN", options.topN, 0);
         const scores = this.normalized(
             await this.scorer.scorePairs(
@@ -465,7 +245,7 @@ export class Reranker implements Scorer {
     /** Scores ready-made token sequences: the logit of the score token after each one's last token. */
     async scoreTokens(sequences: number[][], options: Pick<ScoreOptions, "signal" | "onProgress" | "onUsage"> = {}): Promise<number[]> {
         this.requireLive();
-        const { callbacks } = readScoreOptions(options);
+        const { callbacks } = readScoreOptions(options, ["signal", "onProgress", "onUsage"]);
         const converted = expectArray("sequences", sequences).map((sequence, i) => this.toTokenArray(sequence, i));
         return this.scorer.scoreSequences(converted, callbacks);
     }
@@ -497,10 +277,7 @@ export class Reranker implements Scorer {
                 flashAttention: this.settings.flashAttention,
                 arithmetic: this.host.description.arithmetic
             },
-            placement:
-                this.host instanceof LlamaBackend
-                    ? describePlacement(this.host.addon, this.model, this.context, this.model.describe().layerCount, this.gpuLayers)
-                    : null,
+            placement: this.placement,
             settings: this.settings,
             caches: { tokens: this.tokenizer.cacheStats, scores: this.scorer.cacheStats },
             engine: { ...this.engine.totals, pendingCalls: this.engine.pendingJobs }
@@ -555,51 +332,6 @@ export class Reranker implements Scorer {
     }
 }
 
-// Sequences per encode call on an encoder without KV memory: more costs nothing but a bigger batch.
-const encoderSequencesPerCall = 64;
-
-function readScoreHeadOption(value: unknown): "auto" | "logits" | "rank" {
-    return value === undefined ? "auto" : expectOneOf("scoreHead", value, ["auto", "logits", "rank"] as const);
-}
-
-/** A profile's own marker (e.g. "<s>"), which must be a control token: user text can never produce it. */
-function controlTokenId(summary: ModelFileSummary, text: string): number {
-    const id = summary.tokens.indexOf(text);
-    if (id < 0 || summary.tokenTypes[id] !== 3) throw new UnsupportedModelError(`the vocabulary of ${summary.path} has no "${text}" control token`);
-    return id;
-}
-
-function createRankPoolingHead(profile: ModelProfile, summary: ModelFileSummary, classifierOutputs: number): ScoreHead {
-    const head = summary.rankHead!;
-    if (classifierOutputs !== head.outputs)
-        throw new UnsupportedModelError(
-            `llama.cpp reads ${classifierOutputs} classifier outputs from ${summary.path}, whose cls.output.weight has ${head.outputs}`
-        );
-    const scoreIndex = profile.score.kind === "rank" ? 0 : head.labels.indexOf(profile.score.token);
-    if (scoreIndex < 0)
-        throw new UnsupportedModelError(`${summary.path}'s rank head has no "${profile.score.kind === "rank" ? "" : profile.score.token}" label`);
-    return new RankPoolingHead(head.outputs, scoreIndex);
-}
-
-/** Measured on llvmpipe (test/gpu/vulkan.test.ts's pairs): what FP16 arithmetic costs against F32. */
-const fp16ArithmeticCost =
-    "Measured on Mesa's llvmpipe against the float64 reference (golden pairs): max error 2.2e-3 (tiny model) and 2.6e-3 (mid) with FP16 arithmetic, against 6.7e-4 and 4.9e-4 in F32. On Vulkan, fp16Arithmetic: false (the default) computes in F32.";
-
-async function loadLora(model: AddonModel, path: string) {
-    try {
-        return await model.loadLora(path);
-    } catch (error) {
-        throw asTyped(error, (message) => new ModelLoadError(`llama.cpp could not load the LoRA adapter ${path}: ${message}`, error));
-    }
-}
-
-/** Our typed errors (a crashed isolated child among them) pass through; anything else is wrapped. */
-function asTyped(error: unknown, wrap: (message: string) => Error): Error {
-    return isRerankError(error) ? error : wrap((error as Error).message);
-}
-
-type IsolationSpawner = (entryPoint: string) => IsolationProcess;
-
 function unlessCrashed(error: unknown): void {
     if (!isRerankError(error, "ERR_BACKEND_CRASHED")) throw error;
 }
@@ -613,8 +345,13 @@ function checkPairs(pairs: unknown): [string, string][] {
     return pairs as [string, string][];
 }
 
-function readScoreOptions(options: ScoreOptions): { normalize: boolean; callbacks: ScoringCallbacks } {
+/** The options each call knows; anything else is refused by name (a typo is never ignored). */
+const scoreOptionNames = ["normalize", "signal", "onProgress", "onUsage"] as const satisfies readonly (keyof ScoreOptions)[];
+const rerankOptionNames = [...scoreOptionNames, "topN"] as const satisfies readonly (keyof RerankOptions)[];
+
+function readScoreOptions(options: ScoreOptions, known: readonly string[] = scoreOptionNames): { normalize: boolean; callbacks: ScoringCallbacks } {
     if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
+    checkKnownKeys("the call's options", options, known);
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidArgument("signal", "an AbortSignal", options.signal);
     const onProgress = options.onProgress !== undefined ? expectFunction<(progress: ScoreProgress) => void>("onProgress", options.onProgress) : undefined;
     const onUsage = options.onUsage !== undefined ? expectFunction<(usage: CallUsage) => void>("onUsage", options.onUsage) : undefined;

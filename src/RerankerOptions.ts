@@ -1,6 +1,6 @@
 import type { ModelDownloadOptions } from "./model/ModelDownloadOptions.js";
 import type { IsolationProcess } from "./isolation/IsolationChannel.js";
-import type { GpuOption, LlamaBuildOption } from "./native/LlamaBackend.js";
+import type { GpuOption, LlamaBuildOption } from "./native/HostDescription.js";
 
 export type RerankWarning = {
     code:

@@ -9,7 +9,7 @@ export type {
     ScoreProgress,
     StreamedScore
 } from "./RerankerOptions.js";
-export type { GpuOption, BackendDescription } from "./native/LlamaBackend.js";
+export type { GpuOption, LlamaBuildOption, HostDescription, BackendDescription } from "./native/HostDescription.js";
 export type { BlasDescription } from "./native/describeBlas.js";
 export type { AddonBinary } from "./native/loadAddon.js";
 export type { ModelProfile } from "./profiles/ModelProfile.js";
@@ -21,7 +21,7 @@ export type { Scorer, ScorerDescription, ScorerReadiness } from "./Scorer.js";
 export type { ModelDownloadOptions, ModelDownloadProgress } from "./model/ModelDownloadOptions.js";
 export { pullModel } from "./model/pullModel.js";
 export type { IsolationProcess } from "./isolation/IsolationChannel.js";
-export { isolationEntryPoint } from "./isolation/IsolatedBackend.js";
+export { isolationEntryPoint } from "./isolation/childEntryPoint.js";
 export { RemoteReranker } from "./remote/RemoteReranker.js";
 export type { RemoteRerankerOptions } from "./remote/RemoteRerankerOptions.js";
 export { RerankServer, type RerankServerOptions } from "./server/RerankServer.js";

@@ -77,7 +77,9 @@ describe("bad arguments get a typed error and leave the reranker usable", () => 
         ["slots 0", { slots: 0 }, /Expected an integer between 1 and 256 for slots but received 0/],
         ["a non-string prompt", { prompt: 7 }, /Expected a string for prompt/],
         ["an unknown kvType", { kvType: "q4" }, /Expected one of "f32", "f16" for kvType/],
-        ["an unknown profile", { profile: "nope" }, /unknown profile "nope"/]
+        ["an unknown profile", { profile: "nope" }, /unknown profile "nope"/],
+        ["a typo in an option's name", { threds: 2 }, /Unknown option "threds" in Reranker.load options; did you mean "threads"\?/],
+        ["a gpu this version does not know", { gpu: "rocm" }, /Expected one of "auto", "cuda", "metal", "vulkan", false for gpu/]
     ])("load with %s", async (_case, extra, message) => {
         await expect(Reranker.load({ model: testModels.tiny, gpu: false, ...(extra as object) })).rejects.toThrow(message);
     });
@@ -94,6 +96,15 @@ describe("bad arguments get a typed error and leave the reranker usable", () => 
         await expect(reranker.rerank("q", ["p"], { topN: -1 })).rejects.toThrow(/topN/);
         await expect(reranker.score([["q", "p"]], { normalize: "yes" } as never)).rejects.toThrow(/normalize/);
         await expect(reranker.buildInput(1 as never, "p")).rejects.toThrow(InvalidArgumentError);
+        // An option this version does not have is refused by name, never ignored.
+        await expect(reranker.rerank("q", ["p"], { overflow: "max-window" } as never)).rejects.toThrow(/Unknown option "overflow"/);
+        await expect(reranker.score([["q", "p"]], { normalise: true } as never)).rejects.toThrow(/did you mean "normalize"\?/);
+        await expect(reranker.rerank("q", ["p"], { topn: 1 } as never)).rejects.toThrow(/did you mean "topN"\?/);
+        await expect(reranker.scoreTokens([[2, 5]], { normalize: true } as never)).rejects.toThrow(/Unknown option "normalize"/);
+        const streamed = async () => {
+            for await (const item of reranker.scoreStream([["q", "p"]], { sginal: undefined, onprogress: () => undefined } as never)) void item;
+        };
+        await expect(streamed()).rejects.toThrow(/did you mean "onProgress"\?/);
         const scores = await reranker.score([
             ["q", "p"],
             ["q", "another passage"]

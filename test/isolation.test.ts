@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BackendCrashedError, DisposedError, Reranker } from "../src/index.js";
+import { BackendCrashedError, DisposedError, GpuUnavailableError, InvalidArgumentError, RerankError, Reranker, isRerankError } from "../src/index.js";
 import { samplePassages, sampleQuery } from "./helpers/pairs.js";
 import { testModels } from "./helpers/testModels.js";
 
-// isolation: "process" runs llama.cpp in a child started from dist/isolation/isolatedChildMain.js
+// isolation: "process" runs llama.cpp in a child started from dist/isolation/childMain.js
 // (npm test builds dist/ first). The child is real: a real fork, real IPC, a real abort.
 
 const pairs = samplePassages.map((passage) => [sampleQuery, passage] as [string, string]);
@@ -30,6 +30,47 @@ describe('isolation: "process"', () => {
         const sequences = await Promise.all(pairs.map(([query, passage]) => inProcess.buildInput(query, passage)));
         expect(await isolated.scoreTokens(sequences)).toEqual(await inProcess.scoreTokens(sequences));
         expect(isolated.describe().scoreTokens).toEqual(inProcess.describe().scoreTokens);
+    });
+
+    it("reports where llama.cpp placed the model, read in the child, as the in-process mode does", () => {
+        const isolatedPlacement = isolated.describe().placement;
+        const inProcessPlacement = inProcess.describe().placement;
+        expect(isolatedPlacement).not.toBeNull();
+        expect(isolatedPlacement.layerCount).toBe(inProcessPlacement.layerCount);
+        expect(isolatedPlacement).toMatchObject({ devices: [], layersOffloaded: 0 });
+        // The same context settings give the same allocations, whichever process made them.
+        expect(isolatedPlacement.memory).toEqual(inProcessPlacement.memory);
+        expect(isolated.describe().backend.childPid).toEqual(expect.any(Number));
+        expect(isolated.describe().backend.childPid).not.toBe(process.pid);
+    });
+
+    it("revives the child's errors with their class, code and fields", async () => {
+        // No CUDA here: the child's InProcessHost throws GpuUnavailableError, which must arrive whole.
+        const error = await Reranker.load({ model: testModels.tiny, gpu: "cuda", isolation: "process" }).then(
+            () => undefined,
+            (failure: unknown) => failure
+        );
+        expect(error).toBeInstanceOf(GpuUnavailableError);
+        expect(error).toBeInstanceOf(RerankError);
+        expect(isRerankError(error, "ERR_GPU_UNAVAILABLE")).toBe(true);
+        expect(error).toMatchObject({ name: "GpuUnavailableError", code: "ERR_GPU_UNAVAILABLE", gpu: "cuda" });
+        expect((error as Error).stack).toMatch(/across the process boundary/);
+    });
+
+    it("refuses a bad option before any child process starts", async () => {
+        const started: string[] = [];
+        const load = Reranker.load({
+            model: testModels.tiny,
+            isolation: "process",
+            isolationProcess: (entryPoint: string) => {
+                started.push(entryPoint);
+                throw new Error("must not be called");
+            },
+            threads: 0
+        });
+        await expect(load).rejects.toBeInstanceOf(InvalidArgumentError);
+        await expect(Reranker.load({ model: testModels.tiny, isolation: "process", gpu: "tpu" as never })).rejects.toBeInstanceOf(InvalidArgumentError);
+        expect(started).toEqual([]);
     });
 
     it("serves concurrent calls and disposes like the in-process mode", async () => {

@@ -34,7 +34,7 @@ describe("the isolated child as an Electron utility process", () => {
         });
         const inProcess = await Reranker.load({ model: testModels.tiny, gpu: false, threads: 1 });
         try {
-            expect(started).toMatch(/dist[\\/]isolation[\\/]isolatedChildMain\.js$/);
+            expect(started).toMatch(/dist[\\/]isolation[\\/]childMain\.js$/);
             expect(await isolated.score(pairs)).toEqual(await inProcess.score(pairs));
         } finally {
             await isolated.dispose();

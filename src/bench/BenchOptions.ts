@@ -1,4 +1,4 @@
-import type { GpuOption } from "../native/LlamaBackend.js";
+import type { GpuOption } from "../native/HostDescription.js";
 import type { TokenRange } from "./BenchWorkload.js";
 
 export type BenchMode = "configurations" | "threads" | "builds";

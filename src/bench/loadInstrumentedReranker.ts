@@ -1,4 +1,4 @@
-import { LlamaBackend } from "../native/LlamaBackend.js";
+import type { ModelHost } from "../native/AddonTypes.js";
 import { Reranker } from "../Reranker.js";
 import type { RerankerLoadOptions } from "../RerankerOptions.js";
 import { RecordingContext } from "./RecordingContext.js";
@@ -6,32 +6,25 @@ import { RecordingContext } from "./RecordingContext.js";
 export type InstrumentedReranker = {
     reranker: Reranker;
     recorder: RecordingContext;
-    backend: LlamaBackend;
+    /** The host the reranker was loaded through: device memory, and fresh contexts for raw replay. */
+    host: ModelHost;
 };
 
 /**
- * Reranker.load, with the context it creates wrapped in a RecordingContext. The wrapping happens
- * at the addon's createContext for the duration of the load only, so the library's code runs
- * unchanged and the same backend (one libllama per process) serves every configuration.
+ * Reranker.load, with the context the engine uses wrapped in a RecordingContext, through the
+ * load's seams (src/load/LoadSeams.ts): the library's code runs unchanged, nothing process-wide is
+ * patched, and the same host (one libllama per process) serves every configuration.
  */
 export async function loadInstrumentedReranker(options: RerankerLoadOptions): Promise<InstrumentedReranker> {
-    const backend = await LlamaBackend.get(options.gpu ?? "auto", options.llamaBuild ?? "auto");
-    const addon = backend.addon;
-    const createContext = addon.createContext;
     let recorder: RecordingContext | undefined;
-    addon.createContext = async (model, contextOptions) => {
-        recorder = new RecordingContext(await createContext.call(addon, model, contextOptions), model, contextOptions);
-        return recorder;
-    };
-    let reranker: Reranker;
-    try {
-        reranker = await Reranker.load(options);
-    } finally {
-        addon.createContext = createContext;
-    }
-    if (!recorder) {
+    let host: ModelHost | undefined;
+    const reranker = await Reranker.loadWith(options, {
+        observeHost: (observed) => (host = observed),
+        observeContext: (context, model, contextOptions) => (recorder = new RecordingContext(context, model, contextOptions))
+    });
+    if (!recorder || !host) {
         await reranker.dispose();
-        throw new Error("Reranker.load created no context through the addon; the bench cannot observe its decodes");
+        throw new Error("Reranker.load gave the bench no context to observe");
     }
-    return { reranker, recorder, backend };
+    return { reranker, recorder, host };
 }

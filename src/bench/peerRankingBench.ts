@@ -1,6 +1,6 @@
 import type { LlamaRankingContext } from "node-llama-cpp";
 import { Reranker } from "../Reranker.js";
-import { LlamaBackend } from "../native/LlamaBackend.js";
+import { InProcessHost } from "../native/InProcessHost.js";
 
 export type PeerRankingOptions = {
     model: string;
@@ -49,7 +49,7 @@ export async function runPeerRankingBench(options: PeerRankingOptions): Promise<
         await reranker.dispose();
     }
 
-    const { llama } = await LlamaBackend.get(false, "auto");
+    const { llama } = await InProcessHost.get(false, "auto");
     const peerModel = await llama.loadModel({ modelPath, gpuLayers: 0 });
     const rows: PeerRankingRow[] = [];
     const row = (contender: string, seconds: number, scores: number[]) =>

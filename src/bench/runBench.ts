@@ -1,3 +1,4 @@
+import type { AddonDevice } from "../native/DeviceTypes.js";
 import { readdirSync } from "node:fs";
 import os from "node:os";
 import { localBuildsDirectory } from "../native/LocalBuildRecord.js";
@@ -53,7 +54,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             add(new RerankerContender("a", "(a) naive: 1 pair per decode", naive.reranker, naive.recorder, "pair-at-a-time"));
             add(new RerankerContender("b", "(b) batched slots, no sharing", batched.reranker, batched.recorder, "token-sequences"));
             const fullContender = add(new RerankerContender("c", "(c) full: slots + shared prefix", full.reranker, full.recorder, "whole-list"));
-            add(new RawReplayContender("raw", "(raw) (c)'s batches, addon only", fullContender.setup, full.backend.addon, full.recorder));
+            add(new RawReplayContender("raw", "(raw) (c)'s batches, addon only", fullContender.setup, full.host, full.recorder));
         } else if (options.mode === "builds") {
             // Loaded only to tokenize the workload: both builds run in children, on equal terms.
             reference = await load(base);
@@ -134,7 +135,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
                   ? compareBuilds(runs)
                   : compareThreads(runs);
 
-        const vram = description.backend.gpu === false ? undefined : await reference.backend.llama.getVramState();
+        const vram = description.backend.gpu === false ? undefined : vramOf(await reference.host.readDevices(), description.backend.devices);
         if (options.mode === "configurations") {
             notes.push(
                 "(a) scores one pair per score() call: one KV slot, one sequence per llama_decode, no prefix sharing (as node-llama-cpp's LlamaRankingContext does)."
@@ -327,4 +328,13 @@ function compareThreads(runs: ContenderRun[]): { ratios: BenchRatio[]; checks: B
         });
     }
     return { ratios, checks };
+}
+
+/** Used and total memory of the host's GPU devices, as their drivers report them now. */
+function vramOf(devices: AddonDevice[], hostDevices: AddonDevice[]): { total: number; used: number; free: number } {
+    const names = new Set(hostDevices.map((device) => device.name));
+    const mine = devices.filter((device) => names.has(device.name));
+    const total = mine.reduce((sum, device) => sum + device.totalBytes, 0);
+    const free = mine.reduce((sum, device) => sum + device.freeBytes, 0);
+    return { total, used: total - free, free };
 }

@@ -1,5 +1,5 @@
 import os from "node:os";
-import type { GpuOption } from "../native/LlamaBackend.js";
+import type { GpuOption } from "../native/HostDescription.js";
 import type { RerankWarning } from "../RerankerOptions.js";
 import { percentile } from "./BenchStatistics.js";
 import type { TokenRange } from "./BenchWorkload.js";
@@ -48,7 +48,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
                 scoreCacheSize: 0,
                 onWarning: (warning) => warnings.push(warning)
             });
-            const { reranker, recorder, backend } = loaded;
+            const { reranker, recorder, host } = loaded;
             try {
                 if (!workload) {
                     const profile = reranker.profile;
@@ -103,8 +103,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
                         latencies.push(performance.now() - start);
                         if (round === 0) scores.push(result);
                         if (deviceNames.size > 0) {
-                            const used = backend.addon
-                                .listDevices()
+                            const used = (await host.readDevices())
                                 .filter((device) => deviceNames.has(device.name))
                                 .reduce((sum, device) => sum + device.totalBytes - device.freeBytes, 0);
                             peakVramUsed = Math.max(peakVramUsed ?? 0, used);

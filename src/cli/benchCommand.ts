@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
-import type { GpuOption } from "../native/LlamaBackend.js";
+import type { GpuOption } from "../native/HostDescription.js";
 import type { BenchOptions } from "../bench/BenchOptions.js";
 import { formatReport } from "../bench/BenchReport.js";
 import { renderBarChartSvg } from "../bench/BenchSvgChart.js";

@@ -1,5 +1,5 @@
 import { RerankError } from "../errors/RerankError.js";
-import { LlamaBackend } from "../native/LlamaBackend.js";
+import { InProcessHost } from "../native/InProcessHost.js";
 import { Reranker } from "../Reranker.js";
 import type { CaseReply, CaseRequest, HostileCaseOutcome } from "./HostileCaseOutcome.js";
 
@@ -42,7 +42,7 @@ async function runCase(path: string): Promise<HostileCaseOutcome> {
 }
 
 const send = (message: unknown) => process.send!(message);
-await LlamaBackend.get(false);
+await InProcessHost.get(false);
 process.on("message", (request: CaseRequest) => {
     if (request.fault === "abort") process.abort();
     if (request.fault === "hang") return;

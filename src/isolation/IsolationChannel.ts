@@ -6,6 +6,8 @@ import { fork } from "node:child_process";
  * Electron app can pass `(entryPoint) => utilityProcess.fork(entryPoint)` as `isolationProcess`.
  */
 export interface IsolationProcess {
+    /** The process id, where the platform gives one (child_process and Electron's utilityProcess do). */
+    readonly pid?: number;
     postMessage(message: unknown): void;
     on(event: "message", listener: (message: unknown) => void): unknown;
     on(event: "exit", listener: (code: number | null, signal?: NodeJS.Signals | null) => void): unknown;
@@ -21,6 +23,7 @@ export function forkIsolationProcess(entryPoint: string): IsolationProcess {
         execArgv: []
     });
     return {
+        pid: child.pid,
         postMessage: (message) => child.send(message as object),
         on: (event: "message" | "exit", listener: (...args: never[]) => void) => child.on(event, listener as (...args: unknown[]) => void),
         kill: () => child.kill("SIGKILL")

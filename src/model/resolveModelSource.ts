@@ -1,3 +1,4 @@
+import { checkKnownKeys } from "../utils/checkKnownKeys.js";
 import { existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -11,9 +12,11 @@ export function defaultModelsDirectory(): string {
     return process.env.LLM_RERANK_MODELS_DIR || path.join(homedir(), ".cache", "llm-rerank", "models");
 }
 
-function checkedOptions(options: unknown): ModelDownloadOptions {
+/** Checks `download` options (every key known), without touching the network or the disk. */
+export function readDownloadOptions(options: unknown): ModelDownloadOptions {
     if (options === undefined) return {};
     if (!isPlainObject(options)) throw invalidArgument("download", "an object", options);
+    checkKnownKeys("download", options, ["directory", "onProgress", "signal", "headers", "huggingFaceEndpoint"]);
     const { directory, onProgress, signal, headers, huggingFaceEndpoint } = options;
     if (directory !== undefined) expectString("download.directory", directory);
     if (onProgress !== undefined && typeof onProgress !== "function") throw invalidArgument("download.onProgress", "a function", onProgress);
@@ -35,7 +38,7 @@ const downloadsInFlight = new Map<string, Promise<string>>();
  */
 export async function resolveModelSource(model: unknown, options?: unknown): Promise<string> {
     const source = parseModelUri(expectString("model", model));
-    const download = checkedOptions(options);
+    const download = readDownloadOptions(options);
     if (!source) return model as string;
     const directory = path.resolve(download.directory ?? defaultModelsDirectory());
     const cachedPath = path.join(directory, source.cacheFileName);

@@ -1,4 +1,6 @@
-import type { BackendDescription } from "./LlamaBackend.js";
+import type { Placement } from "./describePlacement.js";
+import type { AddonDevice } from "./DeviceTypes.js";
+import type { HostDescription } from "./HostDescription.js";
 
 // The one typed description of the native addon's surface (native/*.cc). Nothing outside
 // src/native touches the raw binding; the rest of the library talks to these types.
@@ -104,7 +106,7 @@ export interface AddonContext {
     dispose(): Promise<void>;
 }
 
-/** The raw binding of native/addon.cc. Only src/native/LlamaBackend.ts calls it. */
+/** The raw binding of native/addon.cc. Only src/native/InProcessHost.ts calls it. */
 export interface LlmRerankAddon {
     /** Resolves llama.cpp's entry points from an already-loaded libllama; returns system info. */
     bindLibllama(libraryPath: string): string;
@@ -115,13 +117,21 @@ export interface LlmRerankAddon {
 }
 
 /**
- * A llama.cpp that models are loaded into: node-llama-cpp's, in this process (LlamaBackend), or
- * the same in a child process (IsolatedBackend).
+ * The one door to llama.cpp: node-llama-cpp's llama.cpp in this process (InProcessHost), or the
+ * same in a child process (ChildProcessHost). Everything above src/native and src/isolation —
+ * loading, sizing, placement, the engine — goes through it and never asks which one it has.
  */
 export interface ModelHost {
-    readonly description: BackendDescription;
+    readonly description: HostDescription;
     loadModel(path: string, gpuLayers: number): Promise<AddonModel>;
     createContext(model: AddonModel, options: AddonContextOptions): Promise<AddonContext>;
-    /** Frees what this host holds for one Reranker once it is disposed (the isolated child). */
+    /** ggml's devices with the free memory their drivers report now. */
+    readDevices(): Promise<AddonDevice[]>;
+    /**
+     * Where llama.cpp put the model's layers and what it allocated for model and context, read
+     * from llama.cpp. gpuLayers: what the model was loaded with (-1: every layer offloaded).
+     */
+    readPlacement(model: AddonModel, context: AddonContext, gpuLayers: number): Promise<Placement>;
+    /** Frees what this host holds for one Reranker once it is disposed (the child process). */
     release(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { GpuOption } from "./LlamaBackend.js";
+import type { GpuOption } from "./HostDescription.js";
 
 /**
  * Which local llama.cpp build `llm-rerank build-llama` made last, and with which custom CMake

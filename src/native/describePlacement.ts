@@ -29,7 +29,7 @@ export type Placement = {
  */
 export function describePlacement(addon: DeviceReportAddon, model: AddonModel, context: AddonContext, layerCount: number, gpuLayers: number): Placement {
     const modelDevices: AddonDevice[] = addon.modelDevices(model) ?? [];
-    const breakdown = addon.contextMemory(nativeContext(context));
+    const breakdown = addon.contextMemory(context);
     const memory = breakdown === null ? null : mergeByDevice(breakdown);
     const onDevices = memory?.filter((entry) => !entry.host && modelDevices.some((device) => device.name === entry.device)) ?? null;
     const layersOffloaded = modelDevices.length === 0 ? 0 : gpuLayers < 0 ? layerCount : Math.min(gpuLayers, layerCount);
@@ -53,11 +53,4 @@ function mergeByDevice(entries: AddonBufferMemory[]): DeviceMemoryUse[] {
         merged.set(device, use);
     }
     return [...merged.values()];
-}
-
-/** The native object under a forwarding wrapper (the bench's RecordingContext keeps it as inner). */
-function nativeContext(context: AddonContext): AddonContext {
-    let current: AddonContext = context;
-    while ("inner" in current && typeof current.inner === "object" && current.inner !== null) current = current.inner as AddonContext;
-    return current;
 }

@@ -1,4 +1,4 @@
-import type { LlamaBuildOption } from "./LlamaBackend.js";
+import type { LlamaBuildOption } from "./HostDescription.js";
 import type { LocalBuildRecord } from "./LocalBuildRecord.js";
 
 export const cmakeOptionEnvironmentPrefix = "NODE_LLAMA_CPP_CMAKE_OPTION_";

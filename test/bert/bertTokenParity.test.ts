@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AddonModel } from "../../src/native/AddonTypes.js";
-import { LlamaBackend } from "../../src/native/LlamaBackend.js";
+import { InProcessHost } from "../../src/native/InProcessHost.js";
 import { corpusTexts } from "../tokenParity/tokenParityCorpus.js";
 import { ensureBertTinyModel, loadBertHfTokenizer, type HfTokenizer } from "./bertTestModel.js";
 import { hasXlmrDivergence, xlmrDivergences } from "./xlmrDivergences.js";
@@ -18,8 +18,8 @@ describe("bert-tiny: llama.cpp's Unigram tokenization against HF's", () => {
 
     beforeAll(async () => {
         const path = await ensureBertTinyModel();
-        const backend = await LlamaBackend.get(false, "auto");
-        model = await backend.addon.loadModel(path, 0);
+        const backend = await InProcessHost.get(false, "auto");
+        model = await backend.loadModel(path, 0);
         hf = loadBertHfTokenizer();
         const texts = [...new Set([...words, "a\u2581", ...corpusTexts.map(({ text }) => text)])];
         const ids = await model.tokenize(texts, false);

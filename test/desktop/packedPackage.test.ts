@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
@@ -28,13 +29,16 @@ function archivedFiles(entry: AsarEntry, prefix = ""): { file: string; unpacked:
 
 describe.skipIf(process.platform !== "linux" || process.arch !== "x64")("the packed package in an app (linux-x64)", () => {
     const workDir = mkdtempSync(path.join(tmpdir(), "llm-rerank-packed-"));
-    const appDir = path.join(workDir, "app");
+    // Under a src/ folder with a dist/ beside it, as many users keep their projects (~/src/my-app):
+    // an entry point found by rewriting "/src/" to "/dist/" would point into the empty dist/.
+    const appDir = path.join(workDir, "src", "app");
     let installLog: string;
     let expected: { ranked: ReadmeApiResult["ranked"]; scores: number[] };
 
     beforeAll(async () => {
         const tarball = packRepository(workDir);
-        mkdirSync(appDir);
+        mkdirSync(appDir, { recursive: true });
+        mkdirSync(path.join(workDir, "dist", "app"), { recursive: true });
         installLog = installTarball(appDir, tarball);
         writeFileSync(path.join(appDir, "app.mjs"), readmeApiScript);
         // The same five lines through this checkout's sources: the installed package must agree.
@@ -62,6 +66,26 @@ describe.skipIf(process.platform !== "linux" || process.arch !== "x64")("the pac
         expect(result.error).toBeUndefined();
         expect(result.addon).toEqual({ path: expect.stringContaining(path.join("node_modules", "llm-rerank", prebuildDir)), origin: "prebuilt" });
         expect({ ranked: result.ranked, scores: result.scores }).toEqual(expected);
+    });
+
+    it('runs isolation: "process" from the installed package, forked by the library and by the app\'s own isolationProcess', () => {
+        writeFileSync(path.join(appDir, "isolated.mjs"), isolatedScript);
+        const output = execFileSync(process.execPath, [path.join(appDir, "isolated.mjs"), testModels.tiny], { encoding: "utf8" });
+        const result = JSON.parse(output.trim().split("\n").at(-1)!) as {
+            error?: unknown;
+            entryPoint: string;
+            started: string;
+            library: number[];
+            custom: number[];
+            placement: unknown;
+        };
+        expect(result.error).toBeUndefined();
+        const entryPoint = path.join(appDir, "node_modules", "llm-rerank", "dist", "isolation", "childMain.js");
+        expect(result.entryPoint).toBe(entryPoint);
+        expect(result.started).toBe(entryPoint);
+        expect(result.library).toEqual(expected.scores);
+        expect(result.custom).toEqual(expected.scores);
+        expect(result.placement).toMatchObject({ layersOffloaded: 0, devices: [] });
     });
 
     describe("inside an Electron asar archive, simulated with Node", () => {
@@ -129,3 +153,28 @@ describe.skipIf(process.platform !== "linux" || process.arch !== "x64")("the pac
         expect({ ranked: result.ranked, scores: result.scores }).toEqual(expected);
     });
 });
+
+/** isolation: "process" twice from an installed app: the library's own fork, then the app's isolationProcess. */
+const isolatedScript = `import { fork } from "node:child_process";
+import { Reranker, isolationEntryPoint } from "llm-rerank";
+const model = process.argv[2];
+const pair = [["query", "passage"]];
+try {
+    const library = await Reranker.load({ model, gpu: false, isolation: "process" });
+    const libraryScores = await library.score(pair, { normalize: true });
+    const placement = library.describe().placement;
+    await library.dispose();
+    let started;
+    const isolationProcess = (entryPoint) => {
+        started = entryPoint;
+        const child = fork(entryPoint, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        return { pid: child.pid, postMessage: (message) => child.send(message), on: (event, listener) => child.on(event, listener), kill: () => child.kill("SIGKILL") };
+    };
+    const custom = await Reranker.load({ model, gpu: false, isolation: "process", isolationProcess });
+    const customScores = await custom.score(pair, { normalize: true });
+    await custom.dispose();
+    console.log(JSON.stringify({ entryPoint: isolationEntryPoint, started, library: libraryScores, custom: customScores, placement }));
+} catch (error) {
+    console.log(JSON.stringify({ error: { name: error.name, code: error.code, message: error.message } }));
+}
+`;

@@ -1,5 +1,5 @@
 import os from "node:os";
-import type { GpuOption } from "../../native/LlamaBackend.js";
+import type { GpuOption } from "../../native/HostDescription.js";
 import { Reranker } from "../../Reranker.js";
 import type { BenchCheck } from "../BenchReport.js";
 import { median, percentile } from "../BenchStatistics.js";

@@ -1,62 +1,32 @@
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import { BackendError, GpuUnavailableError } from "../errors/errors.js";
 import type { AddonContext, AddonContextOptions, AddonModel, LlmRerankAddon, ModelHost } from "./AddonTypes.js";
-import { applyArithmeticSwitches, describeArithmetic, vulkanDisableF16, type ArithmeticPrecision, type GpuApi } from "./arithmeticPrecision.js";
+import { applyArithmeticSwitches, describeArithmetic, vulkanDisableF16, type GpuApi } from "./arithmeticPrecision.js";
 import type { AddonDevice, DeviceReportAddon } from "./DeviceTypes.js";
-import { describeBlas, type BlasDescription } from "./describeBlas.js";
+import { describeBlas } from "./describeBlas.js";
+import { describePlacement, type Placement } from "./describePlacement.js";
+import type { GpuOption, HostDescription, LlamaBuildOption } from "./HostDescription.js";
 import { findLoadedLibllamas } from "./findLoadedLibllama.js";
 import { llamaSelectionOptions } from "./llamaSelectionOptions.js";
-import { loadAddon, loadedAddonBinary, type AddonBinary } from "./loadAddon.js";
+import { loadAddon, loadedAddonBinary } from "./loadAddon.js";
 import { readLocalBuildRecord } from "./LocalBuildRecord.js";
-
-export type GpuOption = "auto" | "cuda" | "metal" | "vulkan" | false;
-
-/** "auto": a local build (llm-rerank build-llama) when one exists, else the prebuilt binaries. */
-export type LlamaBuildOption = "auto" | "prebuilt" | "local";
-
-export type BackendDescription = {
-    /**
-     * The GPU API whose devices take the model's layers, or false when they run on the CPU. Never
-     * an API that found no device: see binary and fallback.
-     */
-    gpu: GpuApi | false;
-    /** The node-llama-cpp binary that was loaded, named by its GPU API even where that API found no device. */
-    binary: GpuApi | false;
-    /** Why the layers run on the CPU although gpu "auto" loaded a GPU binary; absent otherwise. */
-    fallback?: string;
-    /** The GPU devices of that API that ggml registered: name, driver's description, memory. */
-    devices: AddonDevice[];
-    /** What the matrix products compute in on that backend. */
-    arithmetic: ArithmeticPrecision;
-    /** "prebuilt" binaries shipped with node-llama-cpp, or a "localBuild" made on this machine. */
-    build: "prebuilt" | "localBuild";
-    libllamaPath: string;
-    /** ggml's BLAS backend and its library (llm-rerank build-llama --blas), or null: ggml's own CPU matmuls. */
-    blas: BlasDescription | null;
-    /** Our own addon: the prebuilt binary shipped in the package, one compiled here, or an override. */
-    addon: AddonBinary;
-    cpuMathCores: number;
-    systemInfo: string;
-    /** "in-process", or "process": llama.cpp runs in a child process (isolation: "process"). */
-    isolation: "in-process" | "process";
-};
 
 /**
  * node-llama-cpp's llama.cpp, shared with our addon. node-llama-cpp picks and loads the binaries
  * (GPU detection, CPU variant, local build or prebuilt); the addon then binds to that same libllama,
  * so there is never a second copy of llama.cpp in the process.
  */
-export class LlamaBackend implements ModelHost {
-    private static readonly backends = new Map<string, Promise<LlamaBackend>>();
+export class InProcessHost implements ModelHost {
+    private static readonly hosts = new Map<string, Promise<InProcessHost>>();
 
     /** Whether ggml-vulkan started with FP16 off in this process; it reads the switch once. */
     private static vulkanF16DisabledAtStart: boolean | undefined;
 
-    readonly addon: LlmRerankAddon & DeviceReportAddon;
+    private readonly addon: LlmRerankAddon & DeviceReportAddon;
     readonly llama: Llama;
-    readonly description: BackendDescription;
+    readonly description: HostDescription;
 
-    private constructor(addon: LlmRerankAddon & DeviceReportAddon, llama: Llama, description: BackendDescription) {
+    private constructor(addon: LlmRerankAddon & DeviceReportAddon, llama: Llama, description: HostDescription) {
         this.addon = addon;
         this.llama = llama;
         this.description = description;
@@ -70,22 +40,30 @@ export class LlamaBackend implements ModelHost {
         return this.addon.createContext(model, options);
     }
 
-    /** The backend is shared by every in-process Reranker and lives as long as the process. */
+    async readDevices(): Promise<AddonDevice[]> {
+        return this.addon.listDevices();
+    }
+
+    async readPlacement(model: AddonModel, context: AddonContext, gpuLayers: number): Promise<Placement> {
+        return describePlacement(this.addon, model, context, model.describe().layerCount, gpuLayers);
+    }
+
+    /** The host is shared by every in-process Reranker and lives as long as the process. */
     async release(): Promise<void> {}
 
     /** fp16Arithmetic: let Vulkan (and CUDA's cuBLAS) compute in FP16/TF32 instead of F32. */
-    static get(gpu: GpuOption, build: LlamaBuildOption = "auto", fp16Arithmetic = false): Promise<LlamaBackend> {
+    static get(gpu: GpuOption, build: LlamaBuildOption = "auto", fp16Arithmetic = false): Promise<InProcessHost> {
         const key = `${String(gpu)}/${build}/${fp16Arithmetic ? "fp16" : "f32"}`;
-        let backend = LlamaBackend.backends.get(key);
-        if (!backend) {
-            backend = LlamaBackend.create(gpu, build, fp16Arithmetic);
-            LlamaBackend.backends.set(key, backend);
-            backend.catch(() => LlamaBackend.backends.delete(key));
+        let host = InProcessHost.hosts.get(key);
+        if (!host) {
+            host = InProcessHost.create(gpu, build, fp16Arithmetic);
+            InProcessHost.hosts.set(key, host);
+            host.catch(() => InProcessHost.hosts.delete(key));
         }
-        return backend;
+        return host;
     }
 
-    private static async create(gpu: GpuOption, build: LlamaBuildOption, fp16Arithmetic: boolean): Promise<LlamaBackend> {
+    private static async create(gpu: GpuOption, build: LlamaBuildOption, fp16Arithmetic: boolean): Promise<InProcessHost> {
         const addon = loadAddon() as LlmRerankAddon & DeviceReportAddon;
         // Before node-llama-cpp loads a backend: ggml reads these switches once, when it starts.
         applyArithmeticSwitches(gpu, fp16Arithmetic);
@@ -139,19 +117,19 @@ export class LlamaBackend implements ModelHost {
         }
         const placement = binary !== false && devices.length > 0 ? binary : false;
         if (binary === "vulkan") {
-            LlamaBackend.vulkanF16DisabledAtStart ??= process.env[vulkanDisableF16] !== undefined;
-            if (placement === "vulkan" && !fp16Arithmetic && !LlamaBackend.vulkanF16DisabledAtStart) {
+            InProcessHost.vulkanF16DisabledAtStart ??= process.env[vulkanDisableF16] !== undefined;
+            if (placement === "vulkan" && !fp16Arithmetic && !InProcessHost.vulkanF16DisabledAtStart) {
                 throw new BackendError(
                     `the Vulkan backend of this process started with FP16 arithmetic on (fp16Arithmetic, or ${vulkanDisableF16} unset when it loaded); F32 needs a new process`
                 );
             }
         }
-        return new LlamaBackend(addon, llama, {
+        return new InProcessHost(addon, llama, {
             gpu: placement,
             binary,
             ...(binary !== false && placement === false ? { fallback: `${noDeviceReason("auto", binary)}; the layers run on the CPU` } : {}),
             devices,
-            arithmetic: describeArithmetic(placement, LlamaBackend.vulkanF16DisabledAtStart ?? false),
+            arithmetic: describeArithmetic(placement, InProcessHost.vulkanF16DisabledAtStart ?? false),
             build: llama.buildType === "localBuild" ? "localBuild" : "prebuilt",
             libllamaPath,
             blas: describeBlas(llama.cmakeOptions),

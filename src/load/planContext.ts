@@ -1,0 +1,114 @@
+import { InvalidArgumentError } from "../errors/errors.js";
+import type { ModelFileSummary } from "../gguf/inspectModelFile.js";
+import type { AddonContextOptions } from "../native/AddonTypes.js";
+import type { HostDescription } from "../native/HostDescription.js";
+import type { RerankWarning } from "../RerankerOptions.js";
+import { sizeContext, type ContextSizing, type MemoryBudget } from "../sizing/sizeContext.js";
+import type { ModelPlan } from "./planModel.js";
+import type { LoadRequest } from "./readLoadOptions.js";
+
+export type RuntimeSettings = {
+    slots: number;
+    batchSize: number;
+    ubatchSize: number;
+    threads: number;
+    kvType: "f32" | "f16";
+    flashAttention: boolean;
+    sharePrefix: boolean;
+    tokenCacheSize: number;
+    scoreCacheSize: number;
+    /** How slots and batch size were chosen from the device's free memory. */
+    sizing?: ContextSizing;
+};
+
+/** The settings and the llama.cpp context a load creates, decided before the context exists. */
+export type ContextPlan = {
+    settings: RuntimeSettings;
+    /** Everything createContext needs but the adapters, which exist only once loaded. */
+    context: Omit<AddonContextOptions, "loras">;
+    warnings: RerankWarning[];
+};
+
+// Sequences per encode call on an encoder without KV memory: more costs nothing but a bigger batch.
+const encoderSequencesPerCall = 64;
+
+/**
+ * Step 4 of a load, once the host is up and the input builder knows its longest input: the KV
+ * slots, batch and threads, sized from the memory the host reports. Pure.
+ *
+ * Defaults depend on the backend. A CPU is compute-bound already at one sequence per decode, so a
+ * few slots suffice there (4: more gave the same pairs/s in the bench); a GPU sits idle unless many
+ * sequences share each decode, so it gets as many as its memory allows, up to 64.
+ */
+export function planContext(
+    request: LoadRequest,
+    plan: ModelPlan,
+    summary: ModelFileSummary,
+    host: HostDescription,
+    budget: MemoryBudget,
+    longestInput: number
+): ContextPlan {
+    const onGpu = host.gpu !== false;
+    const warnings: RerankWarning[] = [];
+    if (request.kvType === "f16" || request.flashAttention) {
+        warnings.push({ code: "F16_KV_CACHE", message: 'the KV cache is F16 (kvType "f16" or flash attention on); scores move by about 1e-2 against F32.' });
+    }
+    const encoderOnly = plan.encoderOnly;
+    if (encoderOnly && longestInput > summary.trainContextLength)
+        throw new InvalidArgumentError(
+            `maxLength ${plan.maxLength} allows ${longestInput}-token inputs; ${summary.path} has ${summary.trainContextLength} positions`
+        );
+    // An encoder runs every call as one ubatch (ubatch = batch), which must hold the longest input whole.
+    // Default 2048 tokens on a GPU, 512 on a CPU: an encoder's attention spans the whole ubatch,
+    // which the sizing's compute estimate (per-slot cells) does not model.
+    const encoderBatchSize = Math.max(request.batchSize ?? (onGpu ? 2048 : 512), longestInput);
+    const ubatchSize = request.ubatchSize ?? Math.min(512, request.batchSize ?? 512);
+    // Without a unified KV cache, llama.cpp gives each sequence n_ctx / n_seq_max cells, in multiples of 256.
+    const cellsPerSequence = Math.ceil(longestInput / 256) * 256;
+    const sizing = sizeContext({
+        budget,
+        weightBytesOnDevice: budget.kind === "vram" ? summary.fileBytes : 0,
+        // An encoder keeps no KV cells.
+        kvBytesPerCell: encoderOnly ? 0 : summary.kvValuesPerCell * (request.kvType === "f32" ? 4 : 2),
+        cellsPerSequence,
+        longestInput,
+        shape: summary.computeShape,
+        ubatchSize: encoderOnly ? encoderBatchSize : ubatchSize,
+        onGpu,
+        requestedSlots: request.slots,
+        // bert has no KV memory: nothing to share, and llama.cpp encodes each call as one ubatch.
+        defaultSlots: encoderOnly ? encoderSequencesPerCall : onGpu ? 64 : 4,
+        requestedBatchSize: encoderOnly ? encoderBatchSize : request.batchSize,
+        minDefaultBatchSize: 512,
+        maxDefaultBatchSize: onGpu ? 8192 : 512
+    });
+    if (sizing.reducedFrom !== undefined) warnings.push({ code: "SLOTS_REDUCED", message: `using ${sizing.slots} slots: ${sizing.reason}` });
+    const settings: RuntimeSettings = {
+        slots: sizing.slots,
+        batchSize: sizing.batchSize,
+        ubatchSize: encoderOnly ? sizing.batchSize : Math.min(ubatchSize, sizing.batchSize),
+        threads: request.threads ?? Math.max(1, host.cpuMathCores),
+        kvType: request.kvType,
+        flashAttention: request.flashAttention,
+        sharePrefix: encoderOnly ? false : request.sharePrefix,
+        tokenCacheSize: request.tokenCacheSize,
+        scoreCacheSize: request.scoreCacheSize,
+        sizing
+    };
+    return {
+        settings,
+        context: {
+            contextSize: cellsPerSequence * settings.slots,
+            batchSize: settings.batchSize,
+            ubatchSize: settings.ubatchSize,
+            sequences: settings.slots,
+            threads: settings.threads,
+            kvType: settings.kvType,
+            flashAttention: settings.flashAttention,
+            unifiedKv: false,
+            rankPooling: plan.headKind === "rank",
+            estimatedBytes: sizing.kvBytes
+        },
+        warnings
+    };
+}

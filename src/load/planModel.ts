@@ -1,0 +1,87 @@
+import { PromptMismatchError, UnsupportedModelError } from "../errors/errors.js";
+import type { ModelFileSummary } from "../gguf/inspectModelFile.js";
+import { decideScoreHead } from "../heads/decideScoreHead.js";
+import { applyRerankTemplate } from "../profiles/applyRerankTemplate.js";
+import { checkProfileTokenizer } from "../profiles/checkProfileTokenizer.js";
+import { detectProfile, getProfile } from "../profiles/loadProfiles.js";
+import type { ModelProfile } from "../profiles/ModelProfile.js";
+import { promptRecordPath, type PromptRecord } from "../profiles/PromptRecord.js";
+import type { RerankWarning } from "../RerankerOptions.js";
+import { scoredTokenTexts } from "../scoring/combineScore.js";
+import type { LoadRequest } from "./readLoadOptions.js";
+
+/** What a load serves, decided from the options and the file alone. */
+export type ModelPlan = {
+    /** The profile, with the file's own rerank template where it has a usable one. */
+    profile: ModelProfile;
+    headKind: "logits" | "rank";
+    prompt: string;
+    maxLength: number;
+    /** An encoder-only model (bert): no KV memory, every sequence whole in one decode. */
+    encoderOnly: boolean;
+    warnings: RerankWarning[];
+};
+
+/** The sidecar prompt records found next to the files (read by the caller: this step does no I/O). */
+export type PromptRecords = { model: PromptRecord | undefined; lora: PromptRecord | undefined };
+
+/**
+ * Step 2 of a load, after the file is inspected and before any llama.cpp: picks the profile and
+ * the head, checks the vocabulary has what they score, and settles the prompt. Pure.
+ */
+export function planModel(request: LoadRequest, summary: ModelFileSummary, records: PromptRecords): ModelPlan {
+    const modelPath = summary.path;
+    const profile = request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names);
+    if (!profile || !profile.architectures.includes(summary.architecture)) {
+        throw new UnsupportedModelError(
+            `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
+        );
+    }
+    checkProfileTokenizer(modelPath, profile, summary.tokenizer);
+    const headKind = decideScoreHead(summary, profile, request.scoreHead);
+    for (const token of headKind === "logits" ? scoredTokenTexts(profile) : []) {
+        if (!summary.tokens.includes(token)) {
+            throw new UnsupportedModelError(`the vocabulary of ${modelPath} has no "${token}" token, which profile ${profile.name} scores`);
+        }
+    }
+    const warnings: RerankWarning[] = [];
+    // An adapter's recorded prompt wins over the base model's: fine-tuning is where it was set.
+    const record = records.lora ?? records.model;
+    const recordPath = promptRecordPath(records.lora ? request.lora! : modelPath);
+    const prompt = request.prompt ?? record?.prompt ?? profile.prompt;
+    if (record && record.profile !== profile.name) {
+        warnings.push({ code: "PROMPT_MISMATCH", message: `${recordPath} records profile ${record.profile}, but ${profile.name} is in use` });
+    }
+    if (record && record.prompt !== prompt) {
+        const message = `the prompt differs from the one ${recordPath} records for this model: trained with ${JSON.stringify(record.prompt)}, scoring with ${JSON.stringify(prompt)}`;
+        if (request.strict) throw new PromptMismatchError(message);
+        warnings.push({ code: "PROMPT_MISMATCH", message });
+    }
+    if (summary.rankHead && summary.rankHead.tiedToEmbeddings === undefined && headKind === "logits") {
+        warnings.push({
+            code: "UNVERIFIED_RERANK_HEAD",
+            message: `${modelPath} carries a reranker head in a quantized type; the library could not check that it matches the output matrix llama.cpp scores with.`
+        });
+    }
+    if (summary.weightType !== "F32") {
+        warnings.push({
+            code: "LOW_PRECISION_WEIGHTS",
+            message:
+                `${modelPath} stores its weights as ${summary.weightType}; scores will differ from the F32 model. Convert with --outtype f32 for FlagEmbedding-exact scores.` +
+                (summary.weightType === "BF16"
+                    ? " BF16 keeps F32's exponent range, so unlike F16 it cannot overflow to Infinity or NaN where F32 does not."
+                    : "")
+        });
+    }
+    let templated = profile;
+    if (profile.format === "chat-template" && summary.rerankTemplate !== undefined) {
+        const fromFile = applyRerankTemplate(profile, summary.rerankTemplate);
+        if (fromFile) templated = fromFile;
+        else
+            warnings.push({
+                code: "RERANK_TEMPLATE_IGNORED",
+                message: `${modelPath}'s tokenizer.chat_template.rerank has no {query} … {document} user turn; using profile ${profile.name}'s template`
+            });
+    }
+    return { profile: templated, headKind, prompt, maxLength: request.maxLength ?? profile.maxLength, encoderOnly: summary.architecture === "bert", warnings };
+}
