@@ -12,7 +12,8 @@ export const testModels = {
     /** The tiny model with F16 weights. */
     tinyF16: path.join(testModelsDir, "tiny-gemma-f16.gguf"),
     /** F16 weights scaled by 1000: activations overflow F16 and the logits come out NaN. */
-    tinyOverflow: path.join(testModelsDir, "tiny-gemma-f16-overflow.gguf"),
+    /** F16 cannot store its weights (|w| > 65504 becomes ±Infinity): non-finite logits on every CPU and GPU path. */
+    tinyOverflow: path.join(testModelsDir, "tiny-gemma-f16-storage-overflow.gguf"),
     /** F32 weights scaled by 1e20: activations overflow F32 itself, on every backend (a GPU computing in F32 too). */
     tinyOverflowF32: path.join(testModelsDir, "tiny-gemma-f32-overflow.gguf"),
     /** The tiny model with BF16 weights. */
