@@ -2,18 +2,25 @@ import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
 import { Reranker } from "../Reranker.js";
 import { RerankServer } from "../server/RerankServer.js";
+import { OriginPolicy } from "../server/OriginPolicy.js";
 import { defaultServerLimits } from "../server/ServerLimits.js";
 import { integerFlag, rerankerFlags, rerankerOptionsFrom } from "./commonOptions.js";
 
 export const serveUsage = `llm-rerank serve --model M.gguf [--host 127.0.0.1] [--port 8012] [--api-key K] [--model-name NAME]
-                 [--allow-host NAME ...] [--max-body-bytes N] [--max-documents N] [--request-timeout S]
-                 [--max-queued N] [--shutdown-timeout S]  (+ the common flags)
+                 [--allow-host NAME ...] [--allow-origin ORIGIN ...] [--max-body-bytes N] [--max-documents N]
+                 [--max-input-bytes N] [--request-timeout S] [--max-queued N] [--shutdown-timeout S]
+                 [--max-connections N] [--headers-timeout S] [--keep-alive-timeout S]  (+ the common flags)
 
 Serves POST /v1/rerank, /rerank, /v2/rerank, /reranking (Cohere, Jina, llama-server, vLLM, TEI shapes),
 POST /score and /v1/score (vLLM), GET /health and /v1/models. The API key may also come from the
 LLM_RERANK_API_KEY environment variable (keeps it out of the process list).
-Defaults: --max-body-bytes ${defaultServerLimits.maxBodyBytes} (10 MiB), --max-documents ${defaultServerLimits.maxDocuments}, --request-timeout ${defaultServerLimits.requestTimeoutMs / 1000} (0: none),
-          --max-queued ${defaultServerLimits.maxQueuedRequests}, --shutdown-timeout ${defaultServerLimits.shutdownGraceMs / 1000}.`;
+Bodies must be sent with Content-Type: application/json (415 otherwise). A request with an Origin
+header (a web page in a browser) is refused with 403 unless --allow-origin lists that origin
+(e.g. http://localhost:5173; repeatable; '*' only together with an API key).
+Defaults: --max-body-bytes ${defaultServerLimits.maxBodyBytes} (10 MiB), --max-documents ${defaultServerLimits.maxDocuments},
+          --max-input-bytes ${defaultServerLimits.maxInputBytes} (16 MiB of query + document text over all pairs),
+          --request-timeout ${defaultServerLimits.requestTimeoutMs / 1000} (0: none), --max-queued ${defaultServerLimits.maxQueuedRequests}, --shutdown-timeout ${defaultServerLimits.shutdownGraceMs / 1000},
+          --max-connections ${defaultServerLimits.maxConnections}, --headers-timeout ${defaultServerLimits.headersTimeoutMs / 1000}, --keep-alive-timeout ${defaultServerLimits.keepAliveTimeoutMs / 1000}.`;
 
 /** `llm-rerank serve`: one Reranker behind HTTP until SIGINT or SIGTERM. */
 export async function serveCommand(args: string[]): Promise<number> {
@@ -26,8 +33,13 @@ export async function serveCommand(args: string[]): Promise<number> {
             "api-key": { type: "string" },
             "model-name": { type: "string" },
             "allow-host": { type: "string", multiple: true },
+            "allow-origin": { type: "string", multiple: true },
             "max-body-bytes": { type: "string" },
             "max-documents": { type: "string" },
+            "max-input-bytes": { type: "string" },
+            "max-connections": { type: "string" },
+            "headers-timeout": { type: "string" },
+            "keep-alive-timeout": { type: "string" },
             "request-timeout": { type: "string" },
             "max-queued": { type: "string" },
             "shutdown-timeout": { type: "string" },
@@ -42,21 +54,29 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (port > 65535) throw new InvalidArgumentError(`--port expects 0 to 65535, got ${port}`);
     const apiKey = values["api-key"] ?? process.env.LLM_RERANK_API_KEY;
     if (apiKey === "") throw new InvalidArgumentError("--api-key is empty");
-    const seconds = (name: string, fallbackMs: number) => {
+    const seconds = (name: string, fallbackMs: number, positive = false) => {
         const raw = values[name as keyof typeof values];
         if (raw === undefined) return fallbackMs;
         const value = Number(raw);
-        if (!Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`--${name} expects seconds >= 0, got ${String(raw)}`);
-        return Math.round(value * 1000);
+        const ms = Math.round(value * 1000);
+        if (!Number.isFinite(value) || ms < (positive ? 1 : 0))
+            throw new InvalidArgumentError(`--${name} expects seconds ${positive ? "> 0" : ">= 0"}, got ${String(raw)}`);
+        return ms;
     };
     const limits = {
         maxBodyBytes: atLeast(integerFlag(values, "max-body-bytes") ?? defaultServerLimits.maxBodyBytes, 1, "max-body-bytes"),
         maxDocuments: atLeast(integerFlag(values, "max-documents") ?? defaultServerLimits.maxDocuments, 1, "max-documents"),
+        maxInputBytes: atLeast(integerFlag(values, "max-input-bytes") ?? defaultServerLimits.maxInputBytes, 1, "max-input-bytes"),
+        maxConnections: atLeast(integerFlag(values, "max-connections") ?? defaultServerLimits.maxConnections, 1, "max-connections"),
+        headersTimeoutMs: seconds("headers-timeout", defaultServerLimits.headersTimeoutMs, true),
+        keepAliveTimeoutMs: seconds("keep-alive-timeout", defaultServerLimits.keepAliveTimeoutMs, true),
         maxQueuedRequests: atLeast(integerFlag(values, "max-queued") ?? defaultServerLimits.maxQueuedRequests, 1, "max-queued"),
         requestTimeoutMs: seconds("request-timeout", defaultServerLimits.requestTimeoutMs),
         shutdownGraceMs: seconds("shutdown-timeout", defaultServerLimits.shutdownGraceMs)
     };
 
+    // The origins are checked before the model loads: a refused --allow-origin fails at once.
+    new OriginPolicy(values["allow-origin"], apiKey !== undefined);
     const reranker = await Reranker.load(rerankerOptionsFrom(values));
     const server = new RerankServer({
         reranker,
@@ -65,6 +85,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         apiKey,
         modelId: values["model-name"],
         allowedHosts: values["allow-host"],
+        allowedOrigins: values["allow-origin"],
         limits
     });
     let address: Awaited<ReturnType<RerankServer["start"]>>;
@@ -74,7 +95,10 @@ export async function serveCommand(args: string[]): Promise<number> {
         await reranker.dispose();
         throw new InvalidArgumentError(`could not listen on ${values.host ?? "127.0.0.1"}:${port}: ${(error as Error).message}`);
     }
-    console.error(`llm-rerank: serving ${reranker.describe().model.path} (${reranker.profile.name}) at ${address.url}${apiKey ? " (API key required)" : ""}`);
+    console.error(
+        `llm-rerank: serving ${reranker.describe().model.path} (${reranker.profile.name}) at ${address.url}${apiKey ? " (API key required)" : ""}` +
+            (values["allow-origin"]?.length ? ` (browsers allowed from ${values["allow-origin"].join(", ")})` : "")
+    );
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once("SIGINT", () => resolve("SIGINT"));

@@ -5,13 +5,15 @@ import type { Scorer } from "../Scorer.js";
 import { AbortReason } from "./AbortReason.js";
 import { hasBearerToken } from "./bearerToken.js";
 import { httpErrorFor } from "./errorAnswer.js";
+import { exposureWarning } from "./exposureWarning.js";
 import { HttpError } from "./HttpError.js";
 import { hostnameOf, isLoopbackAddress } from "./loopbackHost.js";
+import { OriginPolicy } from "./OriginPolicy.js";
 import { readJsonBody } from "./readJsonBody.js";
 import type { RouteAnswer } from "./Route.js";
 import { routes } from "./routes.js";
 import { ScoringService } from "./ScoringService.js";
-import { resolveServerLimits, type ServerLimits } from "./ServerLimits.js";
+import { resolveServerLimits, uploadDeadlineMs, type ServerLimits } from "./ServerLimits.js";
 
 export type RerankServerOptions = {
     /** What answers the requests: a Reranker, a RemoteReranker, a supervised one, or a test's fake. */
@@ -28,8 +30,14 @@ export type RerankServerOptions = {
     modelId?: string;
     /** Host names accepted besides loopback ones while bound to loopback (a reverse proxy's name). */
     allowedHosts?: string[];
+    /**
+     * Web page origins (`https://app.example`, `http://localhost:5173`) whose browser requests are
+     * served, with CORS answers. A request with any other `Origin` is refused with 403; requests
+     * without one (tools, SDKs, curl) are unaffected. `"*"` allows every origin and needs apiKey.
+     */
+    allowedOrigins?: string[];
     limits?: Partial<ServerLimits>;
-    /** Where server faults (500s) are reported. Default: stderr. */
+    /** Where server faults (500s) and the start-up warning (non-loopback address, no API key) go. Default: stderr. */
     log?: (line: string) => void;
 };
 
@@ -49,6 +57,7 @@ export class RerankServer {
     private readonly modelId: string;
     private readonly bindHost: string;
     private readonly allowedHosts: Set<string>;
+    private readonly origins: OriginPolicy;
     private readonly server: Server;
     private readonly inFlight = new Set<InFlight>();
     private closing: Promise<void> | undefined;
@@ -60,11 +69,26 @@ export class RerankServer {
         const scorer = options.scorer ?? options.reranker;
         if (scorer === undefined) throw new InvalidArgumentError("RerankServer needs a scorer (a Reranker, a RemoteReranker, or any Scorer)");
         this.scorer = scorer;
-        this.service = new ScoringService(scorer, this.limits.maxQueuedRequests);
+        this.service = new ScoringService(scorer, this.limits);
         this.modelId = options.modelId ?? scorer.describe().model.name;
         this.bindHost = options.host ?? "127.0.0.1";
         this.allowedHosts = new Set((options.allowedHosts ?? []).map((host) => host.toLowerCase()));
-        this.server = createServer((request, response) => this.track(request, response));
+        this.origins = new OriginPolicy(options.allowedOrigins, options.apiKey !== undefined);
+        this.server = createServer(
+            {
+                // Slow clients hold a connection each, never a scoring slot: their headers must arrive
+                // within headersTimeoutMs (else 408 and closed), their whole request within the upload
+                // deadline, and an idle kept-alive connection closes after keepAliveTimeoutMs.
+                headersTimeout: this.limits.headersTimeoutMs,
+                requestTimeout: uploadDeadlineMs(this.limits),
+                keepAliveTimeout: this.limits.keepAliveTimeoutMs,
+                // How often node checks those deadlines (its default, 30 s, would let them run over by as much).
+                connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(this.limits.headersTimeoutMs / 4)))
+            },
+            (request, response) => this.track(request, response)
+        );
+        // Beyond this many open connections a new one is closed as soon as it is accepted.
+        this.server.maxConnections = this.limits.maxConnections;
     }
 
     /** Listens; resolves with the address actually bound (port 0 becomes a real port). */
@@ -75,6 +99,8 @@ export class RerankServer {
                 this.server.off("error", reject);
                 const address = this.server.address() as AddressInfo;
                 const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+                const warning = exposureWarning(address.address, address.port, this.options.apiKey !== undefined);
+                if (warning) this.log(warning.join("\n"));
                 resolve({ host: address.address, port: address.port, url: `http://${shown}:${address.port}` });
             });
         });
@@ -150,25 +176,39 @@ export class RerankServer {
         this.inFlight.add(entry);
     }
 
+    private log(line: string): void {
+        (this.options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(line);
+    }
+
     private async answer(request: IncomingMessage, response: ServerResponse, signal: AbortSignal): Promise<void> {
         let answer: RouteAnswer;
         let headers: Record<string, string> = {};
+        // The CORS headers of an allowed Origin, on every answer to it (errors included, so its page can read them).
+        const cors: Record<string, string> = {};
         try {
-            answer = await raceAbort(this.route(request, signal), signal);
+            answer = await raceAbort(this.route(request, signal, cors), signal);
+            headers = answer.headers ?? {};
         } catch (error) {
             const refusal = httpErrorFor(error, signal);
             if (refusal.status >= 500 && refusal.type !== "timeout" && refusal.type !== "shutting_down" && refusal.type !== "overloaded") {
-                (this.options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(
+                this.log(
                     `llm-rerank serve: ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
                 );
             }
             answer = { status: refusal.status, body: { error: { message: refusal.message, type: refusal.type, code: refusal.status } } };
-            headers = refusal.headers;
+            headers = { ...refusal.headers };
             // The body may be unread (refused early) or the work cancelled: do not reuse the connection.
             if (refusal.status !== 401 && refusal.status !== 404 && refusal.status !== 405) headers.Connection = "close";
         }
         if (response.destroyed || (signal.reason instanceof AbortReason && signal.reason.kind === "client-disconnected")) return;
         if (this.closing) headers.Connection = "close";
+        // Every answer depends on the request's Origin (served, refused, or CORS headers): caches must key on it.
+        headers = { ...cors, ...headers, Vary: "Origin" };
+        if (answer.body === undefined) {
+            response.writeHead(answer.status, headers);
+            response.end();
+            return;
+        }
         const payload = JSON.stringify(answer.body);
         response.writeHead(answer.status, {
             "Content-Type": "application/json; charset=utf-8",
@@ -178,12 +218,23 @@ export class RerankServer {
         response.end(payload);
     }
 
-    private async route(request: IncomingMessage, signal: AbortSignal): Promise<RouteAnswer> {
+    private async route(request: IncomingMessage, signal: AbortSignal, cors: Record<string, string>): Promise<RouteAnswer> {
         this.checkHost(request.headers.host);
+        // Before the path, the method and the key: a page not allowed learns nothing, and a preflight carries no key.
+        Object.assign(cors, this.origins.check(request.headers.origin));
         const pathname = pathnameOf(request.url ?? "/");
         const route = routes.get(pathname);
         if (!route) {
             throw new HttpError(404, "not_found", `no route ${pathname}; this server answers ${[...routes.keys()].join(", ")}`);
+        }
+        if (request.method === "OPTIONS") {
+            // A CORS preflight from an allowed origin (any other was refused above), or a plain OPTIONS.
+            const allow = route.method === "GET" ? "GET, HEAD, OPTIONS" : "POST, OPTIONS";
+            return {
+                status: 204,
+                body: undefined,
+                headers: request.headers.origin === undefined ? { Allow: allow } : this.origins.preflightHeaders(route.method, request.headers)
+            };
         }
         if (request.method !== route.method && !(route.method === "GET" && request.method === "HEAD")) {
             throw new HttpError(405, "method_not_allowed", `${pathname} takes ${route.method}, not ${request.method}`, { Allow: route.method });

@@ -13,7 +13,8 @@ export type RouteRequest = {
     limits: ServerLimits;
 };
 
-export type RouteAnswer = { status: number; body: unknown };
+/** body undefined: an answer without a body (204). */
+export type RouteAnswer = { status: number; body: unknown; headers?: Record<string, string> };
 
 export type Route = {
     method: "GET" | "POST";

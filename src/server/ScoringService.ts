@@ -1,6 +1,7 @@
 import { isRerankError } from "../errors/errorTransport.js";
 import type { Scorer } from "../Scorer.js";
 import { AdmissionGate } from "./AdmissionGate.js";
+import { requireInputWithin } from "./inputBytes.js";
 
 export type ScoredPairs = {
     /** One score per pair, in input order: the profile's normalized score, or the raw one. */
@@ -12,19 +13,23 @@ export type ScoredPairs = {
     promptTokens: number;
 };
 
-/** What every scoring route does: admit the request, score its pairs, count its tokens. */
+/** What every scoring route does: bound what the model reads, admit the request, score its pairs, count its tokens. */
 export class ScoringService {
     readonly scorer: Scorer;
     readonly gate: AdmissionGate;
     /** Scoring calls that stopped because their request's signal fired (disconnect, timeout, shutdown). */
     abortedCalls = 0;
 
-    constructor(scorer: Scorer, maxQueuedRequests: number) {
+    private readonly maxInputBytes: number;
+
+    constructor(scorer: Scorer, limits: { maxQueuedRequests: number; maxInputBytes: number }) {
         this.scorer = scorer;
-        this.gate = new AdmissionGate(maxQueuedRequests);
+        this.gate = new AdmissionGate(limits.maxQueuedRequests);
+        this.maxInputBytes = limits.maxInputBytes;
     }
 
-    score(pairs: [string, string][], options: { raw: boolean; signal: AbortSignal }): Promise<ScoredPairs> {
+    async score(pairs: [string, string][], options: { raw: boolean; signal: AbortSignal }): Promise<ScoredPairs> {
+        requireInputWithin(pairs, this.maxInputBytes);
         return this.gate.run(async () => {
             let promptTokens = 0;
             try {

@@ -35,11 +35,19 @@ function serve(extraArgs: string[], env: Record<string, string> = {}): Promise<S
 describe("a real `llm-rerank serve` child process", () => {
     let reranker: Reranker;
     let served: Served;
+    // Bound to every address, without a key: the case the start-up warning is for. Only 127.0.0.1 is contacted.
     let idle: Served;
 
     // Both children start at once: most of this file's time is their model loads.
     beforeAll(async () => {
-        [reranker, served, idle] = await Promise.all([loadTinyReranker(), serve(["--max-documents", "6"], { LLM_RERANK_API_KEY: "child-key" }), serve([])]);
+        [reranker, served, idle] = await Promise.all([
+            loadTinyReranker(),
+            serve(["--max-documents", "6"], { LLM_RERANK_API_KEY: "child-key" }),
+            serve(["--host", "0.0.0.0", "--allow-origin", "http://localhost:5173", "--max-input-bytes", "3000"]).then((child) => ({
+                ...child,
+                url: child.url.replace("//0.0.0.0:", "//127.0.0.1:")
+            }))
+        ]);
     });
     afterAll(async () => {
         served.child.kill("SIGKILL");
@@ -96,6 +104,44 @@ describe("a real `llm-rerank serve` child process", () => {
         expect(await served.exited).toBe(0);
         expect(served.stderr()).toMatch(/SIGTERM: finishing \d+ request\(s\) within 10 s[\s\S]*stopped/);
         expect(["answered", "ERR_REMOTE_HTTP 503", "ERR_REMOTE_UNAVAILABLE"]).toContain(await longCall);
+    });
+
+    it("bound to 0.0.0.0 without a key it warns loudly, refuses browsers unasked and oversized input, and serves the rest", async () => {
+        expect(idle.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        const warning = /WARNING: llm-rerank serve is listening on 0\.0\.0\.0:\d+, which is NOT loopback, and has NO API KEY\.\n(!!.*\n){3,}/;
+        expect(idle.stderr()).toMatch(warning);
+        expect(served.stderr()).not.toMatch(/WARNING/);
+
+        const query = sampleQuery;
+        const documents = samplePassages.slice(0, 2);
+        const body = JSON.stringify({ query, documents });
+        // What a page sends without a preflight: a string body (text/plain) and a Blob body (no Content-Type).
+        for (const payload of [body, new Blob([body])]) {
+            const answer = await fetch(`${idle.url}/v1/rerank`, { method: "POST", body: payload });
+            expect(answer.status).toBe(415);
+            expect(((await answer.json()) as { error: { type: string } }).error.type).toBe("unsupported_media_type");
+        }
+        const evil = await send(`${idle.url}/v1/rerank`, { body, headers: { Origin: "https://evil.example" } });
+        expect(evil.status).toBe(403);
+        expect(evil.body).toMatchObject({ error: { type: "forbidden_origin", code: 403 } });
+
+        // The allowed page gets the model's scores, with its CORS header.
+        const allowed = await send(`${idle.url}/v1/rerank`, { body, headers: { Origin: "http://localhost:5173" } });
+        expect(allowed.status).toBe(200);
+        expect(allowed.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
+        const expected = await reranker.score(
+            documents.map((document) => [query, document]),
+            { normalize: true }
+        );
+        for (const result of (allowed.body as { results: { index: number; relevance_score: number }[] }).results) {
+            expect(Math.abs(result.relevance_score - expected[result.index]!)).toBeLessThanOrEqual(packingTolerance);
+        }
+
+        // --max-input-bytes 3000: a 1000-byte query read for each of four documents is over it.
+        const tooMuch = await send(`${idle.url}/v1/rerank`, { body: { query: "q".repeat(1000), documents: ["a", "b", "c", "d"] } });
+        expect(tooMuch.status).toBe(413);
+        expect(tooMuch.body).toMatchObject({ error: { type: "input_too_large" } });
+        expect((tooMuch.body as { error: { message: string } }).error.message).toMatch(/3000 bytes.*--max-input-bytes/);
     });
 
     it("exits 0 on SIGINT when idle", async () => {
