@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InsufficientMemoryError, Reranker } from "../src/index.js";
 import { checkWeightsFit, estimateComputeBytes, sizeContext, type SizingRequest } from "../src/sizing/sizeContext.js";
+import { cpuDefaultKvBytes } from "../src/load/planContext.js";
 import { testModels } from "./helpers/testModels.js";
 
 const MiB = 2 ** 20;
@@ -95,7 +96,9 @@ describe("slots and batch size sized from free memory", () => {
                 const { settings } = reranker.describe();
                 const placement = reranker.describe().placement!;
                 expect(settings.sizing!.budget).toMatchObject({ kind: "ram", devices: ["system RAM"] });
-                expect(settings.slots).toBe(slots ?? 4);
+                // The CPU default: as many slots as fit the default KV budget, 4 to 64.
+                const defaultSlots = Math.min(64, Math.max(4, Math.floor(cpuDefaultKvBytes / settings.sizing!.kvBytesPerSlot)));
+                expect(settings.slots).toBe(slots ?? defaultSlots);
                 const allocated = placement.memory!.reduce((sum, entry) => sum + entry.computeBytes, 0);
                 const kv = placement.memory!.reduce((sum, entry) => sum + entry.contextBytes, 0);
                 // llama.cpp's own accounting: the KV cache is exactly what was sized, the compute

@@ -32,13 +32,27 @@ export type ContextPlan = {
 // Sequences per encode call on an encoder without KV memory: more costs nothing but a bigger batch.
 const encoderSequencesPerCall = 64;
 
+/** The most sequences one decode holds by default, on any backend. */
+const maxDefaultSlots = 64;
+
+/**
+ * The KV memory a CPU context takes by default. Each decode is filled up to the batch's token
+ * budget from every pending call, so short sequences need many slots to share a decode (a decode of
+ * a few short sequences is mostly fixed cost); this bounds the KV cache a laptop gives up for it.
+ * The tiny and bench-width models get 64 slots; a 0.6B Qwen3 with 1,024-token inputs (234 MiB a
+ * slot) keeps the old 4.
+ */
+export const cpuDefaultKvBytes = 512 * 2 ** 20;
+const minCpuDefaultSlots = 4;
+
 /**
  * Step 4 of a load, once the host is up and the input builder knows its longest input: the KV
  * slots, batch and threads, sized from the memory the host reports. Pure.
  *
- * Defaults depend on the backend. A CPU is compute-bound already at one sequence per decode, so a
- * few slots suffice there (4: more gave the same pairs/s in the bench); a GPU sits idle unless many
- * sequences share each decode, so it gets as many as its memory allows, up to 64.
+ * Every decode is filled up to the batch size (its token budget) with sequences from every pending
+ * call, one KV slot each, so the slot count bounds how many short sequences can share a decode. A
+ * GPU gets as many slots as its memory allows, up to 64; a CPU as many as fit in cpuDefaultKvBytes
+ * (at least 4, at most 64), since llama.cpp allocates every slot's cells up front.
  */
 export function planContext(
     request: LoadRequest,
@@ -65,11 +79,15 @@ export function planContext(
     const ubatchSize = request.ubatchSize ?? Math.min(512, request.batchSize ?? 512);
     // Without a unified KV cache, llama.cpp gives each sequence n_ctx / n_seq_max cells, in multiples of 256.
     const cellsPerSequence = Math.ceil(longestInput / 256) * 256;
+    const kvBytesPerCell = encoderOnly ? 0 : summary.kvValuesPerCell * (request.kvType === "f32" ? 4 : 2);
+    const kvBytesPerSlot = cellsPerSequence * kvBytesPerCell;
+    const cpuDefaultSlots =
+        kvBytesPerSlot > 0 ? Math.min(maxDefaultSlots, Math.max(minCpuDefaultSlots, Math.floor(cpuDefaultKvBytes / kvBytesPerSlot))) : maxDefaultSlots;
     const sizing = sizeContext({
         budget,
         weightBytesOnDevice: budget.kind === "vram" ? summary.fileBytes : 0,
         // An encoder keeps no KV cells.
-        kvBytesPerCell: encoderOnly ? 0 : summary.kvValuesPerCell * (request.kvType === "f32" ? 4 : 2),
+        kvBytesPerCell,
         cellsPerSequence,
         longestInput,
         shape: summary.computeShape,
@@ -77,7 +95,7 @@ export function planContext(
         onGpu,
         requestedSlots: request.slots,
         // bert has no KV memory: nothing to share, and llama.cpp encodes each call as one ubatch.
-        defaultSlots: encoderOnly ? encoderSequencesPerCall : onGpu ? 64 : 4,
+        defaultSlots: encoderOnly ? encoderSequencesPerCall : onGpu ? maxDefaultSlots : cpuDefaultSlots,
         requestedBatchSize: encoderOnly ? encoderBatchSize : request.batchSize,
         minDefaultBatchSize: 512,
         maxDefaultBatchSize: onGpu ? 8192 : 512

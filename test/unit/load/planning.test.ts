@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError, PromptMismatchError, UnsupportedModelError } from "../../../src/errors/errors.js";
 import type { ModelFileSummary } from "../../../src/gguf/inspectModelFile.js";
-import { planContext } from "../../../src/load/planContext.js";
+import { cpuDefaultKvBytes, planContext } from "../../../src/load/planContext.js";
 import { planModel } from "../../../src/load/planModel.js";
 import { readLoadOptions } from "../../../src/load/readLoadOptions.js";
 import type { HostDescription } from "../../../src/native/HostDescription.js";
@@ -119,12 +119,20 @@ describe("planContext: slots, batch and threads from the host's memory", () => {
     const request = readLoadOptions({ model: "m.gguf" });
     const plan = planModel(request, gemmaSummary(), noRecords);
 
-    it("gives a CPU at most 4 slots, a 512-token batch and the host's math cores by default", () => {
+    it("gives a CPU as many slots as fit its default KV budget (4 to 64), a 512-token batch and the host's math cores", () => {
         const { settings, context, warnings } = planContext(request, plan, gemmaSummary(), cpuHost, plenty, 600);
-        expect(settings).toMatchObject({ slots: 4, batchSize: 512, ubatchSize: 512, threads: 6, kvType: "f32" });
+        // 768 cells × 1,536 values × 4 bytes = 4.5 MiB a slot: 64 fit in 512 MiB.
+        expect(settings).toMatchObject({ slots: 64, batchSize: 512, ubatchSize: 512, threads: 6, kvType: "f32" });
         // 600 tokens round up to 768 cells a slot (llama.cpp's multiples of 256)
-        expect(context).toMatchObject({ contextSize: 4 * 768, sequences: 4, rankPooling: false, unifiedKv: false });
+        expect(context).toMatchObject({ contextSize: 64 * 768, sequences: 64, rankPooling: false, unifiedKv: false });
         expect(warnings).toEqual([]);
+        // A model whose slot takes 100 MiB: floor(512 / 100) = 5 slots.
+        const wide = gemmaSummary({ kvValuesPerCell: (100 * 2 ** 20) / 768 / 4 });
+        expect(planContext(request, plan, wide, cpuHost, plenty, 600).settings.slots).toBe(5);
+        // One whose slot takes 234 MiB (a 0.6B Qwen3 at 1,024 tokens) keeps at least 4.
+        const qwen = gemmaSummary({ kvValuesPerCell: (234 * 2 ** 20) / 768 / 4 });
+        expect(planContext(request, plan, qwen, cpuHost, plenty, 600).settings.slots).toBe(4);
+        expect(cpuDefaultKvBytes).toBe(512 * 2 ** 20);
     });
 
     it("reduces slots that do not fit, and says so", () => {
