@@ -15,6 +15,7 @@ import { createInputBuilder } from "./input/createInputBuilder.js";
 import { PairEncoder } from "./input/PairEncoder.js";
 import { relabelledUserDefinedTokens } from "./input/relabelledUserDefinedTokens.js";
 import { TextTokenizer } from "./input/TextTokenizer.js";
+import { textSplitRuleFor } from "./input/textSplitRule.js";
 import { IsolatedBackend } from "./isolation/IsolatedBackend.js";
 import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { AddonContext, AddonContextOptions, AddonModel, ModelHost } from "./native/AddonTypes.js";
@@ -53,6 +54,9 @@ import {
     isPlainObject
 } from "./utils/validate.js";
 
+/** A cache's figures in describe(): use and hit counts, bytes as LruCache counts them, and its bounds. */
+export type CacheStats = { entries: number; hits: number; misses: number; bytes: number; maxEntries: number; maxBytes: number };
+
 export type RerankerDescription = ScorerDescription & {
     model: {
         name: string;
@@ -81,7 +85,8 @@ export type RerankerDescription = ScorerDescription & {
      */
     placement: Placement | null;
     settings: RuntimeSettings;
-    caches: { tokens: { entries: number; hits: number; misses: number }; scores: { entries: number; hits: number; misses: number } };
+    /** Each cache's use: entries and bytes held (bytes as LruCache counts them), with their bounds. */
+    caches: { tokens: CacheStats; scores: CacheStats };
     /** Decodes and tokens since load, over all calls (concurrent calls share decodes); calls accepted and not yet settled. */
     engine: { decodes: number; tokensEvaluated: number; calls: number; pendingCalls: number };
 };
@@ -157,6 +162,7 @@ export class Reranker implements Scorer {
             head,
             sharePrefix: parts.settings.sharePrefix,
             scoreCacheSize: parts.settings.scoreCacheSize,
+            scoreCacheBytes: parts.settings.scoreCacheBytes,
             precisionDetail: `profile ${parts.profile.name}, weights ${parts.summary.weightType}, KV cache ${parts.settings.kvType.toUpperCase()}`
         });
     }
@@ -305,6 +311,8 @@ export class Reranker implements Scorer {
             const description = model.describe();
             const tokenizer = await TextTokenizer.create(model, {
                 cacheEntries: requested.tokenCacheSize,
+                cacheBytes: requested.tokenCacheBytes,
+                splitRule: textSplitRuleFor(summary).rule,
                 matchHfSpaceRuns: summary.architecture === "gemma",
                 userDefinedLiterals: await relabelledUserDefinedTokens(summary, model, description)
             });

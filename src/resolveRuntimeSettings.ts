@@ -12,7 +12,9 @@ export type RuntimeSettings = {
     flashAttention: boolean;
     sharePrefix: boolean;
     tokenCacheSize: number;
+    tokenCacheBytes: number;
     scoreCacheSize: number;
+    scoreCacheBytes: number;
     /** How slots and batch size were chosen from the device's free memory. */
     sizing?: ContextSizing;
 };
@@ -26,6 +28,14 @@ export type RequestedSettings = Omit<RuntimeSettings, "slots" | "batchSize" | "s
     minDefaultBatchSize: number;
     maxDefaultBatchSize: number;
 };
+
+/**
+ * The default byte budget of each cache. A typical passage (1,500 characters, 400 tokens) costs the
+ * token cache about 4.8 KB (3 KB of key, 1.6 KB of ids, 128 of overhead), so 64 MiB keeps the
+ * 10,000-entry default whole for such texts, while 10,000 texts of 64 KiB could otherwise hold
+ * about 3.7 GB. A score entry is its pair's text and 136 bytes: the same budget holds as many pairs.
+ */
+export const defaultCacheBytes = 64 * 1024 * 1024;
 
 /**
  * Defaults depend on the backend. A CPU is compute-bound already at one sequence per decode, so a
@@ -52,6 +62,8 @@ export function resolveRuntimeSettings(options: RerankerLoadOptions, backend: Ba
         flashAttention: options.flashAttention !== undefined ? expectBoolean("flashAttention", options.flashAttention) : false,
         sharePrefix: options.sharePrefix !== undefined ? expectBoolean("sharePrefix", options.sharePrefix) : true,
         tokenCacheSize: options.tokenCacheSize !== undefined ? expectInteger("tokenCacheSize", options.tokenCacheSize, 0) : 10000,
-        scoreCacheSize: options.scoreCacheSize !== undefined ? expectInteger("scoreCacheSize", options.scoreCacheSize, 0) : 0
+        tokenCacheBytes: options.tokenCacheBytes !== undefined ? expectInteger("tokenCacheBytes", options.tokenCacheBytes, 0) : defaultCacheBytes,
+        scoreCacheSize: options.scoreCacheSize !== undefined ? expectInteger("scoreCacheSize", options.scoreCacheSize, 0) : 0,
+        scoreCacheBytes: options.scoreCacheBytes !== undefined ? expectInteger("scoreCacheBytes", options.scoreCacheBytes, 0) : defaultCacheBytes
     };
 }
