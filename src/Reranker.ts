@@ -43,6 +43,9 @@ export type RerankerParts = {
     encoderOnly: boolean;
 };
 
+/** A cache's figures in describe(): use and hit counts, bytes as LruCache counts them, and its bounds. */
+export type CacheStats = { entries: number; hits: number; misses: number; bytes: number; maxEntries: number; maxBytes: number };
+
 export type RerankerDescription = ScorerDescription & {
     model: {
         name: string;
@@ -71,7 +74,8 @@ export type RerankerDescription = ScorerDescription & {
      */
     placement: Placement;
     settings: RuntimeSettings;
-    caches: { tokens: { entries: number; hits: number; misses: number }; scores: { entries: number; hits: number; misses: number } };
+    /** Each cache's use: entries and bytes held (bytes as LruCache counts them), with their bounds. */
+    caches: { tokens: CacheStats; scores: CacheStats };
     /** Decodes and tokens since load, over all calls (concurrent calls share decodes); calls accepted and not yet settled. */
     engine: { decodes: number; tokensEvaluated: number; calls: number; pendingCalls: number };
 };
@@ -133,6 +137,7 @@ export class Reranker implements Scorer {
             head,
             sharePrefix: parts.settings.sharePrefix,
             scoreCacheSize: parts.settings.scoreCacheSize,
+            scoreCacheBytes: parts.settings.scoreCacheBytes,
             precisionDetail: `profile ${parts.profile.name}, weights ${parts.summary.weightType}, KV cache ${parts.settings.kvType.toUpperCase()}`
         });
     }

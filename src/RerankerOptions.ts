@@ -79,8 +79,15 @@ export type RerankerLoadOptions = {
     sharePrefix?: boolean;
     /** Texts whose token ids are remembered (queries and passages). Default 10000; 0 disables. */
     tokenCacheSize?: number;
+    /**
+     * Bytes the token cache may hold, counted as 2 per UTF-16 code unit of the text, 4 per id and
+     * 128 per entry. Default 64 MiB (about 10,000 passages of 1,500 characters); 0 disables.
+     */
+    tokenCacheBytes?: number;
     /** Scores remembered by (query, passage). Default 0 (off). */
     scoreCacheSize?: number;
+    /** Bytes the score cache may hold: 2 per UTF-16 code unit of the pair, 8 for the score, 128 per entry. Default 64 MiB; 0 disables. */
+    scoreCacheBytes?: number;
     /**
      * Fail with a PromptMismatchError, instead of warning, when the prompt differs from the one
      * recorded in the model's (or adapter's) `.rerank.json` sidecar.

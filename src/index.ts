@@ -1,4 +1,4 @@
-export { Reranker, type RerankerDescription } from "./Reranker.js";
+export { Reranker, type CacheStats, type RerankerDescription } from "./Reranker.js";
 export type {
     CallUsage,
     RerankerLoadOptions,

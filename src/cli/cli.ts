@@ -23,7 +23,7 @@ Commands:
 
 Common flags: --gpu auto|cuda|metal|vulkan|cpu  --slots N  --max-length N  --prompt TEXT  --profile NAME
               --threads N  --kv-type f32|f16  --flash-attention  --no-share-prefix  --strict  --lora A.gguf
-              --score-head auto|logits|rank`;
+              --score-head auto|logits|rank  --token-cache-bytes N  --score-cache-bytes N`;
 
 async function main(argv: string[]): Promise<number> {
     const [name, ...rest] = argv;

@@ -18,7 +18,9 @@ export const rerankerFlags = {
     "no-share-prefix": { type: "boolean" },
     strict: { type: "boolean" },
     lora: { type: "string" },
-    "score-head": { type: "string" }
+    "score-head": { type: "string" },
+    "token-cache-bytes": { type: "string" },
+    "score-cache-bytes": { type: "string" }
 } satisfies ParseArgsConfig["options"];
 
 type FlagValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -66,6 +68,8 @@ export function rerankerOptionsFrom(values: FlagValues): RerankerLoadOptions {
         strict: values.strict === true,
         lora: values.lora as string | undefined,
         scoreHead: values["score-head"] as RerankerLoadOptions["scoreHead"],
+        tokenCacheBytes: integerFlag(values, "token-cache-bytes"),
+        scoreCacheBytes: integerFlag(values, "score-cache-bytes"),
         onWarning: (warning) => console.error(`llm-rerank: warning: ${warning.message}`)
     };
 }

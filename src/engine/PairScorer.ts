@@ -5,7 +5,7 @@ import type { PairEncoder } from "../input/PairEncoder.js";
 import type { CallUsage } from "../RerankerOptions.js";
 import { emptySchedulerStats, type SchedulerStats, type ScoringGroup, type ScoringSequence } from "./ScoringGroup.js";
 import { sharedPrefixLength } from "./sharedPrefixLength.js";
-import { LruCache } from "../utils/LruCache.js";
+import { entryOverheadBytes, LruCache, stringBytes } from "../utils/LruCache.js";
 import type { ScoringEngine } from "./ScoringEngine.js";
 
 export type ScoringCallbacks = {
@@ -24,6 +24,8 @@ export type PairScorerOptions = {
     head: ScoreHead;
     sharePrefix: boolean;
     scoreCacheSize: number;
+    /** Byte budget of the score cache: an entry is its key (2 bytes per code unit of the pair's JSON), 8 for the score, and 128. Default: no bound. */
+    scoreCacheBytes?: number;
     /** "profile P, weights W, KV cache K": what a NonFiniteScoreError reports besides the item. */
     precisionDetail: string;
 };
@@ -38,11 +40,18 @@ export class PairScorer {
 
     constructor(options: PairScorerOptions) {
         this.options = options;
-        this.cache = new LruCache(options.scoreCacheSize);
+        this.cache = new LruCache(options.scoreCacheSize, options.scoreCacheBytes, (key) => stringBytes(key) + 8 + entryOverheadBytes);
     }
 
-    get cacheStats(): { entries: number; hits: number; misses: number } {
-        return { entries: this.cache.size, hits: this.cache.hits, misses: this.cache.misses };
+    get cacheStats(): { entries: number; hits: number; misses: number; bytes: number; maxEntries: number; maxBytes: number } {
+        return {
+            entries: this.cache.size,
+            hits: this.cache.hits,
+            misses: this.cache.misses,
+            bytes: this.cache.bytes,
+            maxEntries: this.cache.capacity,
+            maxBytes: this.cache.maxBytes
+        };
     }
 
     async scorePairs(pairs: readonly (readonly [string, string])[], callbacks: ScoringCallbacks): Promise<number[]> {
@@ -62,7 +71,7 @@ export class PairScorer {
         usage: { cachedItems: number; inputTokens: number; tokenizeMs: number }
     ): Promise<number[]> {
         const scores = new Array<number>(pairs.length);
-        const useCache = this.options.scoreCacheSize > 0;
+        const useCache = this.options.scoreCacheSize > 0 && this.options.scoreCacheBytes !== 0;
         // Keys are built only when the cache is on: JSON of every passage is not free on a hot path.
         const cacheKeys = useCache ? pairs.map((pair) => JSON.stringify(pair)) : [];
         const uncached: number[] = [];
@@ -76,7 +85,10 @@ export class PairScorer {
         });
         usage.cachedItems = pairs.length - uncached.length;
         const tokenizeStart = performance.now();
-        const tokens = await this.options.encoder.encode(uncached.map((index) => pairs[index]!));
+        const tokens = await this.options.encoder.encode(
+            uncached.map((index) => pairs[index]!),
+            callbacks.signal
+        );
         usage.tokenizeMs = performance.now() - tokenizeStart;
         for (const input of tokens) usage.inputTokens += input.length;
         // Without prefix sharing every pair joins one group: still packed across slots.

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "../errors/errors.js";
 import type { ChatTemplateProfile } from "../profiles/ModelProfile.js";
 import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
+import type { TextRequest } from "./TextTokenizer.js";
 
 /**
  * Qwen3-Reranker's input: templatePrefix + user message + templateSuffix, where the user message is
@@ -44,23 +45,36 @@ export class ChatTemplateInputBuilder implements InputBuilder {
         return beforeDocument!.replace(/\{(instruction|query)\}/g, (_, field: string) => (field === "instruction" ? this.instruction : query));
     }
 
-    textsToTokenize(query: string, passage: string): string[] {
+    /** The ids of the message and of the head beyond this budget are never read. */
+    private get budget(): number {
+        return this.maxLength - this.prefixTokens.length - this.suffixTokens.length;
+    }
+
+    textsToTokenize(query: string, passage: string): TextRequest[] {
         const head = this.head(query);
         // The head alone is needed only when the document is cut; it is the same for every passage
-        // of a query, so tokenizing it always costs one cached lookup.
-        return [this.normalizeText(head + passage), this.normalizeText(head)];
+        // of a query, so tokenizing it always costs one cached lookup. build() reads the message's
+        // first `budget` ids and compares its count with `budget`; of the head it compares only
+        // count - 1 with `budget`, which a cut prefix of more than `budget` ids decides alike.
+        return [
+            { text: this.normalizeText(head + passage), limit: this.budget },
+            { text: this.normalizeText(head), limit: this.budget }
+        ];
     }
 
     build(query: string, passage: string, tokensOf: TokenLookup): Int32Array {
         const head = this.head(query);
         const userTokens = tokensOf(this.normalizeText(head + passage));
-        const budget = this.maxLength - this.prefixTokens.length - this.suffixTokens.length;
+        const budget = this.budget;
         if (userTokens.length <= budget) return concatTokens([this.prefixTokens, userTokens, this.suffixTokens]);
         // The head's tokens, less one: its last token may merge with the document's first characters.
-        const headLength = Math.max(0, tokensOf(this.normalizeText(head)).length - 1);
+        const headText = this.normalizeText(head);
+        const headLength = Math.max(0, tokensOf(headText).length - 1);
         if (headLength >= budget) {
+            // A head tokenized only in part has more than budget ids: it would not fit either.
+            const atLeast = tokensOf.isPartial?.(headText) ? " or more" : "";
             throw new InvalidArgumentError(
-                `the query and instruction take ${headLength} tokens; maxLength ${this.maxLength} leaves ${budget} for the whole message`
+                `the query and instruction take ${headLength} tokens${atLeast}; maxLength ${this.maxLength} leaves ${budget} for the whole message`
             );
         }
         return concatTokens([this.prefixTokens, userTokens.subarray(0, budget), this.suffixTokens]);

@@ -1,5 +1,6 @@
 import type { EncoderPairProfile } from "../profiles/ModelProfile.js";
 import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
+import type { TextRequest } from "./TextTokenizer.js";
 
 /** The ids of the profile's special tokens, as the model's vocabulary numbers them. */
 export type EncoderPairSpecialIds = { start: number; pairSeparator: number[]; end: number };
@@ -31,8 +32,11 @@ export class EncoderPairInputBuilder implements InputBuilder {
     }
 
     /** Query and passage are tokenized on their own (no special tokens), as FlagReranker does. */
-    textsToTokenize(query: string, passage: string): string[] {
-        return [query, passage];
+    textsToTokenize(query: string, passage: string): TextRequest[] {
+        return [
+            { text: query, limit: this.queryMaxLength },
+            { text: passage, limit: this.maxLength }
+        ];
     }
 
     build(query: string, passage: string, tokensOf: TokenLookup): Int32Array {

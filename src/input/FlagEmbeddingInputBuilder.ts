@@ -1,6 +1,7 @@
 import { UnsupportedModelError } from "../errors/errors.js";
 import type { FlagEmbeddingProfile } from "../profiles/ModelProfile.js";
 import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
+import type { TextRequest } from "./TextTokenizer.js";
 
 /**
  * Builds the token ids FlagEmbedding's decoder-only reranker feeds the model:
@@ -40,8 +41,11 @@ export class FlagEmbeddingInputBuilder implements InputBuilder {
         this.maxSequenceLength = this.pairMaxLength + this.separatorTokens.length + this.promptTokens.length;
     }
 
-    textsToTokenize(query: string, passage: string): string[] {
-        return [this.profile.queryPrefix + query, this.profile.passagePrefix + passage];
+    textsToTokenize(query: string, passage: string): TextRequest[] {
+        return [
+            { text: this.profile.queryPrefix + query, limit: this.queryMaxLength },
+            { text: this.profile.passagePrefix + passage, limit: this.maxLength }
+        ];
     }
 
     build(query: string, passage: string, tokensOf: TokenLookup): Int32Array {

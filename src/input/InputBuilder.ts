@@ -1,17 +1,28 @@
+import type { TextRequest } from "./TextTokenizer.js";
+
 /** Turns a (query, passage) pair into the token ids a profile's model was trained on. */
 export interface InputBuilder {
     /** The budget the profile's truncation works to. */
     readonly maxLength: number;
     /** The longest sequence build() can return: the KV cells each slot needs. */
     readonly maxSequenceLength: number;
-    /** The texts build() looks up for this pair: tokenized beforehand, off the main thread. */
-    textsToTokenize(query: string, passage: string): string[];
+    /**
+     * The texts build() looks up for this pair, tokenized beforehand, off the main thread; each with
+     * the number of leading ids build() reads at most. build() must give the same result for a text
+     * given all its ids or only a prefix of them longer than that limit (TextTokenizer.tokenizeAll
+     * stops there): it may read the ids below the limit and compare the count with numbers up to
+     * the limit, nothing more.
+     */
+    textsToTokenize(query: string, passage: string): TextRequest[];
     /** The pair's token ids, from the ids of textsToTokenize(query, passage). */
     build(query: string, passage: string, tokensOf: TokenLookup): Int32Array;
 }
 
-/** The token ids of a text that textsToTokenize listed. */
-export type TokenLookup = (text: string) => Int32Array;
+/**
+ * The token ids of a text that textsToTokenize listed: all of them, or (isPartial) a prefix of them
+ * longer than the text's limit.
+ */
+export type TokenLookup = ((text: string) => Int32Array) & { isPartial?: (text: string) => boolean };
 
 export function concatTokens(parts: ArrayLike<number>[]): Int32Array {
     const result = new Int32Array(parts.reduce((sum, part) => sum + part.length, 0));

@@ -1,9 +1,10 @@
-import type { InputBuilder } from "./InputBuilder.js";
-import type { TextTokenizer } from "./TextTokenizer.js";
+import type { InputBuilder, TokenLookup } from "./InputBuilder.js";
+import type { TextRequest, TextTokenizer } from "./TextTokenizer.js";
 
 /**
- * Turns (query, passage) pairs into the token ids the profile scores: every text of the call is
- * tokenized in one native job off the main thread, then the builder assembles and truncates.
+ * Turns (query, passage) pairs into the token ids the profile scores: the texts of the call are
+ * tokenized off the main thread, as far as the builder's truncation can read them (see
+ * TextTokenizer.tokenizeAll), then the builder assembles and truncates.
  */
 export class PairEncoder {
     readonly builder: InputBuilder;
@@ -21,19 +22,23 @@ export class PairEncoder {
         while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     }
 
-    encode(pairs: readonly (readonly [string, string])[]): Promise<Int32Array[]> {
-        const work = this.encodeNow(pairs);
+    /**
+     * The pairs' inputs. Rejects with an AbortedError once the signal fires, at the latest when the
+     * native tokenization job in progress (bounded in length, see TextTokenizer) ends.
+     */
+    encode(pairs: readonly (readonly [string, string])[], signal?: AbortSignal): Promise<Int32Array[]> {
+        const work = this.encodeNow(pairs, signal);
         this.inFlight.add(work);
         const forget = () => this.inFlight.delete(work);
         work.then(forget, forget);
         return work;
     }
 
-    private async encodeNow(pairs: readonly (readonly [string, string])[]): Promise<Int32Array[]> {
-        const texts = new Set<string>();
-        for (const [query, passage] of pairs) for (const text of this.builder.textsToTokenize(query, passage)) texts.add(text);
-        const tokens = await this.tokenizer.tokenizeAll(texts);
-        const tokensOf = (text: string) => tokens.get(text)!;
+    private async encodeNow(pairs: readonly (readonly [string, string])[], signal: AbortSignal | undefined): Promise<Int32Array[]> {
+        const requests: TextRequest[] = [];
+        for (const [query, passage] of pairs) requests.push(...this.builder.textsToTokenize(query, passage));
+        const { tokens, partial } = await this.tokenizer.tokenizeAll(requests, signal);
+        const tokensOf: TokenLookup = Object.assign((text: string) => tokens.get(text)!, { isPartial: (text: string) => partial.has(text) });
         return pairs.map(([query, passage]) => this.builder.build(query, passage, tokensOf));
     }
 }

@@ -8,6 +8,7 @@ import { TokenLogitsHead } from "../heads/TokenLogitsHead.js";
 import { createInputBuilder } from "../input/createInputBuilder.js";
 import { PairEncoder } from "../input/PairEncoder.js";
 import { relabelledUserDefinedTokens } from "../input/relabelledUserDefinedTokens.js";
+import { textSplitRuleFor } from "../input/textSplitRule.js";
 import { TextTokenizer } from "../input/TextTokenizer.js";
 import { ChildProcessHost } from "../isolation/ChildProcessHost.js";
 import { resolveModelSource } from "../model/resolveModelSource.js";
@@ -83,6 +84,8 @@ async function build(
         const description = model.describe();
         const tokenizer = await TextTokenizer.create(model, {
             cacheEntries: request.tokenCacheSize,
+            cacheBytes: request.tokenCacheBytes,
+            splitRule: textSplitRuleFor(summary).rule,
             matchHfSpaceRuns: summary.architecture === "gemma",
             userDefinedLiterals: await relabelledUserDefinedTokens(summary, model, description)
         });

@@ -16,7 +16,9 @@ export type RuntimeSettings = {
     flashAttention: boolean;
     sharePrefix: boolean;
     tokenCacheSize: number;
+    tokenCacheBytes: number;
     scoreCacheSize: number;
+    scoreCacheBytes: number;
     /** How slots and batch size were chosen from the device's free memory. */
     sizing?: ContextSizing;
 };
@@ -110,7 +112,9 @@ export function planContext(
         flashAttention: request.flashAttention,
         sharePrefix: encoderOnly ? false : request.sharePrefix,
         tokenCacheSize: request.tokenCacheSize,
+        tokenCacheBytes: request.tokenCacheBytes,
         scoreCacheSize: request.scoreCacheSize,
+        scoreCacheBytes: request.scoreCacheBytes,
         sizing
     };
     return {

@@ -41,9 +41,19 @@ export type LoadRequest = {
     flashAttention: boolean;
     sharePrefix: boolean;
     tokenCacheSize: number;
+    tokenCacheBytes: number;
     scoreCacheSize: number;
+    scoreCacheBytes: number;
     warn: (warning: RerankWarning) => void;
 };
+
+/**
+ * The default byte budget of each cache. A typical passage (1,500 characters, 400 tokens) costs the
+ * token cache about 4.8 KB (3 KB of key, 1.6 KB of ids, 128 of overhead), so 64 MiB keeps the
+ * 10,000-entry default whole for such texts, while 10,000 texts of 64 KiB could otherwise hold
+ * about 3.7 GB. A score entry is its pair's text and 136 bytes: the same budget holds as many pairs.
+ */
+export const defaultCacheBytes = 64 * 1024 * 1024;
 
 /** The option names Reranker.load knows, for the unknown-option check. */
 export const loadOptionNames = [
@@ -66,7 +76,9 @@ export const loadOptionNames = [
     "flashAttention",
     "sharePrefix",
     "tokenCacheSize",
+    "tokenCacheBytes",
     "scoreCacheSize",
+    "scoreCacheBytes",
     "strict",
     "lora",
     "loraScale",
@@ -106,7 +118,9 @@ export function readLoadOptions(options: unknown): LoadRequest {
         flashAttention: optional(o.flashAttention, (value) => expectBoolean("flashAttention", value)) ?? false,
         sharePrefix: optional(o.sharePrefix, (value) => expectBoolean("sharePrefix", value)) ?? true,
         tokenCacheSize: optional(o.tokenCacheSize, (value) => expectInteger("tokenCacheSize", value, 0)) ?? 10000,
+        tokenCacheBytes: optional(o.tokenCacheBytes, (value) => expectInteger("tokenCacheBytes", value, 0)) ?? defaultCacheBytes,
         scoreCacheSize: optional(o.scoreCacheSize, (value) => expectInteger("scoreCacheSize", value, 0)) ?? 0,
+        scoreCacheBytes: optional(o.scoreCacheBytes, (value) => expectInteger("scoreCacheBytes", value, 0)) ?? defaultCacheBytes,
         warn:
             optional(o.onWarning, (value) => expectFunction<(warning: RerankWarning) => void>("onWarning", value)) ??
             ((warning: RerankWarning) => process.emitWarning(warning.message, { code: warning.code }))

@@ -1,39 +1,81 @@
-/** A size-bounded map that forgets the least recently used entry first. */
+/** What an entry costs in the byte budget. */
+export type EntrySize<K, V> = (key: K, value: V) => number;
+
+/**
+ * Bytes a cache entry is charged besides its key and value: the Map entry, the value's object
+ * header (a typed array's is about 100 bytes in V8) and the string header. An estimate that errs
+ * high, so that many tiny entries cannot outgrow the budget unseen.
+ */
+export const entryOverheadBytes = 128;
+
+/** A string key's bytes: 2 per UTF-16 code unit (V8 stores Latin-1 strings in 1; 2 is the bound). */
+export function stringBytes(text: string): number {
+    return 2 * text.length;
+}
+
+/**
+ * A map that forgets the least recently used entry first, bounded both in entries and in bytes.
+ * Bytes are what `sizeOf(key, value)` says an entry costs (by default 128 bytes each); an entry
+ * larger than the whole budget is never stored.
+ */
 export class LruCache<K, V> {
-    private readonly entries = new Map<K, V>();
+    private readonly entries = new Map<K, { value: V; bytes: number }>();
     readonly capacity: number;
+    readonly maxBytes: number;
+    private readonly sizeOf: EntrySize<K, V>;
+    private usedBytes = 0;
     hits = 0;
     misses = 0;
 
-    constructor(capacity: number) {
+    constructor(capacity: number, maxBytes = Number.POSITIVE_INFINITY, sizeOf: EntrySize<K, V> = () => entryOverheadBytes) {
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
+        this.sizeOf = sizeOf;
     }
 
     get(key: K): V | undefined {
-        const value = this.entries.get(key);
-        if (value === undefined) {
+        const entry = this.entries.get(key);
+        if (entry === undefined) {
             this.misses++;
             return undefined;
         }
         this.hits++;
         // Map keeps insertion order: re-inserting marks the entry as most recently used.
         this.entries.delete(key);
-        this.entries.set(key, value);
-        return value;
+        this.entries.set(key, entry);
+        return entry.value;
     }
 
     set(key: K, value: V): void {
+        this.delete(key);
         if (this.capacity <= 0) return;
+        const bytes = this.sizeOf(key, value);
+        if (bytes > this.maxBytes) return;
+        this.entries.set(key, { value, bytes });
+        this.usedBytes += bytes;
+        while (this.entries.size > this.capacity || this.usedBytes > this.maxBytes) {
+            this.delete(this.entries.keys().next().value as K);
+        }
+    }
+
+    delete(key: K): void {
+        const entry = this.entries.get(key);
+        if (entry === undefined) return;
         this.entries.delete(key);
-        this.entries.set(key, value);
-        if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K);
+        this.usedBytes -= entry.bytes;
     }
 
     get size(): number {
         return this.entries.size;
     }
 
+    /** The bytes the entries held now are charged (see sizeOf). */
+    get bytes(): number {
+        return this.usedBytes;
+    }
+
     clear(): void {
         this.entries.clear();
+        this.usedBytes = 0;
     }
 }
