@@ -6,7 +6,10 @@ import { testModels } from "./helpers/testModels.js";
 // The packing tolerance test/scoring.test.ts justifies: a sequence scored among others, in any
 // slot, matches its score alone within 5e-5 (measured 2.4e-7 on tiny).
 const packingTolerance = 5e-5;
-const repeats = 20;
+// Repeated runs of the same concurrent scenario on a real context. The scheduler's interleavings
+// themselves (aborts, close, fairness, slot reuse) are covered deterministically and exhaustively
+// by test/unit/engine/*, against a KV-cache simulator; these runs check llama.cpp's side.
+const repeats = 5;
 // One llama.cpp thread: these tests check behaviour, not speed, and ggml's spinning thread barrier
 // slows down many times over on a machine whose cores other work shares.
 
