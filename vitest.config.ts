@@ -1,4 +1,8 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+// `npm pack` of the repository runs prepack, which rebuilds the addon in build/ (node-gyp removes
+// build/Release first): any file loading the addon beside it fails. It runs alone, after the rest.
+const alone = ["test/model/desktop/packedPackage.test.ts"];
 
 // Two tiers (test/README.md). test/unit: no model, no process, runs in seconds. test/model: loads
 // llama.cpp models or starts processes. Every test file runs in its own forked process, two at a
@@ -12,6 +16,7 @@ export default defineConfig({
                 test: {
                     name: "unit",
                     include: ["test/unit/**/*.test.ts"],
+                    sequence: { groupOrder: 0 },
                     pool: "forks",
                     testTimeout: 60_000
                 }
@@ -20,6 +25,19 @@ export default defineConfig({
                 test: {
                     name: "model",
                     include: ["test/model/**/*.test.ts"],
+                    exclude: [...configDefaults.exclude, ...alone],
+                    sequence: { groupOrder: 0 },
+                    pool: "forks",
+                    globalSetup: ["test/setup/generateModels.ts"],
+                    testTimeout: 120_000,
+                    hookTimeout: 600_000
+                }
+            },
+            {
+                test: {
+                    name: "model-alone",
+                    include: alone,
+                    sequence: { groupOrder: 1 },
                     pool: "forks",
                     globalSetup: ["test/setup/generateModels.ts"],
                     testTimeout: 120_000,
