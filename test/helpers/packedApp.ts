@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,11 +15,40 @@ export function runNpm(args: string[], cwd: string): string {
     return execFileSync("npm", args, { cwd, env: npmEnvironment(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 2 ** 20 });
 }
 
-/** `npm pack` of this repository, prepack (the prebuild) included; returns the tarball's path. */
+/**
+ * `npm pack` of this repository, prepack (the prebuild) included, once per test run: the test files
+ * that install the package share one tarball. prepack rebuilds the addon in build/, so two packs at
+ * once would race; the first file to get here packs, under a lock, and the others wait for it.
+ * (vitest's forks share a parent process: its pid names the run.) Returns a copy in `destination`.
+ */
 export function packRepository(destination: string): string {
     const { name, version } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { name: string; version: string };
-    runNpm(["pack", "--pack-destination", destination, "--loglevel=error"], repoRoot);
-    return path.join(destination, `${name}-${version}.tgz`);
+    const fileName = `${name}-${version}.tgz`;
+    const shared = path.join(tmpdir(), `llm-rerank-pack-${process.ppid}`);
+    const tarball = path.join(shared, fileName);
+    const lock = `${shared}.lock`;
+    for (;;) {
+        if (existsSync(path.join(shared, "done"))) break;
+        try {
+            mkdirSync(lock);
+        } catch {
+            // Another file is packing: wait for it (a pack takes about 20 s; give up after 10 min).
+            if (Date.now() - statSync(lock).mtimeMs > 600_000) throw new Error(`a stale pack lock: ${lock}`);
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+            continue;
+        }
+        try {
+            rmSync(shared, { recursive: true, force: true });
+            mkdirSync(shared, { recursive: true });
+            runNpm(["pack", "--pack-destination", shared, "--loglevel=error"], repoRoot);
+            writeFileSync(path.join(shared, "done"), "");
+        } finally {
+            rmSync(lock, { recursive: true, force: true });
+        }
+    }
+    const copy = path.join(destination, fileName);
+    copyFileSync(tarball, copy);
+    return copy;
 }
 
 /**

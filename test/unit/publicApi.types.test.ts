@@ -1,0 +1,20 @@
+import { describe, expectTypeOf, it } from "vitest";
+import { NonFiniteScoreError, RerankError, Reranker, type RerankerLoadOptions, type RerankResult, type RerankErrorCode } from "../../src/index.js";
+
+// Checked by `npm run lint` (tsc over the tests): the public surface other code is written against.
+describe("public API types", () => {
+    it("has the documented signatures", () => {
+        expectTypeOf(Reranker.load).parameter(0).toEqualTypeOf<RerankerLoadOptions>();
+        expectTypeOf(Reranker.load).returns.resolves.toEqualTypeOf<Reranker>();
+        expectTypeOf<Reranker["score"]>().returns.resolves.toEqualTypeOf<number[]>();
+        expectTypeOf<Reranker["rerank"]>().returns.resolves.toEqualTypeOf<RerankResult[]>();
+        expectTypeOf<Reranker["scoreTokens"]>().parameter(0).toEqualTypeOf<number[][]>();
+        expectTypeOf<Reranker["buildInput"]>().returns.toEqualTypeOf<Promise<number[]>>();
+        expectTypeOf<Reranker["dispose"]>().returns.toEqualTypeOf<Promise<void>>();
+        expectTypeOf<Reranker>().toHaveProperty(Symbol.asyncDispose);
+        expectTypeOf<RerankResult>().toEqualTypeOf<{ index: number; score: number; passage: string }>();
+        expectTypeOf<RerankerLoadOptions["gpu"]>().toEqualTypeOf<"auto" | "cuda" | "metal" | "vulkan" | false | undefined>();
+        expectTypeOf<NonFiniteScoreError>().toMatchTypeOf<RerankError>();
+        expectTypeOf<RerankError["code"]>().toEqualTypeOf<RerankErrorCode>();
+    });
+});
