@@ -94,6 +94,7 @@ export class ScoringEngine {
     private jobCount = 0;
     private startCount = 0;
     private pump: Promise<void> | undefined;
+    private looping = false;
     private closedWith: Error | undefined;
     /** Counters over the engine's life: every decode, whichever calls shared it. */
     readonly totals = { decodes: 0, tokensEvaluated: 0, calls: 0 };
@@ -149,7 +150,7 @@ export class ScoringEngine {
             }
             this.jobs.push(job);
             this.totals.calls++;
-            this.pump ??= this.loop().finally(() => (this.pump = undefined));
+            this.startLoop();
         });
     }
 
@@ -163,33 +164,55 @@ export class ScoringEngine {
         await this.pump;
     }
 
+    /**
+     * Runs the loop unless it runs already. The loop marks itself stopped in the same turn as its last
+     * settle, so a call made by a caller resuming from that settle (before any promise callback of
+     * the loop's own could run) starts a new loop instead of waiting for one that has ended.
+     */
+    private startLoop(): void {
+        if (this.looping) return;
+        this.looping = true;
+        const pump = this.loop().finally(() => {
+            if (this.pump === pump) this.pump = undefined;
+        });
+        this.pump = pump;
+    }
+
+    /**
+     * Decodes while jobs are pending. The finally runs in the same turn as the loop ends (the
+     * last settle), before any caller resumed by that settle can call run(): see startLoop.
+     */
     private async loop(): Promise<void> {
-        while (this.jobs.length > 0 && !this.closedWith) {
-            this.dropCancelledJobs();
-            this.assignFreeSlots();
-            const running = this.slots.filter((slot) => slot.running).map((slot) => slot.running!);
-            if (running.length === 0) {
-                // Unreachable while every job has a startable or running sequence; never spin.
-                for (const job of this.jobs) this.settle(job, new Error("internal: the scoring engine found nothing to run"));
-                this.jobs = [];
-                break;
+        try {
+            while (this.jobs.length > 0 && !this.closedWith) {
+                this.dropCancelledJobs();
+                this.assignFreeSlots();
+                const running = this.slots.filter((slot) => slot.running).map((slot) => slot.running!);
+                if (running.length === 0) {
+                    // Unreachable while every job has a startable or running sequence; never spin.
+                    for (const job of this.jobs) this.settle(job, new Error("internal: the scoring engine found nothing to run"));
+                    this.jobs = [];
+                    break;
+                }
+                running.sort((a, b) => a.startOrder - b.startOrder);
+                const batch = packBatch(running, this.options.batchSize, this.options.encoder === true);
+                const edits = Int32Array.from(this.edits);
+                this.edits = [];
+                let rows: Float32Array;
+                const decodeStartedAt = performance.now();
+                try {
+                    rows = await this.context.decode(batch.arrays, this.options.head.outputTokenIds, edits);
+                } catch (error) {
+                    this.failRunning(error);
+                    continue;
+                }
+                this.totals.decodes++;
+                this.totals.tokensEvaluated += batch.arrays.tokens.length;
+                this.account(batch.tokensPerSlot, decodeStartedAt);
+                this.collect(batch.finished, rows);
             }
-            running.sort((a, b) => a.startOrder - b.startOrder);
-            const batch = packBatch(running, this.options.batchSize, this.options.encoder === true);
-            const edits = Int32Array.from(this.edits);
-            this.edits = [];
-            let rows: Float32Array;
-            const decodeStartedAt = performance.now();
-            try {
-                rows = await this.context.decode(batch.arrays, this.options.head.outputTokenIds, edits);
-            } catch (error) {
-                this.failRunning(error);
-                continue;
-            }
-            this.totals.decodes++;
-            this.totals.tokensEvaluated += batch.arrays.tokens.length;
-            this.account(batch.tokensPerSlot, decodeStartedAt);
-            this.collect(batch.finished, rows);
+        } finally {
+            this.looping = false;
         }
     }
 
@@ -227,6 +250,12 @@ export class ScoringEngine {
     private startableIn(job: Job, slot: Slot): { group: GroupState; from: "reuse" | "copy" | "carrier" | "plain"; holder?: Slot } | undefined {
         while (job.firstOpenGroup < job.groups.length && job.groups[job.firstOpenGroup]!.next >= job.groups[job.firstOpenGroup]!.pending.length) {
             job.firstOpenGroup++;
+        }
+        // The group whose prefix this slot already holds first: taking another group's would copy
+        // over cells that must then be decoded again.
+        const held = slot.group;
+        if (held && held.job === job && held.prefixLength > 0 && held.next < held.pending.length && slot.holding >= held.prefixLength) {
+            return { group: held, from: "reuse" };
         }
         for (let g = job.firstOpenGroup; g < job.groups.length; g++) {
             const group = job.groups[g]!;

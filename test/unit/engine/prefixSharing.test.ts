@@ -162,11 +162,10 @@ describe("ScoringEngine prefix sharing (decoder, fake KV cache)", () => {
         );
     });
 
-    // KNOWN GAP (report of issue #17 item 7): within one job, a slot that holds group B's prefix is
-    // given to group A (the job's first open group) by copying A's prefix over it, so B's prefix is
-    // decoded a second time (31 tokens here instead of 26). Scores stay right. Drop `.fails` once
-    // startableIn prefers the group whose prefix the slot holds.
-    it.fails("decodes each group's prefix once when one job has several sharing groups", async () => {
+    // Found by this tier: within one job, a slot that held group B's prefix was given to group A (the
+    // job's first open group) by copying A's prefix over it, so B's prefix was decoded a second time
+    // (31 tokens here instead of 26). startableIn now prefers the group whose prefix the slot holds.
+    it("decodes each group's prefix once when one job has several sharing groups", async () => {
         const first = sharedGroup(100, 5, 3, 0);
         const second = sharedGroup(300, 5, 3, 3);
         const context = new FakeContext({ sequences: 2, batchSize: 64 });

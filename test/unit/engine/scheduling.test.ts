@@ -200,12 +200,11 @@ describe("ScoringEngine scheduling (decoder, fake KV cache)", () => {
         expect(stats.sharedDecodes).toBe(0);
     });
 
-    // KNOWN BUG (report of issue #17 item 7): run() starts the loop only when `pump` is unset, but
-    // `pump` is cleared in a .finally() one microtask after the loop returned. A call made in that
-    // window (by a caller awaiting engine.run directly and calling again at once) is queued with no
-    // loop to run it, and never settles. PairScorer's extra awaits hide it from the public API. Drop
-    // `.fails` once the loop clears `pump` itself before returning.
-    it.fails("starts a call made right as the previous one resolves", async () => {
+    // Found by this tier: run() used to start the loop only when `pump` was unset, and `pump` was
+    // cleared one microtask after the loop returned, so a call made in that window (a caller awaiting
+    // engine.run directly and calling again at once) was queued with no loop to run it and never
+    // settled. The loop now marks itself stopped in the same turn as its last settle.
+    it("starts a call made right as the previous one resolves", async () => {
         const context = new FakeContext({ sequences: 1, batchSize: 8 });
         const engine = engineOver(context, 1, 8);
         await engine.run([plainGroup(1000, 1, 3)], 1);
