@@ -4,10 +4,10 @@ import { BaseRetriever } from "@langchain/core/retrievers";
 import { BaseDocumentCompressor } from "@langchain/core/retrievers/document_compressors";
 import { ContextualCompressionRetriever } from "@langchain/classic/retrievers/contextual_compression";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LlmRerankCompressor } from "../../src/adapters/langchain.js";
-import { InvalidArgumentError, Reranker } from "../../src/index.js";
-import { samplePassages, sampleQuery } from "../helpers/pairs.js";
-import { testModels } from "../helpers/testModels.js";
+import { LlmRerankCompressor } from "../../../src/adapters/langchain.js";
+import { InvalidArgumentError, Reranker } from "../../../src/index.js";
+import { samplePassages, sampleQuery } from "../../helpers/pairs.js";
+import { testModels } from "../../helpers/testModels.js";
 
 // The compressor through the real @langchain/core and @langchain/classic's ContextualCompressionRetriever,
 // its scores compared bit for bit with Reranker.rerank on the same Reranker.

@@ -1,9 +1,9 @@
 import { rerank } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLlmRerank, LlmRerankRerankingModel, type LlmRerankProviderMetadata } from "../../src/adapters/ai-sdk.js";
-import { AbortedError, RemoteReranker, Reranker, RerankServer } from "../../src/index.js";
-import { samplePassages, sampleQuery } from "../helpers/pairs.js";
-import { testModels } from "../helpers/testModels.js";
+import { createLlmRerank, LlmRerankRerankingModel, type LlmRerankProviderMetadata } from "../../../src/adapters/ai-sdk.js";
+import { AbortedError, RemoteReranker, Reranker, RerankServer } from "../../../src/index.js";
+import { samplePassages, sampleQuery } from "../../helpers/pairs.js";
+import { testModels } from "../../helpers/testModels.js";
 
 // rerank() of the real `ai` package over this library's RerankingModelV4. Every score is compared,
 // bit for bit, with Reranker.rerank on the same Reranker (or one loaded with the same options: the

@@ -4,15 +4,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Reranker } from "../../src/index.js";
-import { testModels } from "../helpers/testModels.js";
+import { Reranker } from "../../../src/index.js";
+import { testModels } from "../../helpers/testModels.js";
 
 // examples/desktop-search run as a newcomer runs it (npm run example:search -- <folder> <query>), on
 // this repository's docs/ with the tiny model and --isolation process. Its scores are compared,
 // bit for bit, with a direct Reranker.rerank of the same candidate sections in this process.
 
 const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const docs = path.join(root, "docs");
 const query = "how do I run the reranker on a GPU with CUDA or Vulkan";
 const common = ["docs", query, "--model", testModels.tiny, "--isolation", "process", "--gpu", "cpu", "--threads", "1", "--candidates", "12", "--top", "5"];

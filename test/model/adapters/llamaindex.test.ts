@@ -3,10 +3,10 @@ import type { BaseSynthesizer } from "@llamaindex/core/response-synthesizers";
 import { BaseRetriever } from "@llamaindex/core/retriever";
 import { Document, MetadataMode, type NodeWithScore, TextNode } from "@llamaindex/core/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LlmRerankPostprocessor } from "../../src/adapters/llamaindex.js";
-import { Reranker } from "../../src/index.js";
-import { samplePassages, sampleQuery } from "../helpers/pairs.js";
-import { testModels } from "../helpers/testModels.js";
+import { LlmRerankPostprocessor } from "../../../src/adapters/llamaindex.js";
+import { Reranker } from "../../../src/index.js";
+import { samplePassages, sampleQuery } from "../../helpers/pairs.js";
+import { testModels } from "../../helpers/testModels.js";
 
 // The postprocessor through the real @llamaindex/core: in a RetrieverQueryEngine's
 // nodePostprocessors and on its own, its scores compared bit for bit with Reranker.rerank.
