@@ -96,11 +96,10 @@ export const benchCommand = async (args: string[]): Promise<number> => {
     if (values["dry-run"]) return dryRun(values.model, modelDir, spec, values.bf16 === true && values["bf16-model"] === undefined);
     if (values.concurrent !== undefined) return concurrentBench(values, modelDir);
     const quick = values.quick === true;
-    const model = values.model ?? (await generatedModel(modelDir, spec));
-    if (!existsSync(model)) throw new InvalidArgumentError(`--model ${model} does not exist`);
-    if (values.sweep) return sweep(values, model, quick);
+    if (values.model !== undefined && !existsSync(values.model)) throw new InvalidArgumentError(`--model ${values.model} does not exist`);
+    if (values.sweep) return sweep(values, values.model ?? (await generatedModel(modelDir, spec)), quick);
     const options: BenchOptions = {
-        model,
+        model: values.model ?? "", // the generated model's path, once the flags are known to be right
         gpu: parseGpu(values.gpu),
         queries: positive(integerFlag(values, "queries") ?? 1, "queries"),
         passagesPerQuery: positive(integerFlag(values, "passages") ?? (quick ? 16 : 64), "passages"),
@@ -127,9 +126,14 @@ export const benchCommand = async (args: string[]): Promise<number> => {
         if (options.mode !== "builds") throw new InvalidArgumentError("--bf16 and --bf16-model go with --compare-builds");
         if (values.bf16 && values.model !== undefined && values["bf16-model"] === undefined)
             throw new InvalidArgumentError("--bf16 converts only the default bench model; with --model, name its BF16 file with --bf16-model");
-        options.bf16Model = values["bf16-model"] ?? (await generatedModel(modelDir, { ...spec, weightType: "bf16" }));
-        if (!existsSync(options.bf16Model)) throw new InvalidArgumentError(`--bf16-model ${options.bf16Model} does not exist`);
+        if (values["bf16-model"] !== undefined && !existsSync(values["bf16-model"]))
+            throw new InvalidArgumentError(`--bf16-model ${values["bf16-model"]} does not exist`);
     }
+
+    // generated only now, so that a wrong flag never costs a multi-gigabyte write first
+    if (values.model === undefined) options.model = await generatedModel(modelDir, spec);
+    if (values.bf16 || values["bf16-model"] !== undefined)
+        options.bf16Model = values["bf16-model"] ?? (await generatedModel(modelDir, { ...spec, weightType: "bf16" }));
 
     const report = await runBench(options);
     console.log(formatReport(report));

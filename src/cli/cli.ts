@@ -31,6 +31,12 @@ async function main(argv: string[]): Promise<number> {
         return name ? 0 : 1;
     }
     const command = commands[name];
+    if (!command && name === "make-test-model") {
+        console.error(
+            "llm-rerank: make-test-model is a development tool, not part of the package: run `npm run make-test-model -- --out FILE ...` in a checkout of llm-rerank. `llm-rerank bench` generates its own models."
+        );
+        return 2;
+    }
     if (!command) {
         console.error(`llm-rerank: unknown command "${name}"\n\n${usage}`);
         return 2;
