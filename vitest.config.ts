@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from "vitest/config";
 // `npm pack` of the repository runs prepack, which rebuilds the addon in build/ (node-gyp removes
 // build/Release first): any file loading the addon beside it fails. The files that pack run after
 // the rest; they share one tarball (test/helpers/packedApp.ts packs once per run, under a lock).
-const alone = ["test/model/desktop/packedPackage.test.ts", "test/model/desktop/cpuOnlyInstall.test.ts"];
+const alone = ["test/model/desktop/packedPackage.test.ts", "test/model/desktop/cpuOnlyInstall.test.ts", "test/model/desktop/packedBench.test.ts"];
 
 // Two tiers (test/README.md). test/unit: no model, no process, runs in seconds. test/model: loads
 // llama.cpp models or starts processes. Every test file runs in its own forked process, two at a

@@ -1,6 +1,5 @@
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
 import type { GpuOption } from "../native/HostDescription.js";
@@ -11,24 +10,17 @@ import { runBench } from "../bench/runBench.js";
 import { runSweep } from "../bench/runSweep.js";
 import { formatSweepReport } from "../bench/SweepReport.js";
 import { renderSweepChartSvg } from "../bench/SweepSvgChart.js";
-import type { TestModelPresetName } from "../testModel/TestModelPreset.js";
+import { benchModelSeed, ensureBenchModel, generatedModelNote, planBenchModel, type BenchModelSpec } from "../testModel/benchModel.js";
+import { defaultModelsDirectory } from "../model/resolveModelSource.js";
 import { formatConcurrentReport } from "../bench/concurrent/ConcurrentBenchReport.js";
 import { runConcurrentBench } from "../bench/concurrent/runConcurrentBench.js";
 import { preferPrebuiltEnvironmentVariable } from "../bench/workerProtocol.js";
 import { integerFlag } from "./commonOptions.js";
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const presetModels: Record<"bench" | "gemma-2b", { file: string; size: string }> = {
-    bench: { file: "bench-gemma-f32.gguf", size: "~3 GB" },
-    "gemma-2b": { file: "gemma-2b-shape-f32.gguf", size: "~10 GB" }
-};
-const defaultModel = path.join(packageRoot, "models", presetModels.bench.file);
-const defaultBf16Model = path.join(packageRoot, "models", "bench-gemma-bf16.gguf");
-
-const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q] [--passages P] [--short]
-                 [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
+const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--model-dir D] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q]
+                 [--passages P] [--short] [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
                  [--build auto|prebuilt|local] [--no-build-compare] [--bf16 | --bf16-model M-bf16.gguf]
-                 [--sgemm-peak GFLOPS] [--seed N] [--json FILE] [--svg FILE]
+                 [--sgemm-peak GFLOPS] [--seed N] [--json FILE] [--svg FILE] [--dry-run]
 llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf] [--gpu G] [--threads T]
                  [--seed N] [--json FILE]
 
@@ -38,14 +30,18 @@ Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --sh
   (prebuilt vs local) when both exist; rounds are interleaved (a b c raw a b c raw ...).
 --compare-threads runs (c) with 1 and with 2 threads instead; --compare-builds runs (c) on the prebuilt
 and on the local build, each alone in a child process; with --bf16 also on the BF16 bench model
-(models/bench-gemma-bf16.gguf, generated on first use), or --bf16-model, the --model file in BF16. --quick: 16 passages. --rounds: default 1 (a
+(generated on first use, ~1.5 GB), or --bf16-model, the --model file in BF16. --quick: 16 passages. --rounds: default 1 (a
 default run takes about 4 minutes on 2 cores); use more for medians. --sgemm-peak: this machine's
 measured F32 GEMM rate (tools/sgemm-peak.c); each row's executed GFLOP/s is also shown as a share of it.
 --concurrent N: N clients each send R small rerank requests (default 4) of P passages (default 4, 15–40
 words) to one Reranker, (a) one call at a time through a queue against (b) all at once; pairs/s and
 p50/p95 latency per request for each, their ratio, and exact checks (rounds: default 3, alternating).
-Default model: models/bench-gemma-f32.gguf (generated on first use, ~3 GB); --preset gemma-2b: the real depth
-of bge-reranker-v2-gemma (18 layers, ~10 GB F32), generated on first use into models/gemma-2b-shape-f32.gguf.
+Default model: the bench preset, gemma-2b's layer width with 2 layers (~3 GB F32); --preset gemma-2b: the real
+depth of bge-reranker-v2-gemma (18 layers, ~10 GB F32). Either is generated on first use into the model cache
+folder (--model-dir D, else $LLM_RERANK_MODELS_DIR, else ~/.cache/llm-rerank/models), named by preset, seed and
+weight type, and reused afterwards: seeded random weights and a synthetic vocabulary of Gemma's size, so it
+runs at a real model's speed, but its scores mean nothing. --dry-run: print the model file the bench would
+use, its size and whether it exists, and stop (nothing generated, nothing loaded).
 
 llm-rerank bench --sweep [--slots-grid 1,4,16,64] [--batch-grid 512,2048,8192] [--quick] ...
   scores the same workload (default 4 queries × 32 passages, --quick 2 × 8) at every slots × batch-size
@@ -81,6 +77,8 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             "slots-grid": { type: "string" },
             "batch-grid": { type: "string" },
             preset: { type: "string" },
+            "model-dir": { type: "string" },
+            "dry-run": { type: "boolean" },
             concurrent: { type: "string" },
             requests: { type: "string" },
             help: { type: "boolean", short: "h" }
@@ -90,21 +88,18 @@ export const benchCommand = async (args: string[]): Promise<number> => {
         console.log(usage);
         return 0;
     }
-    if (values.concurrent !== undefined) return concurrentBench(values);
-    const quick = values.quick === true;
+    const modelDir = values["model-dir"] ?? defaultModelsDirectory();
     const preset = values.preset ?? "bench";
     if (preset !== "bench" && preset !== "gemma-2b") throw new InvalidArgumentError(`--preset expects bench or gemma-2b, got ${preset}`);
     if (values.model !== undefined && values.preset !== undefined) throw new InvalidArgumentError("--model and --preset exclude each other");
-    const model = values.model ?? path.join(packageRoot, "models", presetModels[preset].file);
-    if (!existsSync(model)) {
-        if (values.model !== undefined) throw new InvalidArgumentError(`--model ${model} does not exist`);
-        console.error(`bench: generating ${model} (${preset} preset, ${presetModels[preset].size}; once)`);
-        const { writeTestModel } = await import("../testModel/writeTestModel.js");
-        await writeTestModel({ outPath: model, preset: preset as TestModelPresetName });
-    }
-    if (values.sweep) return sweep(values, model, quick);
+    const spec: BenchModelSpec = { preset, seed: benchModelSeed, weightType: "f32" };
+    if (values["dry-run"]) return dryRun(values.model, modelDir, spec, values.bf16 === true && values["bf16-model"] === undefined);
+    if (values.concurrent !== undefined) return concurrentBench(values, modelDir);
+    const quick = values.quick === true;
+    if (values.model !== undefined && !existsSync(values.model)) throw new InvalidArgumentError(`--model ${values.model} does not exist`);
+    if (values.sweep) return sweep(values, values.model ?? (await generatedModel(modelDir, spec)), quick);
     const options: BenchOptions = {
-        model,
+        model: values.model ?? "", // the generated model's path, once the flags are known to be right
         gpu: parseGpu(values.gpu),
         queries: positive(integerFlag(values, "queries") ?? 1, "queries"),
         passagesPerQuery: positive(integerFlag(values, "passages") ?? (quick ? 16 : 64), "passages"),
@@ -131,24 +126,18 @@ export const benchCommand = async (args: string[]): Promise<number> => {
         if (options.mode !== "builds") throw new InvalidArgumentError("--bf16 and --bf16-model go with --compare-builds");
         if (values.bf16 && values.model !== undefined && values["bf16-model"] === undefined)
             throw new InvalidArgumentError("--bf16 converts only the default bench model; with --model, name its BF16 file with --bf16-model");
-        options.bf16Model = values["bf16-model"] ?? defaultBf16Model;
+        if (values["bf16-model"] !== undefined && !existsSync(values["bf16-model"]))
+            throw new InvalidArgumentError(`--bf16-model ${values["bf16-model"]} does not exist`);
     }
 
-    if (!existsSync(options.model)) {
-        if (values.model !== undefined) throw new InvalidArgumentError(`--model ${options.model} does not exist`);
-        console.error(`bench: generating ${options.model} (bench preset, ~3 GB; once)`);
-        const { writeTestModel } = await import("../testModel/writeTestModel.js");
-        await writeTestModel({ outPath: options.model, preset: "bench" });
-    }
-    if (options.bf16Model !== undefined && !existsSync(options.bf16Model)) {
-        if (values["bf16-model"] !== undefined) throw new InvalidArgumentError(`--bf16-model ${options.bf16Model} does not exist`);
-        console.error(`bench: generating ${options.bf16Model} (bench preset in BF16, ~1.5 GB; once)`);
-        const { writeTestModel } = await import("../testModel/writeTestModel.js");
-        await writeTestModel({ outPath: options.bf16Model, preset: "bench", weightType: "bf16" });
-    }
+    // generated only now, so that a wrong flag never costs a multi-gigabyte write first
+    if (values.model === undefined) options.model = await generatedModel(modelDir, spec);
+    if (values.bf16 || values["bf16-model"] !== undefined)
+        options.bf16Model = values["bf16-model"] ?? (await generatedModel(modelDir, { ...spec, weightType: "bf16" }));
 
     const report = await runBench(options);
     console.log(formatReport(report));
+    if (values.model === undefined) console.log(generatedModelNote);
     if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
     if (values.svg) {
         const { backend, machine, workload } = report;
@@ -186,6 +175,7 @@ async function sweep(values: Record<string, string | boolean | undefined>, model
         threads: integerFlag(values, "threads")
     });
     console.log(formatSweepReport(report));
+    if (values.model === undefined) console.log(generatedModelNote);
     if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
     if (typeof values.svg === "string") writeFileSync(values.svg, renderSweepChartSvg(report, `llm-rerank bench --sweep: ${path.basename(model)}`));
     return report.checks.every((check) => check.passed) ? 0 : 1;
@@ -201,14 +191,11 @@ function parseGrid(value: string | boolean | undefined, name: string): number[] 
 }
 
 /** `bench --concurrent N`: its own runner, since it compares call patterns, not scheduling configurations. */
-async function concurrentBench(values: Record<string, string | boolean | undefined>): Promise<number> {
-    const model = typeof values.model === "string" ? values.model : defaultModel;
-    if (!existsSync(model)) {
-        if (values.model !== undefined) throw new InvalidArgumentError(`--model ${model} does not exist`);
-        console.error(`bench: generating ${model} (bench preset, ~3 GB; once)`);
-        const { writeTestModel } = await import("../testModel/writeTestModel.js");
-        await writeTestModel({ outPath: model, preset: "bench" });
-    }
+async function concurrentBench(values: Record<string, string | boolean | undefined>, modelDir: string): Promise<number> {
+    if (values.preset !== undefined) throw new InvalidArgumentError("--concurrent runs on the bench preset or --model; it takes no --preset");
+    const model =
+        typeof values.model === "string" ? values.model : await generatedModel(modelDir, { preset: "bench", seed: benchModelSeed, weightType: "f32" });
+    if (!existsSync(model)) throw new InvalidArgumentError(`--model ${model} does not exist`);
     const report = await runConcurrentBench({
         model,
         gpu: parseGpu(values.gpu as string | undefined),
@@ -220,8 +207,37 @@ async function concurrentBench(values: Record<string, string | boolean | undefin
         seed: integerFlag(values, "seed") ?? 1
     });
     console.log(formatConcurrentReport(report));
+    if (values.model === undefined) console.log(generatedModelNote);
     if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
     return report.checks.every((check) => check.passed) ? 0 : 1;
+}
+
+/** The generated model for `spec` in the cache folder, written first when missing (once; later runs reuse it). */
+async function generatedModel(modelDir: string, spec: BenchModelSpec): Promise<string> {
+    const { path: modelPath, generated } = await ensureBenchModel(modelDir, spec, (planned) =>
+        console.error(`bench: generating ${planned.path} (${spec.preset} preset, ${spec.weightType.toUpperCase()}, ${gigabytes(planned.bytes)}; once)`)
+    );
+    if (!generated) console.error(`bench: using the generated model ${modelPath}`);
+    return modelPath;
+}
+
+/** `--dry-run`: the model file(s) a run would use, their size, and whether they must be generated. */
+function dryRun(model: string | undefined, modelDir: string, spec: BenchModelSpec, bf16: boolean): number {
+    if (model !== undefined) {
+        console.log(`model ${path.resolve(model)}: ${existsSync(model) ? "exists" : "does not exist"}`);
+        return existsSync(model) ? 0 : 1;
+    }
+    for (const each of bf16 ? [spec, { ...spec, weightType: "bf16" as const }] : [spec]) {
+        const planned = planBenchModel(modelDir, each);
+        console.log(
+            `model ${planned.path}: ${each.preset} preset, seed ${each.seed}, ${each.weightType.toUpperCase()}, ${planned.bytes} bytes (${gigabytes(planned.bytes)}); ${planned.exists ? "exists, would be reused" : "would be generated"}`
+        );
+    }
+    return 0;
+}
+
+function gigabytes(bytes: number): string {
+    return `${(bytes / 1e9).toFixed(2)} GB`;
 }
 
 function parseGpu(value: string | undefined): GpuOption {

@@ -16,8 +16,7 @@ Commands:
   profile --model M.gguf [--profile NAME] [--prompt TEXT]       (records the training prompt)
   export-train --judgments FILE.jsonl --out train.jsonl [--prompt TEXT] [--model M.gguf]
   pull    URI [--dir D]                                          (hf:user/repo/file.gguf or https://…; downloads, checks, prints the path)
-  make-test-model --out FILE [--preset tiny|mid|bench|gemma-2b|qwen3-tiny|qwen3-rank-tiny|qwen3-rank-untied-tiny|bert-tiny|bert-bench]
-                  [--seed N] [--f16 | --bf16] [--weight-scale X] [--tokenizer-dir DIR (bert-tiny)] [--if-missing]
+  bench   [--quick] [--preset bench|gemma-2b] [--model-dir D] ...   (bench --help; generates its model on first use)
 
 --model takes a path, hf:user/repo/file.gguf or an https:// URL (cached in --model-dir D, default ~/.cache/llm-rerank/models).
 
@@ -32,6 +31,12 @@ async function main(argv: string[]): Promise<number> {
         return name ? 0 : 1;
     }
     const command = commands[name];
+    if (!command && name === "make-test-model") {
+        console.error(
+            "llm-rerank: make-test-model is a development tool, not part of the package: run `npm run make-test-model -- --out FILE ...` in a checkout of llm-rerank. `llm-rerank bench` generates its own models."
+        );
+        return 2;
+    }
     if (!command) {
         console.error(`llm-rerank: unknown command "${name}"\n\n${usage}`);
         return 2;

@@ -85,6 +85,14 @@ export class GgufWriter {
         return this;
     }
 
+    /** The size in bytes writeToFile would write, without generating any tensor data. */
+    public plannedByteLength(): number {
+        const plannedTensors = this.planTensors();
+        const last = plannedTensors.at(-1);
+        const dataBytes = last === undefined ? 0 : last.offset + alignUp(last.byteLength, this.alignment);
+        return this.encodeHeader(plannedTensors).length + dataBytes;
+    }
+
     /** Writes the whole file and returns its size in bytes. */
     public async writeToFile(path: string): Promise<number> {
         // tensor data is written straight from Float32Array/Uint16Array memory

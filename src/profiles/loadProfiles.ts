@@ -1,29 +1,16 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { UnsupportedModelError } from "../errors/errors.js";
+import { builtinProfiles } from "./builtin/index.js";
 import type { ModelProfile } from "./ModelProfile.js";
 
-const profilesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "models");
-let profiles: ModelProfile[] | undefined;
-
-/** The profiles shipped in models/*.json (one file a family), read once. */
+/** The profiles built into the library (src/profiles/builtin, one file a family). */
 export function listProfiles(): ModelProfile[] {
-    profiles ??= readdirSync(profilesDir)
-        .filter((file) => file.endsWith(".json") && !file.endsWith(".rerank.json"))
-        .sort()
-        .map((file) => JSON.parse(readFileSync(path.join(profilesDir, file), "utf8")) as ModelProfile);
-    return profiles;
+    return [...builtinProfiles];
 }
 
 export function getProfile(name: string): ModelProfile {
-    const profile = listProfiles().find((candidate) => candidate.name === name);
+    const profile = builtinProfiles.find((candidate) => candidate.name === name);
     if (!profile) {
-        throw new UnsupportedModelError(
-            `unknown profile "${name}"; known profiles: ${listProfiles()
-                .map((p) => p.name)
-                .join(", ")}`
-        );
+        throw new UnsupportedModelError(`unknown profile "${name}"; known profiles: ${builtinProfiles.map((p) => p.name).join(", ")}`);
     }
     return profile;
 }
@@ -34,6 +21,6 @@ export function getProfile(name: string): ModelProfile {
  */
 export function detectProfile(architecture: string, modelNames: string[]): ModelProfile | undefined {
     const names = modelNames.map((name) => name.toLowerCase());
-    const candidates = listProfiles().filter((profile) => profile.architectures.includes(architecture));
+    const candidates = builtinProfiles.filter((profile) => profile.architectures.includes(architecture));
     return candidates.find((profile) => profile.nameHints.some((hint) => names.some((name) => name.includes(hint)))) ?? candidates[0];
 }

@@ -42,9 +42,10 @@ export const testModelPresets: Readonly<Record<TestModelPresetName, GemmaShape>>
         headDim: 256,
         feedForwardLength: 16384
     },
-    // bge-reranker-v2-gemma's shape (gemma-2b): 18 layers; with the real 256,000-token vocabulary,
-    // about 10 GB in F32. For GPU sizing (llm-rerank bench --preset gemma-2b --sweep); the
-    // writer generates it chunk by chunk, never holding a tensor, let alone the file, in memory.
+    // bge-reranker-v2-gemma's shape (gemma-2b): 18 layers; with a 256,000-token vocabulary (the real
+    // one, or the bench's synthetic one of the same size), about 10 GB in F32. For GPU sizing (llm-rerank
+    // bench --preset gemma-2b --sweep); the writer generates it chunk by chunk, never holding a tensor,
+    // let alone the file, in memory.
     "gemma-2b": {
         ...gemmaDefaults,
         embeddingLength: 2048,

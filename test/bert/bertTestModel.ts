@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { TokenizerLoader } from "@lenml/tokenizers";
-import { writeBertTestModel } from "../../src/testModel/bert/writeBertTestModel.js";
+import { writeBertTestModel } from "../../src/dev/testModel/bert/writeBertTestModel.js";
 import { testModelsDir } from "../helpers/testModels.js";
 
 /** The tiny XLM-R (bert) reranker test model, F32, seed 42, and its vocabulary as an HF tokenizer. */

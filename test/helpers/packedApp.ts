@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -57,7 +57,20 @@ export function packRepository(destination: string): string {
  */
 export function installTarball(appDir: string, tarball: string): string {
     writeFileSync(path.join(appDir, "package.json"), JSON.stringify({ name: "packed-app", version: "1.0.0", private: true, type: "module" }));
-    return runNpm(["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--foreground-scripts", "--loglevel=info"], appDir);
+    // --omit=dev: a production install (an installed package's devDependencies never come anyway)
+    return runNpm(["install", tarball, "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund", "--foreground-scripts", "--loglevel=info"], appDir);
+}
+
+/** Runs the installed package's CLI as a user does (`npx llm-rerank ...`) in `appDir`; stdout, stderr and the exit status. */
+export function runInstalledCli(appDir: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+    const result = spawnSync("npx", ["--no-install", "llm-rerank", ...args], {
+        cwd: appDir,
+        env: { ...npmEnvironment(), ...env },
+        encoding: "utf8",
+        maxBuffer: 64 * 2 ** 20
+    });
+    if (result.error) throw result.error;
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /**

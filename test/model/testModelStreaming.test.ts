@@ -11,7 +11,7 @@ const gemmaVocabularySize = 256000;
 
 function writeAndMeasure(preset: string): { bytes: number; maxRss: number } {
     const out = path.join(workDir, `${preset}.gguf`);
-    const script = `import { writeTestModel } from ${JSON.stringify(path.resolve("dist/testModel/writeTestModel.js"))};
+    const script = `import { writeTestModel } from ${JSON.stringify(path.resolve("dist/dev/testModel/writeTestModel.js"))};
 const written = await writeTestModel({ outPath: ${JSON.stringify(out)}, preset: ${JSON.stringify(preset)} });
 process.stdout.write(JSON.stringify({ bytes: written.bytes, maxRss: process.resourceUsage().maxRSS * 1024 }));`;
     try {

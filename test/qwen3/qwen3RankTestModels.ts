@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { writeQwen3TestModel } from "../../src/testModel/qwen3/writeQwen3TestModel.js";
+import { writeQwen3TestModel } from "../../src/dev/testModel/qwen3/writeQwen3TestModel.js";
 import { testModelsDir } from "../helpers/testModels.js";
 import { ensureQwen3TinyModel } from "./qwen3TestModel.js";
 

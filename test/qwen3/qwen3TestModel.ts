@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { writeQwen3TestModel } from "../../src/testModel/qwen3/writeQwen3TestModel.js";
+import { writeQwen3TestModel } from "../../src/dev/testModel/qwen3/writeQwen3TestModel.js";
 import { testModelsDir } from "../helpers/testModels.js";
 
 /** The tiny Qwen3-Reranker test model (F32, seed 42), kept between runs like the Gemma ones. */

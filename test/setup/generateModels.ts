@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { writeTestModel } from "../../src/testModel/writeTestModel.js";
+import { writeTestModel } from "../../src/dev/testModel/writeTestModel.js";
 import { ensureBertTinyModel } from "../bert/bertTestModel.js";
 import { testModels, testModelsDir } from "../helpers/testModels.js";
 import { ensureQwen3UntiedRankModel } from "../qwen3/qwen3RankTestModels.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Reranker, UnsupportedModelError } from "../../../src/index.js";
-import { writeBertTestModel } from "../../../src/testModel/bert/writeBertTestModel.js";
+import { writeBertTestModel } from "../../../src/dev/testModel/bert/writeBertTestModel.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "llm-rerank-bert-heads-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { formatHostileReport, runHostileGgufSuite, type HostileSuiteOptions } from "../../../src/fuzz/runHostileGgufSuite.js";
+import { formatHostileReport, runHostileGgufSuite, type HostileSuiteOptions } from "../../../src/dev/fuzz/runHostileGgufSuite.js";
 import { testModels } from "../../helpers/testModels.js";
 import { ensureQwen3TinyModel } from "../../qwen3/qwen3TestModel.js";
 
-// The case runners are the compiled dist/fuzz/hostileCaseChildMain.js: `npm test` builds first
+// The case runners are the compiled dist/dev/fuzz/hostileCaseChildMain.js: `npm test` builds first
 // (run `npm run build` before running this file alone).
 const sample = 360;
 

@@ -1,5 +1,5 @@
 import { expect, it, vi } from "vitest";
-import { writeQwen3TestModel } from "../../../src/testModel/qwen3/writeQwen3TestModel.js";
+import { writeQwen3TestModel } from "../../../src/dev/testModel/qwen3/writeQwen3TestModel.js";
 
 // What a checkout without the devDependency sees: resolving any file of the package fails.
 vi.mock("node:module", () => ({

@@ -1,0 +1,69 @@
+import type { GgufWriter } from "../../../gguf/GgufWriter.js";
+import { setGeneralMetadata, setTestModelProvenance, type TestModelWeightType } from "../../../testModel/commonMetadata.js";
+import type { BpeVocabulary } from "./BpeVocabulary.js";
+import type { Qwen3Shape } from "./Qwen3Shape.js";
+
+// gguf-py's PoolingType.RANK
+const poolingTypeRank = 4;
+
+/**
+ * The template convert_hf_to_gguf.py stores for Qwen3-Reranker models, word for word (it hard-codes
+ * the model card's default instruction). llama.cpp uses it only for rank pooling.
+ */
+const rerankChatTemplate =
+    "<|im_start|>system\nJudge whether the Document meets the requirements based on the Query and the Instruct provided. " +
+    'Note that the answer can only be "yes" or "no".<|im_end|>\n' +
+    "<|im_start|>user\n<Instruct>: Given a web search query, retrieve relevant passages that answer the query\n" +
+    "<Query>: {query}\n<Document>: {document}<|im_end|>\n" +
+    "<|im_start|>assistant\n<think>\n\n</think>\n\n";
+
+export type Qwen3ModelDescription = {
+    readonly name: string;
+    readonly seed: number;
+    readonly weightType: TestModelWeightType;
+    /** Whether the file carries the converter's Qwen3-Reranker keys (its cls.output.weight is planned elsewhere). */
+    readonly rerankHead: boolean;
+};
+
+/**
+ * The metadata convert_hf_to_gguf.py writes for a Qwen3 model (TextModel.set_gguf_parameters,
+ * `_set_vocab_gpt2`, and Qwen3Model's reranker additions), plus how the test model was generated.
+ * The hyperparameter keys follow TextModel.set_gguf_parameters' order, not Gemma's: GGUF keeps the
+ * order keys are set in, so each architecture writes its own list.
+ */
+export function setQwen3Metadata(writer: GgufWriter, shape: Qwen3Shape, vocabulary: BpeVocabulary, description: Qwen3ModelDescription): void {
+    setGeneralMetadata(writer, { architecture: "qwen3", name: description.name, weightType: description.weightType });
+    writer
+        .setUint32("qwen3.block_count", shape.blockCount)
+        .setUint32("qwen3.context_length", shape.contextLength)
+        .setUint32("qwen3.embedding_length", shape.embeddingLength)
+        .setUint32("qwen3.feed_forward_length", shape.feedForwardLength)
+        .setUint32("qwen3.attention.head_count", shape.headCount)
+        .setUint32("qwen3.attention.head_count_kv", shape.headCountKv)
+        .setFloat32("qwen3.rope.freq_base", shape.ropeFreqBase)
+        .setFloat32("qwen3.attention.layer_norm_rms_epsilon", shape.rmsNormEpsilon)
+        // Qwen3's config.json sets head_dim, which need not be n_embd / n_head
+        .setUint32("qwen3.attention.key_length", shape.headDim)
+        .setUint32("qwen3.attention.value_length", shape.headDim);
+
+    if (description.rerankHead)
+        writer
+            .setUint32("qwen3.pooling_type", poolingTypeRank)
+            .setStringArray("qwen3.classifier.output_labels", ["yes", "no"])
+            .setString("tokenizer.chat_template.rerank", rerankChatTemplate)
+            .setStringArray("tokenizer.chat_templates", ["rerank"]);
+
+    writer
+        .setString("tokenizer.ggml.model", "gpt2")
+        .setString("tokenizer.ggml.pre", "qwen2")
+        .setStringArray("tokenizer.ggml.tokens", vocabulary.tokens)
+        .setInt32Array("tokenizer.ggml.token_type", vocabulary.tokenTypes)
+        .setStringArray("tokenizer.ggml.merges", vocabulary.merges)
+        .setUint32("tokenizer.ggml.eos_token_id", vocabulary.eosTokenId)
+        .setUint32("tokenizer.ggml.padding_token_id", vocabulary.paddingTokenId)
+        .setUint32("tokenizer.ggml.bos_token_id", vocabulary.bosTokenId)
+        .setBool("tokenizer.ggml.add_bos_token", vocabulary.addBosToken);
+    if (vocabulary.chatTemplate != null) writer.setString("tokenizer.chat_template", vocabulary.chatTemplate);
+
+    setTestModelProvenance(writer, { preset: "qwen3-tiny", seed: description.seed, weightType: description.weightType });
+}

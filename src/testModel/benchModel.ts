@@ -1,0 +1,63 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { TestModelWeightType } from "./commonMetadata.js";
+import type { GemmaVocabulary } from "./GemmaVocabulary.js";
+import { syntheticGemmaVocabulary } from "./syntheticGemmaVocabulary.js";
+import { planGemmaModel, writeGemmaModel } from "./writeGemmaModel.js";
+
+/** The presets `llm-rerank bench` generates: Gemma-2b's layer width with 2 layers, or its whole depth. */
+export type BenchModelPreset = "bench" | "gemma-2b";
+
+export type BenchModelSpec = {
+    readonly preset: BenchModelPreset;
+    readonly seed: number;
+    readonly weightType: TestModelWeightType;
+};
+
+export const benchModelSeed = 42;
+
+let vocabulary: GemmaVocabulary | undefined;
+// built once per process: planning and writing both need it
+const benchVocabulary = (): GemmaVocabulary => (vocabulary ??= syntheticGemmaVocabulary());
+
+/**
+ * The file a bench model is generated into, named by everything that decides its bytes, so that a
+ * second run finds it and another preset, seed or weight type never reuses it.
+ */
+export function benchModelPath(directory: string, spec: BenchModelSpec): string {
+    return path.join(path.resolve(directory), `llm-rerank-bench-${spec.preset}-seed${spec.seed}-${spec.weightType}.gguf`);
+}
+
+export type PlannedBenchModel = {
+    readonly path: string;
+    readonly bytes: number;
+    readonly exists: boolean;
+};
+
+/** Where the model goes and how large it will be, without writing or generating any weight. */
+export function planBenchModel(directory: string, spec: BenchModelSpec): PlannedBenchModel {
+    const outPath = benchModelPath(directory, spec);
+    const bytes = planGemmaModel({ outPath, ...spec }, benchVocabulary()).plannedByteLength();
+    return { path: outPath, bytes, exists: existsSync(outPath) };
+}
+
+/**
+ * The bench model's path, generated first when the cache folder lacks it: seeded random weights
+ * and a synthetic vocabulary of Gemma's size (no tokenizer package needed), streamed to a
+ * ".partial" file and renamed into place when whole.
+ */
+export async function ensureBenchModel(
+    directory: string,
+    spec: BenchModelSpec,
+    onGenerate: (planned: PlannedBenchModel) => void = () => undefined
+): Promise<{ path: string; generated: boolean }> {
+    const planned = planBenchModel(directory, spec);
+    if (planned.exists) return { path: planned.path, generated: false };
+    onGenerate(planned);
+    await writeGemmaModel({ outPath: planned.path, ...spec }, benchVocabulary());
+    return { path: planned.path, generated: true };
+}
+
+/** What the bench says under its results when it ran on a generated model. */
+export const generatedModelNote =
+    "note: a generated model (seeded random weights, synthetic vocabulary of Gemma's size): it runs as fast as a real model of its shape, but its scores mean nothing.";
