@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { MemoryEdit, type AddonBatch, type AddonContext, type LlmRerankAddon } from "../native/AddonTypes.js";
+import { MemoryEdit, type AddonBatch, type AddonContext } from "../native/AddonTypes.js";
+import type { BenchHost } from "./benchHost.js";
 import type { WorkloadQuery } from "./BenchWorkload.js";
 import { cpuUsage, cpuUsageSince, privateMemoryBytes } from "./processUsage.js";
 import type { Contender, ContenderSetup, RoundResult } from "./Contender.js";
@@ -7,14 +8,14 @@ import { emptyTally, type RecordedOperation, type RecordingContext } from "./Rec
 
 /**
  * The exact calls a Reranker made on its context (recorded in its first round), replayed straight
- * to the addon on a fresh context with the same settings. Only decode() calls are timed: this is
- * the floor the TypeScript layer adds to.
+ * to a fresh context of the same model and settings, made by the host (benchHost.ts). Only decode()
+ * calls are timed: this is the floor the TypeScript layer adds to.
  */
 export class RawReplayContender implements Contender {
     readonly key: string;
     readonly label: string;
     readonly setup: ContenderSetup;
-    private readonly addon: LlmRerankAddon;
+    private readonly host: BenchHost;
     private readonly recorder: RecordingContext;
     private context: AddonContext | undefined;
     private segments: RecordedOperation[][] = [];
@@ -23,11 +24,11 @@ export class RawReplayContender implements Contender {
      * The recorder must belong to a contender that runs before this one in every round: its first
      * round is recorded, and replayed from then on.
      */
-    constructor(key: string, label: string, setup: ContenderSetup, addon: LlmRerankAddon, recorder: RecordingContext) {
+    constructor(key: string, label: string, setup: ContenderSetup, host: BenchHost, recorder: RecordingContext) {
         this.key = key;
         this.label = label;
         this.setup = setup;
-        this.addon = addon;
+        this.host = host;
         this.recorder = recorder;
         recorder.keepOperations = true;
     }
@@ -78,7 +79,7 @@ export class RawReplayContender implements Contender {
         this.segments = this.recorder.segments.filter((segment) => segment.length > 0);
         const firstDecode = this.segments.flat()[0];
         if (!firstDecode) throw new Error(`${this.label}: nothing was recorded to replay`);
-        const context = await this.addon.createContext(this.recorder.model, this.recorder.options);
+        const context = await this.host.createContext(this.recorder.model, this.recorder.options);
         // One small decode: a context's first decode allocates, the replayed ones must not.
         await context.decode(
             { tokens: firstDecode.batch.tokens.subarray(0, 1), positions: Int32Array.of(0), sequenceIds: Int32Array.of(0), outputs: Uint8Array.of(1) },

@@ -1,4 +1,3 @@
-import { LlamaBackend } from "../native/LlamaBackend.js";
 import { Reranker } from "../Reranker.js";
 import type { RerankerLoadOptions } from "../RerankerOptions.js";
 import { RecordingContext } from "./RecordingContext.js";
@@ -6,32 +5,21 @@ import { RecordingContext } from "./RecordingContext.js";
 export type InstrumentedReranker = {
     reranker: Reranker;
     recorder: RecordingContext;
-    backend: LlamaBackend;
 };
 
 /**
- * Reranker.load, with the context it creates wrapped in a RecordingContext. The wrapping happens
- * at the addon's createContext for the duration of the load only, so the library's code runs
- * unchanged and the same backend (one libllama per process) serves every configuration.
+ * Reranker.load, with the context it creates wrapped in a RecordingContext, through the load's
+ * observeContext seam (src/load/LoadSeams.ts): the library's code runs unchanged, and nothing
+ * process-wide is touched.
  */
 export async function loadInstrumentedReranker(options: RerankerLoadOptions): Promise<InstrumentedReranker> {
-    const backend = await LlamaBackend.get(options.gpu ?? "auto", options.llamaBuild ?? "auto");
-    const addon = backend.addon;
-    const createContext = addon.createContext;
     let recorder: RecordingContext | undefined;
-    addon.createContext = async (model, contextOptions) => {
-        recorder = new RecordingContext(await createContext.call(addon, model, contextOptions), model, contextOptions);
-        return recorder;
-    };
-    let reranker: Reranker;
-    try {
-        reranker = await Reranker.load(options);
-    } finally {
-        addon.createContext = createContext;
-    }
+    const reranker = await Reranker.loadWith(options, {
+        observeContext: (context, model, contextOptions) => (recorder = new RecordingContext(context, model, contextOptions))
+    });
     if (!recorder) {
         await reranker.dispose();
-        throw new Error("Reranker.load created no context through the addon; the bench cannot observe its decodes");
+        throw new Error("Reranker.loadWith created no context through its observeContext seam; the bench cannot observe its decodes");
     }
-    return { reranker, recorder, backend };
+    return { reranker, recorder };
 }
