@@ -7,8 +7,8 @@ import { emptyTally, type RecordedOperation, type RecordingContext } from "./Rec
 
 /**
  * The exact calls a Reranker made on its context (recorded in its first round), replayed straight
- * to the addon on a fresh context with the same settings. Only decode() calls are timed: this is
- * the floor the TypeScript layer adds to.
+ * to a fresh context of the same model and settings, made by the host (benchHost.ts). Only decode()
+ * calls are timed: this is the floor the TypeScript layer adds to.
  */
 export class RawReplayContender implements Contender {
     readonly key: string;

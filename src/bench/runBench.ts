@@ -14,6 +14,8 @@ import { ModelFlops } from "./ModelFlops.js";
 import { RawReplayContender } from "./RawReplayContender.js";
 import { RerankerContender } from "./RerankerContender.js";
 import { WorkerContender, type WorkerBuild } from "./WorkerContender.js";
+import type { ErrorBudgetKey } from "./errorBudget.js";
+import { errorBudgetKeyOf, scoreAgreementCheck } from "./scoreAgreement.js";
 import { describeWorkload, type WorkloadShape } from "./describeWorkload.js";
 
 /** Loads the configurations, runs them in interleaved rounds and sums up what they did. */
@@ -128,12 +130,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const runs = await new BenchRunner(contenders, options.rounds).run(workload.items);
         const byKey = new Map(runs.map((run) => [run.contender.key, run]));
         const summaries = runs.map((run) => summarize(run, workload.pairCount, flops, !(run.contender instanceof WorkerContender)));
+        const budget = errorBudgetKeyOf(reference.reranker);
         const { ratios, checks } =
             options.mode === "configurations"
-                ? compareConfigurations(byKey, shape, description.backend.build)
+                ? compareConfigurations(byKey, shape, description.backend.build, budget)
                 : options.mode === "builds"
                   ? compareBuilds(runs)
-                  : compareThreads(runs);
+                  : compareThreads(runs, budget);
 
         const vram = description.backend.gpu === false ? undefined : vramOf(await reference.host.readDevices(), description.backend.devices);
         if (options.mode === "configurations") {
@@ -179,7 +182,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             ratios,
             checks,
             peakRssBytes: process.resourceUsage().maxRSS * 1024,
-            vram: vram ? { total: vram.total, used: vram.used } : undefined,
+            vram: vram ?? undefined,
             notes
         };
     } finally {
@@ -228,7 +231,12 @@ function hasLocalBuilds(): boolean {
     }
 }
 
-function compareConfigurations(byKey: Map<string, ContenderRun>, shape: WorkloadShape, build: string): { ratios: BenchRatio[]; checks: BenchCheck[] } {
+function compareConfigurations(
+    byKey: Map<string, ContenderRun>,
+    shape: WorkloadShape,
+    build: string,
+    budget: ErrorBudgetKey
+): { ratios: BenchRatio[]; checks: BenchCheck[] } {
     const [a, b, c, raw] = (["a", "b", "c", "raw"] as const).map((key) => byKey.get(key)!);
     const tokens = (run: ContenderRun) => run.rounds[0]!.tokensEvaluated;
     const ideal = tokens(b!) / tokens(c!);
@@ -256,8 +264,8 @@ function compareConfigurations(byKey: Map<string, ContenderRun>, shape: Workload
             passed: tokens(b!) - tokens(c!) === shape.expectedPrefixSaving,
             detail: `(b) − (c) = ${tokens(b!) - tokens(c!)} tokens, expected ${shape.expectedPrefixSaving}`
         },
-        { name: "max |score (c) − score (b)|", passed: scoreDifference <= 1e-3, detail: scoreDifference.toExponential(2) },
-        { name: "max |score (a) − score (b)|", passed: maxScoreDifference(a!, b!) <= 1e-3, detail: maxScoreDifference(a!, b!).toExponential(2) },
+        scoreAgreementCheck("(c) and (b) score alike", scoreDifference, budget),
+        scoreAgreementCheck("(a) and (b) score alike", maxScoreDifference(a!, b!), budget),
         {
             name: "raw replay reproduces (c)'s logits",
             passed: raw!.rounds.every((round) => round.replayDifference === 0),
@@ -314,18 +322,14 @@ function compareBuilds(runs: ContenderRun[]): { ratios: BenchRatio[]; checks: Be
     return { ratios, checks };
 }
 
-function compareThreads(runs: ContenderRun[]): { ratios: BenchRatio[]; checks: BenchCheck[] } {
+function compareThreads(runs: ContenderRun[], budget: ErrorBudgetKey): { ratios: BenchRatio[]; checks: BenchCheck[] } {
     const ratios: BenchRatio[] = [];
     const checks: BenchCheck[] = [];
     const [first, ...others] = runs;
     for (const run of others) {
         ratios.push({ name: `${run.contender.key} / ${first!.contender.key} (pairs/s)`, value: speedRatio(run, first!) });
         const difference = maxScoreDifference(run, first!);
-        checks.push({
-            name: `max |score ${run.contender.key} − score ${first!.contender.key}|`,
-            passed: difference <= 1e-3,
-            detail: difference.toExponential(2)
-        });
+        checks.push(scoreAgreementCheck(`${run.contender.key} and ${first!.contender.key} score alike`, difference, budget));
     }
     return { ratios, checks };
 }

@@ -1,0 +1,88 @@
+/**
+ * The error budgets of llama.cpp's scores against an exact (float64) computation of the same model
+ * file, per backend: what test/golden.test.ts, test/bf16.test.ts and test/gpu/vulkan.test.ts hold
+ * every score to, and what the bench judges its own scores by. Each is measured, not chosen: the
+ * worst error seen over the golden pairs on the test models, times about two.
+ */
+
+/**
+ * Largest |llama.cpp score − float64 reference| accepted for one pair on the CPU, F32 weights, F32
+ * KV cache, flash attention off.
+ *
+ * Where the error comes from: ggml's CPU GELU looks its result up in an FP16 table, so each of the
+ * n_ff gate activations carries a relative rounding of up to 2^-11 (~4.9e-4); everything else is F32
+ * arithmetic (~1e-7 relative). Measured over the 33 golden pairs: max 6.3e-4 (mean 1.6e-4) on the
+ * tiny model and max 1.05e-3 (mean 4.0e-4) on the mid model. 2e-3 is twice the worst measured
+ * error. For comparison, the same pairs moved by up to 4.0e-3 from the reference with flash
+ * attention on (F16 KV cache), and scores differ between pairs by 0.1 to 1.
+ */
+export const cpuF32ReferenceTolerance = 2e-3;
+
+/**
+ * Largest |Vulkan score − float64 reference| accepted for one pair, F32 weights, F32 mode (FP16
+ * arithmetic off, F32 KV cache, flash attention off). Measured on Mesa's llvmpipe (LLVM 15.0.6,
+ * node-llama-cpp 3.21.1's prebuilt Vulkan build): max 6.7e-4 on the tiny model (33 golden pairs)
+ * and 4.9e-4 on the mid model (11 of them). 1.4e-3 is twice the worst. For scale: with FP16
+ * arithmetic on (fp16Arithmetic: true, GGML_VK_DISABLE_F16 unset) the same pairs are off by up to
+ * 2.2e-3 (tiny) and 2.6e-3 (mid), so this tolerance fails that mode.
+ */
+export const vulkanF32ReferenceTolerance = 1.4e-3;
+
+/**
+ * Largest |llama.cpp score − float64 reference of the same BF16 file| accepted for one pair on the CPU.
+ *
+ * The reference reads the BF16 weights exactly, so what is left is llama.cpp's arithmetic. On the
+ * CPU, ggml multiplies BF16 weights by activations it first rounds to BF16 too (BF16's vec_dot
+ * type): each activation carries a relative error of up to 2^-9 (~2e-3) where F32 carries 6e-8,
+ * on top of the F32 path's FP16 GELU table (see cpuF32ReferenceTolerance). Measured over the 33
+ * golden pairs, prebuilt binaries: max 8.05e-3 (mean 2.9e-3) on the tiny model and 1.36e-2 (mean
+ * 4.5e-3) on the mid one. ggml's BLAS backend (local OpenBLAS build) converts BF16 weights to F32
+ * for the matmuls of 32 tokens or more and so rounds fewer activations: 7.96e-3 (tiny), 7.87e-3
+ * (mid). 2e-2 is 2.5 times the worst tiny-model error and 1.5 times the mid model's; rounding BF16
+ * storage alone moves the same scores from the F32 model's by up to 9.0e-3 (tiny) and 1.2e-2
+ * (mid), and a misread weight moves them by order 1.
+ */
+export const cpuBf16ReferenceTolerance = 2e-2;
+
+/** Which measured budget applies to a backend, its arithmetic and the model's weights. */
+export type ErrorBudgetKey = {
+    /** The GPU API that holds the layers, or false for the CPU. */
+    gpu: string | false;
+    /** The backend's arithmetic mode (describe().precision.arithmetic.mode). */
+    arithmetic: "f32" | "mixed";
+    /** The model's weight type (describe().model.weightType): "F32", "BF16", "Q8_0"... */
+    weightType: string;
+};
+
+/**
+ * The measured per-pair budget against the float64 reference for this setup, or null where this
+ * project has measured none (CUDA, Metal, FP16 arithmetic, F16 or quantized weights).
+ */
+export function referenceTolerance({ gpu, arithmetic, weightType }: ErrorBudgetKey): number | null {
+    if (arithmetic !== "f32") return null;
+    const weights = weightType.toUpperCase();
+    if (gpu === false && weights === "F32") return cpuF32ReferenceTolerance;
+    if (gpu === false && weights === "BF16") return cpuBf16ReferenceTolerance;
+    if (gpu === "vulkan" && weights === "F32") return vulkanF32ReferenceTolerance;
+    return null;
+}
+
+/**
+ * Largest |score at one configuration − score at another| that the error budget allows, for the
+ * same pair and model on the same backend (the bench's sweep over slots × batch sizes).
+ *
+ * Derivation: other batch shapes make ggml pick other kernels (on Vulkan, matrix-vector shaders for
+ * a few rows and tiled matrix-matrix ones for many), which sum in another order, so the two scores
+ * are two different roundings of the same exact value r. Each is held to |s − r| ≤ T, the budget
+ * above; by the triangle inequality |s₁ − s₂| ≤ |s₁ − r| + |r − s₂| ≤ 2T. A spread beyond 2T
+ * therefore proves that at least one configuration is outside the budget, without computing r;
+ * a spread within it is what two correct configurations may show. For scale, a scheduling bug
+ * (a pair scored against another pair's tokens, a wrong output row) moves a score by order 0.1 to
+ * 1, far beyond 2T.
+ *
+ * null where no budget is measured for the setup (see referenceTolerance).
+ */
+export function configurationTolerance(key: ErrorBudgetKey): number | null {
+    const perPair = referenceTolerance(key);
+    return perPair === null ? null : 2 * perPair;
+}
