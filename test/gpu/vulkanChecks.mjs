@@ -37,10 +37,12 @@ result.tiny.alone = [];
 for (const pair of alonePairs) result.tiny.alone.push((await tiny.score([pair]))[0]);
 // Prefix sharing: one query against many passages, shared and not.
 const prefixPairs = prefixPassages.map((passage) => [prefixQuery, passage]);
+let sharedStats;
 result.prefix = {
     tokens: await Promise.all(prefixPairs.map(([query, passage]) => tiny.buildInput(query, passage))),
-    shared: await tiny.score(prefixPairs, { onUsage: (usage) => (result.prefix.sharedStats = usage) })
+    shared: await tiny.score(prefixPairs, { onUsage: (usage) => (sharedStats = usage) })
 };
+result.prefix.sharedStats = sharedStats;
 await tiny.dispose();
 const unshared = await Reranker.load({ model: models.tiny, gpu: "vulkan", ...loadOptions, sharePrefix: false, onWarning });
 result.prefix.unshared = await unshared.score(prefixPairs, { onUsage: (usage) => (result.prefix.unsharedStats = usage) });
