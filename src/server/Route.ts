@@ -13,7 +13,7 @@ export type RouteRequest = {
     limits: ServerLimits;
 };
 
-export type RouteAnswer = { status: number; body: unknown };
+export type RouteAnswer = { status: number; body: unknown; headers?: Record<string, string> };
 
 export type Route = {
     method: "GET" | "POST";
