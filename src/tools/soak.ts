@@ -33,7 +33,7 @@ if (values.http) {
             kills: Number(values.kills),
             seed: Number(values.seed),
             threads: values.threads ? Number(values.threads) : undefined,
-            rssBoundMB: Number(values["rss-bound-mb"] ?? 32),
+            rssBoundMB: Number(values["rss-bound-mb"] ?? 16),
             maxSeconds: Number(values["max-seconds"])
         })
     );
