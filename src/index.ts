@@ -25,4 +25,5 @@ export { isolationEntryPoint } from "./isolation/childEntryPoint.js";
 export { RemoteReranker } from "./remote/RemoteReranker.js";
 export type { RemoteRerankerOptions } from "./remote/RemoteRerankerOptions.js";
 export { RerankServer, type RerankServerOptions } from "./server/RerankServer.js";
+export { SupervisedReranker, type SupervisionOptions, type SupervisorStatus, type BackendLoader, type BackendExit } from "./server/SupervisedReranker.js";
 export { defaultServerLimits, type ServerLimits } from "./server/ServerLimits.js";

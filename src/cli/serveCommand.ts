@@ -3,17 +3,23 @@ import { InvalidArgumentError } from "../errors/errors.js";
 import { Reranker } from "../Reranker.js";
 import { RerankServer } from "../server/RerankServer.js";
 import { OriginPolicy } from "../server/OriginPolicy.js";
+import { SupervisedReranker } from "../server/SupervisedReranker.js";
 import { defaultServerLimits } from "../server/ServerLimits.js";
 import { integerFlag, rerankerFlags, rerankerOptionsFrom } from "./commonOptions.js";
 
 export const serveUsage = `llm-rerank serve --model M.gguf [--host 127.0.0.1] [--port 8012] [--api-key K] [--model-name NAME]
                  [--allow-host NAME ...] [--allow-origin ORIGIN ...] [--max-body-bytes N] [--max-documents N]
                  [--max-input-bytes N] [--request-timeout S] [--max-queued N] [--shutdown-timeout S]
-                 [--max-connections N] [--headers-timeout S] [--keep-alive-timeout S]  (+ the common flags)
+                 [--max-connections N] [--headers-timeout S] [--keep-alive-timeout S] [--isolation process|none]
+                 (+ the common flags)
 
 Serves POST /v1/rerank, /rerank, /v2/rerank, /reranking (Cohere, Jina, llama-server, vLLM, TEI shapes),
 POST /score and /v1/score (vLLM), GET /health and /v1/models. The API key may also come from the
 LLM_RERANK_API_KEY environment variable (keeps it out of the process list).
+--isolation process (the default) runs llama.cpp in a child process: if it dies, requests in flight
+get 503 backend_crashed, /health answers 503 with the reason, and a new one is started after
+0.25 s, doubling per quick failure up to 30 s; after 10 failed reloads in a row serve exits 1.
+--isolation none runs it in the server's process (about 5% faster; a llama.cpp abort ends the server).
 Bodies must be sent with Content-Type: application/json (415 otherwise). A request with an Origin
 header (a web page in a browser) is refused with 403 unless --allow-origin lists that origin
 (e.g. http://localhost:5173; repeatable; '*' only together with an API key).
@@ -43,6 +49,7 @@ export async function serveCommand(args: string[]): Promise<number> {
             "request-timeout": { type: "string" },
             "max-queued": { type: "string" },
             "shutdown-timeout": { type: "string" },
+            isolation: { type: "string" },
             help: { type: "boolean", short: "h" }
         }
     });
@@ -77,7 +84,14 @@ export async function serveCommand(args: string[]): Promise<number> {
 
     // The origins are checked before the model loads: a refused --allow-origin fails at once.
     new OriginPolicy(values["allow-origin"], apiKey !== undefined);
-    const reranker = await Reranker.load(rerankerOptionsFrom(values));
+    const isolation = values.isolation ?? "process";
+    if (isolation !== "process" && isolation !== "none") throw new InvalidArgumentError(`--isolation expects process or none, got ${isolation}`);
+    let giveUp: (reason: string) => void = () => undefined;
+    const gaveUp = new Promise<string>((resolve) => (giveUp = resolve));
+    const reranker =
+        isolation === "process"
+            ? await SupervisedReranker.load(rerankerOptionsFrom(values), { log: (line) => console.error(`llm-rerank: ${line}`), onGiveUp: giveUp })
+            : await Reranker.load(rerankerOptionsFrom(values));
     const server = new RerankServer({
         reranker,
         host: values.host,
@@ -95,15 +109,27 @@ export async function serveCommand(args: string[]): Promise<number> {
         await reranker.dispose();
         throw new InvalidArgumentError(`could not listen on ${values.host ?? "127.0.0.1"}:${port}: ${(error as Error).message}`);
     }
+    const description = reranker.describe();
+    const childPid = description.backend.childPid;
     console.error(
-        `llm-rerank: serving ${reranker.describe().model.path} (${reranker.profile.name}) at ${address.url}${apiKey ? " (API key required)" : ""}` +
-            (values["allow-origin"]?.length ? ` (browsers allowed from ${values["allow-origin"].join(", ")})` : "")
+        `llm-rerank: serving ${description.model.path} (${description.profile}) at ${address.url}${apiKey ? " (API key required)" : ""}` +
+            (values["allow-origin"]?.length ? ` (browsers allowed from ${values["allow-origin"].join(", ")})` : "") +
+            (isolation === "process" ? `; llama.cpp runs in process ${childPid ?? "?"}, restarted if it dies` : "")
     );
 
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once("SIGINT", () => resolve("SIGINT"));
-        process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
+    const signal = await Promise.race([
+        new Promise<NodeJS.Signals>((resolve) => {
+            process.once("SIGINT", () => resolve("SIGINT"));
+            process.once("SIGTERM", () => resolve("SIGTERM"));
+        }),
+        gaveUp.then(() => "gave up" as const)
+    ]);
+    if (signal === "gave up") {
+        await server.close();
+        await reranker.dispose();
+        console.error("llm-rerank: stopped: llama.cpp could not be started again (see above)");
+        return 1;
+    }
     console.error(`llm-rerank: ${signal}: finishing ${server.activeRequests} request(s) within ${limits.shutdownGraceMs / 1000} s, then stopping`);
     // A second signal while stopping means "now": exit without waiting.
     const forceExit = () => process.exit(1);

@@ -25,6 +25,7 @@ const classByCode: Record<RerankErrorCode, abstract new (...args: never[]) => Re
     ERR_GPU_UNAVAILABLE: errorClasses.GpuUnavailableError,
     ERR_INSUFFICIENT_MEMORY: errorClasses.InsufficientMemoryError,
     ERR_BACKEND_CRASHED: errorClasses.BackendCrashedError,
+    ERR_BACKEND_UNAVAILABLE: errorClasses.BackendUnavailableError,
     ERR_REMOTE_HTTP: errorClasses.RemoteHttpError,
     ERR_REMOTE_UNAVAILABLE: errorClasses.RemoteUnavailableError,
     ERR_REMOTE_TIMEOUT: errorClasses.RemoteTimeoutError,

@@ -16,6 +16,7 @@ export { AbortedError } from "./AbortedError.js";
 export { GpuUnavailableError } from "./GpuUnavailableError.js";
 export { InsufficientMemoryError } from "./InsufficientMemoryError.js";
 export { BackendCrashedError } from "./BackendCrashedError.js";
+export { BackendUnavailableError } from "./BackendUnavailableError.js";
 export { RemoteHttpError } from "./RemoteHttpError.js";
 export { RemoteUnavailableError } from "./RemoteUnavailableError.js";
 export { RemoteTimeoutError } from "./RemoteTimeoutError.js";

@@ -22,6 +22,11 @@ export function forkIsolationProcess(entryPoint: string): IsolationProcess {
         // The parent's flags (a test runner's loaders, --inspect) are not the child's business.
         execArgv: []
     });
+    // The channel closes a moment before "exit": a message sent then (or after) to a child that died
+    // is reported as an "error" event (ERR_IPC_CHANNEL_CLOSED, EPIPE), and an unhandled one would end
+    // this process, the very thing isolation exists to prevent. The "exit" that follows rejects
+    // whatever was pending, so the error itself carries nothing more.
+    child.on("error", () => undefined);
     return {
         pid: child.pid,
         postMessage: (message) => child.send(message as object),

@@ -43,6 +43,9 @@ export type RerankServerOptions = {
 
 type InFlight = { controller: AbortController; settled: Promise<void> };
 
+/** 5xx answers that are states, not faults, and are not logged per request (the supervisor logs a crash once). */
+const expectedRefusals = new Set(["timeout", "shutting_down", "overloaded", "backend_crashed", "backend_unavailable"]);
+
 /**
  * The HTTP face of one Reranker: the rerank and score shapes RAG tools already speak, on
  * node:http. Every request gets its own AbortSignal, fired when its client disconnects, when it
@@ -187,10 +190,10 @@ export class RerankServer {
         const cors: Record<string, string> = {};
         try {
             answer = await raceAbort(this.route(request, signal, cors), signal);
-            headers = answer.headers ?? {};
+            headers = { ...answer.headers };
         } catch (error) {
             const refusal = httpErrorFor(error, signal);
-            if (refusal.status >= 500 && refusal.type !== "timeout" && refusal.type !== "shutting_down" && refusal.type !== "overloaded") {
+            if (refusal.status >= 500 && !expectedRefusals.has(refusal.type)) {
                 this.log(
                     `llm-rerank serve: ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
                 );

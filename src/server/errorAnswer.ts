@@ -1,3 +1,6 @@
+import type { BackendCrashedError } from "../errors/BackendCrashedError.js";
+import type { BackendUnavailableError } from "../errors/BackendUnavailableError.js";
+import { isRerankError } from "../errors/errorTransport.js";
 import { AbortedError, DisposedError, InvalidArgumentError, SequenceTooLongError } from "../errors/errors.js";
 import { RerankError } from "../errors/RerankError.js";
 import { AbortReason } from "./AbortReason.js";
@@ -14,6 +17,22 @@ export function httpErrorFor(error: unknown, signal: AbortSignal): HttpError {
     if (reason instanceof AbortReason || error instanceof AbortReason) {
         const why = reason instanceof AbortReason ? reason : (error as AbortReason);
         return new HttpError(503, why.kind === "timeout" ? "timeout" : "shutting_down", why.message, why.kind === "timeout" ? {} : { "Retry-After": "5" });
+    }
+    // The llama.cpp process died under this request (isolation "process"): the supervisor is starting a new one.
+    if (isRerankError(error, "ERR_BACKEND_CRASHED")) {
+        const { signal: exitSignal, exitCode } = error as BackendCrashedError;
+        const how = exitSignal ? `signal ${exitSignal}` : `exit code ${exitCode}`;
+        return new HttpError(
+            503,
+            "backend_crashed",
+            `the llama.cpp process exited (${how}) while this request was being scored; retry once GET /health answers 200 (a supervised server starts a new one)`,
+            { "Retry-After": "1" }
+        );
+    }
+    // No llama.cpp process right now (restarting, or the restarts failed): GET /health says why.
+    if (isRerankError(error, "ERR_BACKEND_UNAVAILABLE")) {
+        const { retryAfterSeconds } = error as BackendUnavailableError;
+        return new HttpError(503, "backend_unavailable", error.message, retryAfterSeconds !== null ? { "Retry-After": String(retryAfterSeconds) } : {});
     }
     if (error instanceof InvalidArgumentError || error instanceof SequenceTooLongError) return new HttpError(422, "invalid_request", error.message);
     if (error instanceof DisposedError || error instanceof AbortedError)

@@ -1,12 +1,30 @@
-import type { Route } from "./Route.js";
+import type { Route, RouteAnswer } from "./Route.js";
 
 const startedAt = Math.floor(Date.now() / 1000);
 
-/** llama-server's and TEI's probe: 200 while the model is loaded and the server takes requests. */
+/**
+ * llama-server's and TEI's probe: 200 while the model is loaded and the server takes requests;
+ * 503 with the reason (and Retry-After while a restart is under way) while the scorer is not ready,
+ * as a supervised one is between its llama.cpp process dying and its replacement being up.
+ */
 export const healthRoute: Route = {
     method: "GET",
     public: true,
-    handle: async (request) => ({ status: 200, body: { status: "ok", model: request.modelId, profile: request.profile } })
+    handle: async (request): Promise<RouteAnswer> => {
+        const readiness = request.service.scorer.readiness?.() ?? { ready: true };
+        if (readiness.ready) return { status: 200, body: { status: "ok", model: request.modelId, profile: request.profile } };
+        return {
+            status: 503,
+            headers: readiness.retryAfterSeconds !== undefined ? { "Retry-After": String(readiness.retryAfterSeconds) } : undefined,
+            body: {
+                status: "unavailable",
+                reason: readiness.reason,
+                model: request.modelId,
+                profile: request.profile,
+                error: { message: readiness.reason, type: "backend_unavailable", code: 503 }
+            }
+        };
+    }
 };
 
 /** The OpenAI-style model list that tools query to fill their model pickers: the one model served. */

@@ -3,6 +3,8 @@
 // concurrent, with aborts and periodic disposes and reloads, printing memory at start and end and
 // the event loop's p99 delay. It checks that memory stays flat: what one call allocates must be
 // freed again, across thousands of calls and reloads.
+// npm run soak -- --http [--requests N --kills K --max-seconds S]: the same against `serve --isolation
+// process` over HTTP, with disconnects, oversized bodies and the llama.cpp child killed (soakHttp.ts).
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { AbortedError, DisposedError, Reranker } from "../../index.js";
@@ -14,10 +16,28 @@ const { values } = parseArgs({
         model: { type: "string", default: "models/tiny-gemma-f32.gguf" },
         isolation: { type: "string", default: "none" },
         seed: { type: "string", default: "7" },
-        "rss-bound-mb": { type: "string", default: "64" },
-        threads: { type: "string" }
+        "rss-bound-mb": { type: "string" },
+        threads: { type: "string" },
+        http: { type: "boolean" },
+        requests: { type: "string", default: "400" },
+        kills: { type: "string", default: "2" },
+        "max-seconds": { type: "string", default: "300" }
     }
 });
+if (values.http) {
+    const { soakHttp } = await import("./soakHttp.js");
+    process.exit(
+        await soakHttp({
+            model: values.model!,
+            requests: Number(values.requests),
+            kills: Number(values.kills),
+            seed: Number(values.seed),
+            threads: values.threads ? Number(values.threads) : undefined,
+            rssBoundMB: Number(values["rss-bound-mb"] ?? 16),
+            maxSeconds: Number(values["max-seconds"])
+        })
+    );
+}
 const totalCalls = Number(values.calls);
 const random = new SeededRandom(Number(values.seed), "soak");
 const words = ["tide", "moon", "ocean", "gravity", "潮汐", "🌊", "banana", "pull", "water", "<bos>", "\u0000", "e\u0301"];
@@ -86,7 +106,8 @@ await reranker.dispose();
 loopDelay.disable();
 global.gc?.();
 const end = memory();
-const bound = Number(values["rss-bound-mb"]) * 2 ** 20;
+const boundMB = values["rss-bound-mb"] ?? "64";
+const bound = Number(boundMB) * 2 ** 20;
 // Flat: the second half of the run grows RSS by less than the bound (the first half settles pools).
 const half = rssSamples.slice(Math.floor(rssSamples.length / 2));
 const growth = half.length > 1 ? Math.max(...half) - half[0]! : 0;
@@ -102,7 +123,7 @@ console.log(
             externalEndMB: mb(end.external),
             rssSamplesMB: rssSamples.map(mb),
             secondHalfGrowthMB: mb(growth),
-            boundMB: values["rss-bound-mb"],
+            boundMB,
             eventLoopP99Ms: (loopDelay.percentile(99) / 1e6).toFixed(1)
         },
         null,
@@ -110,6 +131,6 @@ console.log(
     )
 );
 if (growth > bound) {
-    console.error(`RSS grew ${mb(growth)} MB over the second half of the run, more than the ${values["rss-bound-mb"]} MB bound`);
+    console.error(`RSS grew ${mb(growth)} MB over the second half of the run, more than the ${boundMB} MB bound`);
     process.exit(1);
 }
