@@ -1,9 +1,4 @@
-import { configDefaults, defineConfig } from "vitest/config";
-
-// `npm pack` of the repository runs prepack, which rebuilds the addon in build/ (node-gyp removes
-// build/Release first): any file loading the addon beside it fails. The files that pack run after
-// the rest; they share one tarball (test/helpers/packedApp.ts packs once per run, under a lock).
-const alone = ["test/model/desktop/packedPackage.test.ts", "test/model/desktop/cpuOnlyInstall.test.ts", "test/model/desktop/packedBench.test.ts"];
+import { defineConfig } from "vitest/config";
 
 // Two tiers (test/README.md). test/unit: no model, no process, runs in seconds. test/model: loads
 // llama.cpp models or starts processes. Every test file runs in its own forked process, two at a
@@ -26,19 +21,7 @@ export default defineConfig({
                 test: {
                     name: "model",
                     include: ["test/model/**/*.test.ts"],
-                    exclude: [...configDefaults.exclude, ...alone],
                     sequence: { groupOrder: 0 },
-                    pool: "forks",
-                    globalSetup: ["test/setup/generateModels.ts"],
-                    testTimeout: 120_000,
-                    hookTimeout: 600_000
-                }
-            },
-            {
-                test: {
-                    name: "model-alone",
-                    include: alone,
-                    sequence: { groupOrder: 1 },
                     pool: "forks",
                     globalSetup: ["test/setup/generateModels.ts"],
                     testTimeout: 120_000,

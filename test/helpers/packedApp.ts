@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,9 +16,29 @@ export function runNpm(args: string[], cwd: string): string {
 }
 
 /**
- * `npm pack` of this repository, prepack (the prebuild) included, once per test run: the test files
- * that install the package share one tarball. prepack rebuilds the addon in build/, so two packs at
- * once would race; the first file to get here packs, under a lock, and the others wait for it.
+ * A copy of this checkout's files as git sees them (tracked, and untracked ones not ignored), with
+ * its node_modules linked: npm pack's prepack rebuilds the addon in build/, which must not happen
+ * under the test files that load it from this checkout at the same time.
+ */
+function checkoutCopy(destination: string): string {
+    const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repoRoot, encoding: "utf8" })
+        .split("\0")
+        .filter((file) => file !== "" && existsSync(path.join(repoRoot, file)));
+    for (const file of files) {
+        mkdirSync(path.dirname(path.join(destination, file)), { recursive: true });
+        copyFileSync(path.join(repoRoot, file), path.join(destination, file));
+    }
+    symlinkSync(path.join(repoRoot, "node_modules"), path.join(destination, "node_modules"));
+    const tinyModel = path.join(repoRoot, "models", "tiny-gemma-f32.gguf");
+    if (existsSync(tinyModel)) symlinkSync(tinyModel, path.join(destination, "models", "tiny-gemma-f32.gguf"));
+    return destination;
+}
+
+/**
+ * `npm pack` of this repository, prepack (the prebuild) included, once per test run, in a copy of the
+ * checkout (so this checkout's build/ is never rebuilt under the tests that load it): the test files
+ * that install the package share one tarball. The first file to get here packs, under a lock, and
+ * the others wait for it.
  * (vitest's forks share a parent process: its pid names the run.) Returns a copy in `destination`.
  */
 export function packRepository(destination: string): string {
@@ -40,7 +60,7 @@ export function packRepository(destination: string): string {
         try {
             rmSync(shared, { recursive: true, force: true });
             mkdirSync(shared, { recursive: true });
-            runNpm(["pack", "--pack-destination", shared, "--loglevel=error"], repoRoot);
+            runNpm(["pack", "--pack-destination", shared, "--loglevel=error"], checkoutCopy(path.join(shared, "checkout")));
             writeFileSync(path.join(shared, "done"), "");
         } finally {
             rmSync(lock, { recursive: true, force: true });
