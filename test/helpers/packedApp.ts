@@ -30,7 +30,10 @@ function checkoutCopy(destination: string): string {
     }
     symlinkSync(path.join(repoRoot, "node_modules"), path.join(destination, "node_modules"));
     const tinyModel = path.join(repoRoot, "models", "tiny-gemma-f32.gguf");
-    if (existsSync(tinyModel)) symlinkSync(tinyModel, path.join(destination, "models", "tiny-gemma-f32.gguf"));
+    if (existsSync(tinyModel)) {
+        mkdirSync(path.join(destination, "models"), { recursive: true });
+        symlinkSync(tinyModel, path.join(destination, "models", "tiny-gemma-f32.gguf"));
+    }
     return destination;
 }
 

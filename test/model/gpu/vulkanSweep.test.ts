@@ -48,6 +48,13 @@ describe("llm-rerank bench --gpu vulkan --sweep on llvmpipe", () => {
                     "--short",
                     "--passages",
                     "4",
+                    // Two points whose decodes differ in shape (one sequence of at most 64 tokens a
+                    // decode, against up to 8 sequences of 512): the kernels that round differently,
+                    // at half the cost of the --quick grid on llvmpipe.
+                    "--slots-grid",
+                    "1,8",
+                    "--batch-grid",
+                    "64,512",
                     "--json",
                     jsonPath
                 ],
@@ -66,12 +73,11 @@ describe("llm-rerank bench --gpu vulkan --sweep on llvmpipe", () => {
         expect(report.backend.arithmetic).toMatch(/^f32: /);
         expect(report.backend.devices.length).toBeGreaterThan(0);
         expect(report.model.layerCount).toBe(preset.blockCount);
-        // --quick on a GPU: slots 1, 8 × batch 512, 2048.
         expect(report.points.map((point) => [point.slots, point.batchSize])).toEqual([
+            [1, 64],
             [1, 512],
-            [1, 2048],
-            [8, 512],
-            [8, 2048]
+            [8, 64],
+            [8, 512]
         ]);
         for (const point of report.points) {
             expect(point.tokensEvaluated).toBe(report.points[0]!.tokensEvaluated);

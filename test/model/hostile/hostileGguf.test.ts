@@ -5,7 +5,7 @@ import { ensureQwen3TinyModel } from "../../qwen3/qwen3TestModel.js";
 
 // The case runners are the compiled dist/dev/fuzz/hostileCaseChildMain.js: `npm test` builds first
 // (run `npm run build` before running this file alone).
-const sample = 360;
+const sample = 180;
 
 describe("hostile GGUF files", () => {
     it(`a seeded sample of ${sample}: no abort, no hang, no non-finite score returned`, async () => {
