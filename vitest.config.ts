@@ -21,6 +21,11 @@ export default defineConfig({
                 test: {
                     name: "model",
                     include: ["test/model/**/*.test.ts"],
+                    // One llama.cpp thread for every load that sets none (the library's
+                    // LLM_RERANK_THREADS): two files run side by side on two cores, and ggml's
+                    // spinning thread barrier burns the cores two 2-thread decodes would share.
+                    // Measured on four heavy files: 54.6 s wall (89 s CPU) with 2 threads, 38.7 s (65 s) with 1.
+                    env: { LLM_RERANK_THREADS: "1" },
                     sequence: { groupOrder: 0 },
                     pool: "forks",
                     globalSetup: ["test/setup/generateModels.ts"],

@@ -65,7 +65,7 @@ export type RerankerLoadOptions = {
      * model's .rerank.json sidecar, else the profile's, which the model was trained with.
      */
     prompt?: string;
-    /** CPU threads for llama.cpp. Default: node-llama-cpp's count of math cores. */
+    /** CPU threads for llama.cpp. Default: $LLM_RERANK_THREADS when set, else node-llama-cpp's count of math cores. */
     threads?: number;
     /** Tokens per llama_decode. Default: 512 on CPU; on a GPU, slots × the longest input, within [512, 8192]. */
     batchSize?: number;

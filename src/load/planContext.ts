@@ -107,7 +107,7 @@ export function planContext(
         slots: sizing.slots,
         batchSize: sizing.batchSize,
         ubatchSize: encoderOnly ? sizing.batchSize : Math.min(ubatchSize, sizing.batchSize),
-        threads: request.threads ?? Math.max(1, host.cpuMathCores),
+        threads: request.threads ?? request.defaultThreads ?? Math.max(1, host.cpuMathCores),
         kvType: request.kvType,
         flashAttention: request.flashAttention,
         sharePrefix: encoderOnly ? false : request.sharePrefix,

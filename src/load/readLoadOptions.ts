@@ -33,8 +33,10 @@ export type LoadRequest = {
     loraScale: number;
     /** undefined: sized from free memory. */
     slots: number | undefined;
-    /** undefined: the backend's default. */
+    /** undefined: defaultThreads, else the host's count of math cores. */
     threads: number | undefined;
+    /** $LLM_RERANK_THREADS: an operator's cap on llama.cpp's threads, for loads that set none. */
+    defaultThreads: number | undefined;
     batchSize: number | undefined;
     ubatchSize: number | undefined;
     kvType: "f32" | "f16";
@@ -112,6 +114,7 @@ export function readLoadOptions(options: unknown): LoadRequest {
         loraScale: optional(o.loraScale, (value) => expectFiniteNumber("loraScale", value)) ?? 1,
         slots: optional(o.slots, (value) => expectInteger("slots", value, 1, 256)),
         threads: optional(o.threads, (value) => expectInteger("threads", value, 1, 1024)),
+        defaultThreads: optional(process.env.LLM_RERANK_THREADS || undefined, (value) => expectInteger("LLM_RERANK_THREADS", Number(value), 1, 1024)),
         batchSize,
         ubatchSize: optional(o.ubatchSize, (value) => expectInteger("ubatchSize", value, 1, batchSize ?? Number.MAX_SAFE_INTEGER)),
         kvType: optional(o.kvType, (value) => expectOneOf("kvType", value, ["f32", "f16"] as const)) ?? "f32",

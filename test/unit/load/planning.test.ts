@@ -82,6 +82,26 @@ describe("readLoadOptions: every option checked before any I/O", () => {
         expect(() => readLoadOptions("m.gguf")).toThrow(InvalidArgumentError);
     });
 
+    it("takes LLM_RERANK_THREADS as the default thread count, below an explicit threads option", () => {
+        const saved = process.env.LLM_RERANK_THREADS;
+        try {
+            process.env.LLM_RERANK_THREADS = "3";
+            const request = readLoadOptions({ model: "m.gguf" });
+            expect(request.defaultThreads).toBe(3);
+            const plan = planModel(request, gemmaSummary(), noRecords);
+            expect(planContext(request, plan, gemmaSummary(), cpuHost, plenty, 600).settings.threads).toBe(3);
+            const explicit = readLoadOptions({ model: "m.gguf", threads: 2 });
+            expect(planContext(explicit, plan, gemmaSummary(), cpuHost, plenty, 600).settings.threads).toBe(2);
+            process.env.LLM_RERANK_THREADS = "many";
+            expect(() => readLoadOptions({ model: "m.gguf" })).toThrow(/LLM_RERANK_THREADS/);
+            delete process.env.LLM_RERANK_THREADS;
+            expect(readLoadOptions({ model: "m.gguf" }).defaultThreads).toBeUndefined();
+        } finally {
+            if (saved === undefined) delete process.env.LLM_RERANK_THREADS;
+            else process.env.LLM_RERANK_THREADS = saved;
+        }
+    });
+
     it("finds the closest key by edit distance, transpositions included, and nothing when none is close", () => {
         expect(closestKey("overlfow", ["overflow", "normalize"])).toBe("overflow");
         expect(closestKey("topn", ["topN", "signal"])).toBe("topN");
