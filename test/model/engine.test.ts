@@ -9,7 +9,7 @@ const packingTolerance = 5e-5;
 // Repeated runs of the same concurrent scenario on a real context. The scheduler's interleavings
 // themselves (aborts, close, fairness, slot reuse) are covered deterministically and exhaustively
 // by test/unit/engine/*, against a KV-cache simulator; these runs check llama.cpp's side.
-const repeats = 5;
+const repeats = 3;
 // One llama.cpp thread: these tests check behaviour, not speed, and ggml's spinning thread barrier
 // slows down many times over on a machine whose cores other work shares.
 

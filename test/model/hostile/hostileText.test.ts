@@ -93,17 +93,17 @@ describe("hostile text", () => {
         }
     }, 300_000);
 
-    it("10,000 passages in one call: one finite score each, in a permutation, equal to the pairs scored alone", async () => {
-        // a short prompt and many slots keep 10,000 sequences to a few hundred decodes
+    it("4,000 passages in one call: one finite score each, in a permutation, equal to the pairs scored alone", async () => {
+        // a short prompt and many slots keep 4,000 sequences to a few hundred decodes
         const reranker = await Reranker.load({ model: testModels.tiny, gpu: false, maxLength: 16, prompt: "Yes?", threads: 1, slots: 32, batchSize: 1024 });
         try {
-            const passages = Array.from({ length: 10_000 }, (_, i) => `passage ${i} ${"abcdefghij"[i % 10]}`);
+            const passages = Array.from({ length: 4_000 }, (_, i) => `passage ${i} ${"abcdefghij"[i % 10]}`);
             const ranked = await reranker.rerank("which passage?", passages);
-            expect(ranked).toHaveLength(10_000);
-            expect(new Set(ranked.map((result) => result.index)).size).toBe(10_000);
+            expect(ranked).toHaveLength(4_000);
+            expect(new Set(ranked.map((result) => result.index)).size).toBe(4_000);
             expect(ranked.every((result) => Number.isFinite(result.score))).toBe(true);
             const byIndex = new Map(ranked.map((result) => [result.index, result.score]));
-            for (const index of [0, 1, 4_999, 9_999]) {
+            for (const index of [0, 1, 1_999, 3_999]) {
                 const [alone] = await reranker.score([["which passage?", passages[index]!]]);
                 // packing tolerance: test/scoring.test.ts measures a packed sequence within 5e-5 of it alone
                 expect(Math.abs(byIndex.get(index)! - alone!)).toBeLessThan(5e-5);
