@@ -21,7 +21,7 @@ const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--mo
                  [--passages P] [--short] [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
                  [--build auto|prebuilt|local] [--no-build-compare] [--bf16 | --bf16-model M-bf16.gguf]
                  [--sgemm-peak GFLOPS] [--seed N] [--json FILE] [--svg FILE] [--dry-run]
-llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf] [--gpu G] [--threads T]
+llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf] [--gpu G] [--threads T] [--slots S]
                  [--seed N] [--json FILE]
 
 Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --short 30–60, queries ~30) with
@@ -63,6 +63,7 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             rounds: { type: "string" },
             quick: { type: "boolean" },
             threads: { type: "string" },
+            slots: { type: "string" },
             "compare-threads": { type: "boolean" },
             "compare-builds": { type: "boolean" },
             build: { type: "string" },
@@ -200,6 +201,7 @@ async function concurrentBench(values: Record<string, string | boolean | undefin
         model,
         gpu: parseGpu(values.gpu as string | undefined),
         threads: integerFlag(values, "threads"),
+        slots: integerFlag(values, "slots"),
         clients: positive(integerFlag(values, "concurrent")!, "concurrent"),
         requestsPerClient: positive(integerFlag(values, "requests") ?? 4, "requests"),
         passagesPerRequest: positive(integerFlag(values, "passages") ?? 4, "passages"),

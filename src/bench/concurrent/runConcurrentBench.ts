@@ -11,6 +11,8 @@ export type ConcurrentBenchOptions = {
     model: string;
     gpu: GpuOption;
     threads?: number;
+    /** KV slots; default: the library's (on a CPU, as many as fit its default KV budget). */
+    slots?: number;
     clients: number;
     requestsPerClient: number;
     passagesPerRequest: number;
@@ -48,6 +50,7 @@ export async function runConcurrentBench(options: ConcurrentBenchOptions): Promi
         model: options.model,
         gpu: options.gpu,
         threads: options.threads,
+        slots: options.slots,
         scoreCacheSize: 0,
         onWarning: (warning) => console.error(`bench: warning: ${warning.message}`)
     });
