@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { SlowFirstSequencer } from "./test/setup/slowFirstSequencer.js";
 
 // Two tiers (test/README.md). test/unit: no model, no process, runs in seconds. test/model: loads
 // llama.cpp models or starts processes. Every test file runs in its own forked process, two at a
@@ -7,6 +8,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
     test: {
         maxWorkers: 2,
+        sequence: { sequencer: SlowFirstSequencer },
         projects: [
             {
                 test: {
