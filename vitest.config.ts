@@ -14,6 +14,9 @@ export default defineConfig({
                 test: {
                     name: "unit",
                     include: ["test/unit/**/*.test.ts"],
+                    // No model and no native state: the unit files share one process, which saves a
+                    // fork and a module graph per file (about 1 s of CPU each).
+                    isolate: false,
                     sequence: { groupOrder: 0 },
                     pool: "forks",
                     testTimeout: 60_000

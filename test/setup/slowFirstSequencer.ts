@@ -6,9 +6,10 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * cached, which a fresh clone (and CI) does not have. Measured here, in seconds.
  */
 const slowFirst = [
-    "test/model/desktop/packedPackage.test.ts", // 55: npm pack, install, asar, a compile
-    "test/model/desktop/packedBench.test.ts", // 54: install, a 3 GB bench model, the bench
+    "test/model/desktop/packedPackage.test.ts", // 60: npm pack (for all three packed files), install, asar, a compile
     "test/model/gpu/vulkan.test.ts", // 40: llvmpipe
+    // After the pack is done: started beside packedPackage, it would wait for the pack, idle, on a worker.
+    "test/model/desktop/packedBench.test.ts", // 33 once packed: install, a 3 GB bench model, the bench
     "test/model/hostile/hostileText.test.ts",
     "test/model/gpu/vulkanSweep.test.ts",
     "test/model/reference/reference.generatedModels.test.ts",
