@@ -43,8 +43,8 @@ export type RerankerParts = {
     encoderOnly: boolean;
 };
 
-/** A cache's figures in describe(): use and hit counts, bytes as LruCache counts them, and its bounds. */
-export type CacheStats = { entries: number; hits: number; misses: number; bytes: number; maxEntries: number; maxBytes: number };
+export type { CacheStats } from "./utils/LruCache.js";
+import type { CacheStats } from "./utils/LruCache.js";
 
 export type RerankerDescription = ScorerDescription & {
     model: {

@@ -5,7 +5,7 @@ import type { PairEncoder } from "../input/PairEncoder.js";
 import type { CallUsage } from "../RerankerOptions.js";
 import { emptySchedulerStats, type SchedulerStats, type ScoringGroup, type ScoringSequence } from "./ScoringGroup.js";
 import { sharedPrefixLength } from "./sharedPrefixLength.js";
-import { entryOverheadBytes, LruCache, stringBytes } from "../utils/LruCache.js";
+import { entryOverheadBytes, LruCache, stringBytes, type CacheStats } from "../utils/LruCache.js";
 import type { ScoringEngine } from "./ScoringEngine.js";
 
 export type ScoringCallbacks = {
@@ -43,15 +43,8 @@ export class PairScorer {
         this.cache = new LruCache(options.scoreCacheSize, options.scoreCacheBytes, (key) => stringBytes(key) + 8 + entryOverheadBytes);
     }
 
-    get cacheStats(): { entries: number; hits: number; misses: number; bytes: number; maxEntries: number; maxBytes: number } {
-        return {
-            entries: this.cache.size,
-            hits: this.cache.hits,
-            misses: this.cache.misses,
-            bytes: this.cache.bytes,
-            maxEntries: this.cache.capacity,
-            maxBytes: this.cache.maxBytes
-        };
+    get cacheStats(): CacheStats {
+        return this.cache.stats;
     }
 
     async scorePairs(pairs: readonly (readonly [string, string])[], callbacks: ScoringCallbacks): Promise<number[]> {

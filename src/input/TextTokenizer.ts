@@ -1,6 +1,6 @@
 import { AbortedError } from "../errors/AbortedError.js";
 import type { AddonModel } from "../native/AddonTypes.js";
-import { entryOverheadBytes, LruCache, stringBytes } from "../utils/LruCache.js";
+import { entryOverheadBytes, LruCache, stringBytes, type CacheStats } from "../utils/LruCache.js";
 import { concatTokens } from "./InputBuilder.js";
 import { splitAtLiterals } from "./splitAtLiterals.js";
 import { splitLongSpaceRuns } from "./splitLongSpaceRuns.js";
@@ -153,15 +153,8 @@ export class TextTokenizer {
         return tokens!;
     }
 
-    get cacheStats(): { entries: number; hits: number; misses: number; bytes: number; maxEntries: number; maxBytes: number } {
-        return {
-            entries: this.cache.size,
-            hits: this.cache.hits,
-            misses: this.cache.misses,
-            bytes: this.cache.bytes,
-            maxEntries: this.cache.capacity,
-            maxBytes: this.cache.maxBytes
-        };
+    get cacheStats(): CacheStats {
+        return this.cache.stats;
     }
 
     /** The text's next chunk: to the first split point past chunkChars, else the rest of the text. */

@@ -1,3 +1,6 @@
+/** A cache's figures in describe(): use and hit counts, bytes as LruCache counts them, and its bounds. */
+export type CacheStats = { entries: number; hits: number; misses: number; bytes: number; maxEntries: number; maxBytes: number };
+
 /** What an entry costs in the byte budget. */
 export type EntrySize<K, V> = (key: K, value: V) => number;
 
@@ -63,6 +66,11 @@ export class LruCache<K, V> {
         if (entry === undefined) return;
         this.entries.delete(key);
         this.usedBytes -= entry.bytes;
+    }
+
+    /** What describe() reports of a cache: use, hits, and bytes against its bounds. */
+    get stats(): CacheStats {
+        return { entries: this.size, hits: this.hits, misses: this.misses, bytes: this.bytes, maxEntries: this.capacity, maxBytes: this.maxBytes };
     }
 
     get size(): number {
