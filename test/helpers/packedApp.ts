@@ -16,6 +16,20 @@ export function runNpm(args: string[], cwd: string): string {
 }
 
 /**
+ * Names this test run: vitest's forks share a parent process, whose pid and start time (field 22 of
+ * /proc/<pid>/stat, so a reused pid is a new run) name it; elsewhere, the pid alone.
+ */
+function testRunId(): string {
+    try {
+        const stat = readFileSync(`/proc/${process.ppid}/stat`, "utf8");
+        const startTime = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+        return `${process.ppid}-${startTime}`;
+    } catch {
+        return String(process.ppid);
+    }
+}
+
+/**
  * A copy of this checkout's files as git sees them (tracked, and untracked ones not ignored), with
  * its node_modules linked: npm pack's prepack rebuilds the addon in build/, which must not happen
  * under the test files that load it from this checkout at the same time.
@@ -42,12 +56,12 @@ function checkoutCopy(destination: string): string {
  * checkout (so this checkout's build/ is never rebuilt under the tests that load it): the test files
  * that install the package share one tarball. The first file to get here packs, under a lock, and
  * the others wait for it.
- * (vitest's forks share a parent process: its pid names the run.) Returns a copy in `destination`.
+ * Returns a copy in `destination`.
  */
 export function packRepository(destination: string): string {
     const { name, version } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { name: string; version: string };
     const fileName = `${name}-${version}.tgz`;
-    const shared = path.join(tmpdir(), `llm-rerank-pack-${process.ppid}`);
+    const shared = path.join(tmpdir(), `llm-rerank-pack-${testRunId()}`);
     const tarball = path.join(shared, fileName);
     const lock = `${shared}.lock`;
     for (;;) {
