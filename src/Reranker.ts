@@ -19,6 +19,7 @@ import type { ModelProfile } from "./profiles/ModelProfile.js";
 import type { CallUsage, RerankerLoadOptions, RerankOptions, RerankResult, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
 import { sigmoid } from "./scoring/combineScore.js";
 import { checkKnownKeys } from "./utils/checkKnownKeys.js";
+import type { CacheStats } from "./utils/LruCache.js";
 import { expectArray, expectBoolean, expectFunction, expectInteger, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
 
 export type { RuntimeSettings } from "./load/planContext.js";
@@ -44,7 +45,6 @@ export type RerankerParts = {
 };
 
 export type { CacheStats } from "./utils/LruCache.js";
-import type { CacheStats } from "./utils/LruCache.js";
 
 export type RerankerDescription = ScorerDescription & {
     model: {

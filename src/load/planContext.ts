@@ -7,18 +7,14 @@ import { sizeContext, type ContextSizing, type MemoryBudget } from "../sizing/si
 import type { ModelPlan } from "./planModel.js";
 import type { LoadRequest } from "./readLoadOptions.js";
 
-export type RuntimeSettings = {
+/** The options a load passes through as they were asked (with their defaults). */
+type PassedThrough = "kvType" | "flashAttention" | "sharePrefix" | "tokenCacheSize" | "tokenCacheBytes" | "scoreCacheSize" | "scoreCacheBytes";
+
+export type RuntimeSettings = Pick<LoadRequest, PassedThrough> & {
     slots: number;
     batchSize: number;
     ubatchSize: number;
     threads: number;
-    kvType: "f32" | "f16";
-    flashAttention: boolean;
-    sharePrefix: boolean;
-    tokenCacheSize: number;
-    tokenCacheBytes: number;
-    scoreCacheSize: number;
-    scoreCacheBytes: number;
     /** How slots and batch size were chosen from the device's free memory. */
     sizing?: ContextSizing;
 };

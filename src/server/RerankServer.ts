@@ -56,7 +56,7 @@ export class RerankServer {
     readonly limits: ServerLimits;
     private readonly options: RerankServerOptions;
     private readonly service: ScoringService;
-    private readonly scorer: Scorer;
+    private readonly profile: string | null;
     private readonly modelId: string;
     private readonly bindHost: string;
     private readonly allowedHosts: Set<string>;
@@ -71,9 +71,12 @@ export class RerankServer {
         this.limits = resolveServerLimits(options.limits);
         const scorer = options.scorer ?? options.reranker;
         if (scorer === undefined) throw new InvalidArgumentError("RerankServer needs a scorer (a Reranker, a RemoteReranker, or any Scorer)");
-        this.scorer = scorer;
         this.service = new ScoringService(scorer, this.limits);
-        this.modelId = options.modelId ?? scorer.describe().model.name;
+        // Read once: the model and profile a scorer serves are fixed, and describe() builds a whole
+        // description (placement, settings, caches) that no request needs.
+        const description = scorer.describe();
+        this.modelId = options.modelId ?? description.model.name;
+        this.profile = description.profile;
         this.bindHost = options.host ?? "127.0.0.1";
         this.allowedHosts = new Set((options.allowedHosts ?? []).map((host) => host.toLowerCase()));
         this.origins = new OriginPolicy(options.allowedOrigins, options.apiKey !== undefined);
@@ -252,7 +255,7 @@ export class RerankServer {
         }
         if (this.closing) throw new HttpError(503, "shutting_down", "the server is shutting down", { "Retry-After": "5" });
         const body = route.method === "POST" ? await readJsonBody(request, this.limits.maxBodyBytes) : undefined;
-        return route.handle({ body, signal, service: this.service, modelId: this.modelId, profile: this.scorer.describe().profile, limits: this.limits });
+        return route.handle({ body, signal, service: this.service, modelId: this.modelId, profile: this.profile, limits: this.limits });
     }
 
     /**
