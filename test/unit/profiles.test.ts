@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError, UnsupportedModelError } from "../../src/errors/errors.js";
 import { listProfiles } from "../../src/index.js";
@@ -163,5 +164,14 @@ describe("the template format's own fields", () => {
 
     it("points a misspelt top-level field at its closest name", () => {
         expect(failure({ ...template, tokenise: "joined" }, "mine.json").message).toMatch(/mine\.json has unknown field "tokenise" \(did you mean "tokenize"/);
+    });
+});
+
+describe("docs/profiles.md", () => {
+    it("shows profile files that validateProfile accepts", () => {
+        const docs = readFileSync(new URL("../../docs/profiles.md", import.meta.url), "utf8");
+        const examples = [...docs.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => JSON.parse(match[1]!) as unknown);
+        expect(examples.length).toBeGreaterThanOrEqual(2);
+        for (const example of examples) expect(validateProfile(example, "docs example")).toBe(example);
     });
 });
