@@ -6,6 +6,7 @@ import { applyRerankTemplate } from "../profiles/applyRerankTemplate.js";
 import { checkProfileTokenizer } from "../profiles/checkProfileTokenizer.js";
 import { detectProfile, getProfile } from "../profiles/loadProfiles.js";
 import type { ModelProfile, TemplateProfile } from "../profiles/ModelProfile.js";
+import { isProfileFile } from "../profiles/readProfileFile.js";
 import { promptRecordPath, type PromptRecord } from "../profiles/PromptRecord.js";
 import type { RerankWarning } from "../RerankerOptions.js";
 import { scoredTokenTexts } from "../scoring/combineScore.js";
@@ -88,7 +89,10 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
     if (profile.format === "template" && request.prompt !== undefined && request.prompt !== "" && !templateText(profile).includes("{instruction}"))
         throw new InvalidArgumentError(`profile ${profile.name} takes no instruction (its template has no {instruction}): the prompt option does not apply`);
     // A template's pieces need the vocabulary's control tokens: checked here, before any llama.cpp.
-    if (profile.format === "template") templatePieces(profile, prompt, controlTokensIn(profile, summary.tokens, summary.tokenTypes), `profile ${profile.name}`);
+    if (profile.format === "template") {
+        const source = request.profile !== undefined && isProfileFile(request.profile) ? request.profile : `profile ${profile.name}`;
+        templatePieces(profile, prompt, controlTokensIn(profile, summary.tokens, summary.tokenTypes), source);
+    }
     return { profile: templated, headKind, prompt, maxLength: request.maxLength ?? profile.maxLength, encoderOnly: summary.architecture === "bert", warnings };
 }
 

@@ -132,6 +132,18 @@ describe("malformed profile files get typed errors that name the file and field"
             /docend\.json\.template/
         ],
         [
+            "a joined template whose {document} runs on to more text before the next control token",
+            () =>
+                writeProfile("joined.json", {
+                    ...readGemmaProfile(),
+                    template: "<bos>A: {query}\nB: {document}\n{instruction}",
+                    tokenize: "joined",
+                    bos: false
+                }),
+            InvalidArgumentError,
+            /joined\.json\.template: \{document\} must end its run of text/
+        ],
+        [
             "a template profile for another architecture",
             () => writeProfile("arch.json", { ...readGemmaProfile(), architectures: ["qwen3"] }),
             UnsupportedModelError,
