@@ -24,6 +24,7 @@ describe("zerank input, token for token against HF's tokenizer on modeling_zeran
 
     it('scores the logit of the first id of encode("Yes")', () => {
         expect(reranker.describe().scoreTokens).toEqual([{ text: "Yes", id: yes }]);
+        expect(reranker.describe()).toMatchObject({ profile: "zerank", normalize: "sigmoid", normalizeTemperature: 5, maxLength: 4096, prompt: "" });
         expect(hfEncode("Yes")).toEqual([yes]);
     });
 
