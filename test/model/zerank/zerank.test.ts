@@ -26,6 +26,9 @@ describe("zerank input, token for token against HF's tokenizer on modeling_zeran
         expect(reranker.describe().scoreTokens).toEqual([{ text: "Yes", id: yes }]);
         expect(reranker.describe()).toMatchObject({ profile: "zerank", normalize: "sigmoid", normalizeTemperature: 5, maxLength: 4096, prompt: "" });
         expect(hfEncode("Yes")).toEqual([yes]);
+        // zerank-2's own "Yes" id, as its checkpoint's converters read it (polaria-tech/zerank-2-reranker-vllm,
+        // reference.py, YES_TOKEN_ID): Qwen3's vocabulary numbers it alike
+        expect(yes).toBe(9454);
     });
 
     it("builds the reference's input for every comparable corpus text, as query and as document", async () => {
