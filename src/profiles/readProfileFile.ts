@@ -11,7 +11,10 @@ export function isProfileFile(profile: string): boolean {
 
 /** The profile a `profile` option names: a user's profile file (read and validated) or a built-in profile. */
 export function resolveProfileOption(profile: string): ModelProfile {
-    return isProfileFile(profile) ? readProfileFile(profile) : getProfile(profile);
+    if (isProfileFile(profile)) return readProfileFile(profile);
+    if (/[/\\]/.test(profile))
+        throw new InvalidArgumentError(`profile "${profile}" looks like a path, but profile files are read only from names ending in .json`);
+    return getProfile(profile);
 }
 
 /**
