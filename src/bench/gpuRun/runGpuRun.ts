@@ -139,7 +139,7 @@ export async function runGpuRun(options: GpuRunOptions): Promise<GpuRunReport> {
         const { best } = report;
         return {
             value: report,
-            detail: `${report.points.length} points, best slots ${best.slots} × batch ${best.batchSize}: ${best.pairsPerSecond.toFixed(2)} pairs/s`
+            detail: `${report.points.length} point${report.points.length === 1 ? "" : "s"}, best slots ${best.slots} × batch ${best.batchSize}: ${best.pairsPerSecond.toFixed(2)} pairs/s`
         };
     });
     checks.push({
@@ -225,7 +225,15 @@ function binaryChecks(gpu: GpuApi, host: InProcessHost): GpuRunCheck[] {
 }
 
 async function checkAgreement(options: GpuRunOptions, model: string): Promise<{ report: GpuRunReport["agreement"]; checks: GpuRunCheck[] }> {
-    const gpuSide = await loadInstrumentedReranker({ model, gpu: options.gpu, threads: options.threads, scoreCacheSize: 0 });
+    // One slot per pair (up to 16): every pair in one decode, whose output rows (4 to 16 of them on
+    // CUDA) take the TF32 kernel that CUDA's estimated budget accounts for.
+    const gpuSide = await loadInstrumentedReranker({
+        model,
+        gpu: options.gpu,
+        threads: options.threads,
+        slots: Math.min(options.agreementPairs, 16),
+        scoreCacheSize: 0
+    });
     try {
         const { reranker, recorder } = gpuSide;
         const profile = reranker.profile;
@@ -250,7 +258,8 @@ async function checkAgreement(options: GpuRunOptions, model: string): Promise<{ 
         try {
             cpuScores = await cpuSide.score(pairs);
             const cpu = cpuSide.describe().backend;
-            cpuBackend = `the CPU (${cpu.build} ${cpu.binary === false ? "cpu" : cpu.binary} build, ${cpuSide.describe().settings.threads} threads, child process)`;
+            const threads = cpuSide.describe().settings.threads;
+            cpuBackend = `the CPU (${cpu.build} ${cpu.binary === false ? "cpu" : cpu.binary} build, ${threads} thread${threads === 1 ? "" : "s"}, child process)`;
         } finally {
             await cpuSide.dispose();
         }
