@@ -202,7 +202,8 @@ async function sweep(values: Record<string, string | boolean | undefined>, model
 async function gpuRun(values: Record<string, string | boolean | undefined>, modelDir: string): Promise<number> {
     const gpu = parseGpu(values.gpu as string | undefined);
     if (gpu === false || gpu === "auto") throw new InvalidArgumentError(`--gpu-run needs --gpu cuda, vulkan or metal, got ${String(values.gpu ?? "none")}`);
-    for (const flag of ["sweep", "concurrent", "compare-threads", "compare-builds", "bf16", "bf16-model", "dry-run", "build", "rounds"]) {
+    const otherModes = ["sweep", "concurrent", "requests", "compare-threads", "compare-builds", "no-build-compare", "bf16", "bf16-model", "sgemm-peak"];
+    for (const flag of [...otherModes, "dry-run", "build", "rounds", "slots"]) {
         if (values[flag] !== undefined) throw new InvalidArgumentError(`--gpu-run takes no --${flag}`);
     }
     const presets = ["tiny", "mid", "bench", "gemma-2b"] as const;

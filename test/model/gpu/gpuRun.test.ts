@@ -164,6 +164,22 @@ describe("bench --gpu-run on Vulkan (llvmpipe)", () => {
 });
 
 describe("bench --gpu-run --gpu cuda", () => {
+    it("refuses a run without a GPU API, or with another mode's flag, before it loads anything", async () => {
+        for (const [args, message] of [
+            [["--gpu", "cpu"], "--gpu-run needs --gpu cuda, vulkan or metal, got cpu"],
+            [["--gpu", "cuda", "--slots", "4"], "--gpu-run takes no --slots"]
+        ] as const) {
+            const failure = await run(process.execPath, ["dist/cli/cli.js", "bench", "--gpu-run", ...args, "--model-dir", path.join(workDir, "refused")]).then(
+                () => undefined,
+                (error: { code?: number; stderr?: string }) => error
+            );
+            expect(failure?.code).toBe(1);
+            expect(failure?.stderr).toContain(`${message} [ERR_INVALID_ARGUMENT]`);
+            expect(failure?.stderr).not.toContain("gpu-run: device");
+        }
+        expect(existsSync(path.join(workDir, "refused"))).toBe(false);
+    });
+
     it("stops within the device phase with ERR_GPU_UNAVAILABLE where CUDA cannot load, having written nothing", async () => {
         const cudaModelDir = path.join(workDir, "cuda-models");
         const args = ["dist/cli/cli.js", "bench", "--gpu-run", "--gpu", "cuda", "--preset", "tiny", "--agreement-preset", "tiny", "--model-dir", cudaModelDir];
