@@ -1,6 +1,6 @@
 /**
  * The error budgets of llama.cpp's scores against an exact (float64) computation of the same model
- * file, per backend: what test/golden.test.ts, test/bf16.test.ts and test/gpu/vulkan.test.ts hold
+ * file, per backend: what test/model/golden.test.ts, test/model/bf16.test.ts and test/model/gpu/vulkan.test.ts hold
  * every score to, and what the bench judges its own scores by. Each is measured, not chosen: the
  * worst error seen over the golden pairs on the test models, times about two.
  */

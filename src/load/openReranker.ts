@@ -149,7 +149,7 @@ function createRankPoolingHead(profile: ModelProfile, summary: ModelFileSummary,
     return new RankPoolingHead(head.outputs, scoreIndex);
 }
 
-/** Measured on llvmpipe (test/gpu/vulkan.test.ts's pairs): what FP16 arithmetic costs against F32. */
+/** Measured on llvmpipe (test/model/gpu/vulkan.test.ts's pairs): what FP16 arithmetic costs against F32. */
 const fp16ArithmeticCost =
     "Measured on Mesa's llvmpipe against the float64 reference (golden pairs): max error 2.2e-3 (tiny model) and 2.6e-3 (mid) with FP16 arithmetic, against 6.7e-4 and 4.9e-4 in F32. On Vulkan, fp16Arithmetic: false (the default) computes in F32.";
 
