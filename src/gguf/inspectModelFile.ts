@@ -13,6 +13,8 @@ export type ModelFileSummary = {
     path: string;
     architecture: string;
     names: string[];
+    /** Every tensor's name, in file order (what detectProfile's tensor hints read). */
+    tensorNames?: string[];
     tokens: string[];
     /** tokenizer.ggml.model and tokenizer.ggml.pre (undefined when the file has none). */
     tokenizer: { model: string; pre: string | undefined };
@@ -95,6 +97,7 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
         path,
         architecture,
         names,
+        tensorNames: (info.tensorInfo ?? []).map((tensor) => tensor.name),
         tokens,
         tokenizer: { model: tokenizerModel as string, pre: typeof tokenizerPre === "string" ? tokenizerPre : undefined },
         tokenTypes,

@@ -31,7 +31,7 @@ export type PromptRecords = { model: PromptRecord | undefined; lora: PromptRecor
  */
 export function planModel(request: LoadRequest, summary: ModelFileSummary, records: PromptRecords): ModelPlan {
     const modelPath = summary.path;
-    const profile = request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names);
+    const profile = request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names, summary.tensorNames);
     if (!profile || !profile.architectures.includes(summary.architecture)) {
         throw new UnsupportedModelError(
             `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
