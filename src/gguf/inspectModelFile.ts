@@ -1,5 +1,6 @@
 import { InvalidModelFileError } from "../errors/errors.js";
 import { checkHyperparameters } from "./checkHyperparameters.js";
+import { checkModernBertGraph } from "./checkModernBertGraph.js";
 import { checkTensorTypes } from "./checkTensorTypes.js";
 import { checkTransformerTensors } from "./checkTransformerTensors.js";
 import { checkVocabulary } from "./checkVocabulary.js";
@@ -83,6 +84,7 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
     checkHyperparameters(path, architecture, entries);
     checkTensorTypes(path, info.tensorInfo);
     checkTransformerTensors(path, architecture, metadata[architecture] ?? {}, info.tensorInfo, tokens.length);
+    if (architecture === "modern-bert") checkModernBertGraph(path, (metadata[architecture] ?? {}) as Record<string, unknown>, info.tensorInfo ?? []);
     const rankHead = readRankHead(path, checked, architecture, tokens);
     // node-llama-cpp's reader nests "tokenizer.chat_template.rerank" under chat_template, or keeps
     // it as a flat "chat_template.rerank" key when tokenizer.chat_template is itself a string.

@@ -10,6 +10,9 @@ import type { RerankWarning } from "../RerankerOptions.js";
 import { scoredTokenTexts } from "../scoring/combineScore.js";
 import type { LoadRequest } from "./readLoadOptions.js";
 
+/** Architectures llama.cpp runs as encoders: no KV memory, every sequence whole in one call. */
+const encoderArchitectures = ["bert", "modern-bert"];
+
 /** What a load serves, decided from the options and the file alone. */
 export type ModelPlan = {
     /** The profile, with the file's own rerank template where it has a usable one. */
@@ -17,7 +20,7 @@ export type ModelPlan = {
     headKind: "logits" | "rank";
     prompt: string;
     maxLength: number;
-    /** An encoder-only model (bert): no KV memory, every sequence whole in one decode. */
+    /** An encoder-only model (bert, modern-bert): no KV memory, every sequence whole in one decode. */
     encoderOnly: boolean;
     warnings: RerankWarning[];
 };
@@ -83,5 +86,12 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
                 message: `${modelPath}'s tokenizer.chat_template.rerank has no {query} … {document} user turn; using profile ${profile.name}'s template`
             });
     }
-    return { profile: templated, headKind, prompt, maxLength: request.maxLength ?? profile.maxLength, encoderOnly: summary.architecture === "bert", warnings };
+    return {
+        profile: templated,
+        headKind,
+        prompt,
+        maxLength: request.maxLength ?? profile.maxLength,
+        encoderOnly: encoderArchitectures.includes(summary.architecture),
+        warnings
+    };
 }

@@ -9,10 +9,10 @@ import type { HfTokenizer } from "../bert/bertTestModel.js";
  * (a pair's texts are tokenized apart) and the untruncated layout; its own truncation cuts the
  * joined pair from the end, which is not HF's, so it is not used.
  */
-export function longestFirstPairInput(hf: HfTokenizer, query: string, passage: string, maxLength: number): number[] {
+export function longestFirstPairInput(hf: HfTokenizer, query: string, passage: string, maxLength: number, layout: PairLayout = xlmRobertaPair): number[] {
     let first = encode(hf, query);
     let second = encode(hf, passage);
-    const addedTokens = 4; // <s> A </s> </s> B </s>
+    const addedTokens = 2 + layout.separator.length; // <s> A </s> </s> B </s>, [CLS] A [SEP] B [SEP]
     const maxLen = maxLength - addedTokens;
     const total = first.length + second.length;
     if (total > maxLen) {
@@ -29,10 +29,14 @@ export function longestFirstPairInput(hf: HfTokenizer, query: string, passage: s
         first = first.slice(0, n1);
         second = second.slice(0, n2);
     }
-    const cls = specialId(hf, "<s>");
-    const sep = specialId(hf, "</s>");
-    return [cls, ...first, sep, sep, ...second, sep];
+    const id = (content: string) => specialId(hf, content);
+    return [id(layout.start), ...first, ...layout.separator.map(id), ...second, id(layout.end)];
 }
+
+/** The post-processor's pair template: start A separator… B end. */
+export type PairLayout = { start: string; separator: string[]; end: string };
+export const xlmRobertaPair: PairLayout = { start: "<s>", separator: ["</s>", "</s>"], end: "</s>" };
+export const modernBertPair: PairLayout = { start: "[CLS]", separator: ["[SEP]"], end: "[SEP]" };
 
 const encodings = new WeakMap<HfTokenizer, Map<string, number[]>>();
 

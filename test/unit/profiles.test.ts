@@ -37,7 +37,7 @@ describe("the built-in profiles", () => {
 
     it("are listed by name, once each, and found by name and by architecture", () => {
         const names = listProfiles().map((profile) => profile.name);
-        expect(names).toEqual(["bge-reranker-v2-gemma", "bge-reranker-v2-m3", "jina-reranker-v2", "qwen3-reranker"]);
+        expect(names).toEqual(["bge-reranker-v2-gemma", "bge-reranker-v2-m3", "gte-reranker-modernbert", "jina-reranker-v2", "qwen3-reranker"]);
         expect(new Set(names).size).toBe(names.length);
         expect(getProfile("qwen3-reranker").format).toBe("chat-template");
         expect(detectProfile("gemma", ["some gemma"])?.name).toBe("bge-reranker-v2-gemma");
