@@ -97,7 +97,11 @@ describe("gte-reranker-modernbert on its tiny layout against the float64 ModernB
         const reranker = await Reranker.load({ model, ...cpu });
         try {
             const reference = ModernBertReference.open(model);
-            const scores = await reranker.score(scoredPairs);
+            let decodes = 0;
+            const scores = await reranker.score(scoredPairs, { onUsage: (usage) => (decodes = usage.decodes) });
+            // packed: several sequences share one encode, each pooled over its own tokens and
+            // windowed by its own positions
+            expect(decodes).toBeLessThan(scoredPairs.length / 2);
             const inputs = await Promise.all(scoredPairs.map(([query, passage]) => reranker.buildInput(query, passage)));
             // past the sliding window (a token sees 64 on either side), up to the whole budget
             expect(inputs.filter((input) => input.length > 129).length).toBeGreaterThan(1);
