@@ -76,6 +76,15 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
                     : "")
         });
     }
+    // llama.cpp pools every modern-bert classifier by the mean of its tokens; HF pools by
+    // config.json's classifier_pooling ("cls" by default), which the GGUF does not record.
+    const lowerNames = summary.names.map((name) => name.toLowerCase());
+    if (summary.architecture === "modern-bert" && !profile.nameHints.some((hint) => lowerNames.some((name) => name.includes(hint)))) {
+        warnings.push({
+            code: "UNVERIFIED_CLASSIFIER_POOLING",
+            message: `${modelPath} is a ModernBERT classifier not named as ${profile.name}; llama.cpp scores it on the mean of its tokens, which is its reference computation only if its config.json has classifier_pooling "mean" (gte-reranker-modernbert-base does; HF's default is "cls"), and the GGUF does not say`
+        });
+    }
     let templated = profile;
     if (profile.format === "chat-template" && summary.rerankTemplate !== undefined) {
         const fromFile = applyRerankTemplate(profile, summary.rerankTemplate);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Reranker, UnsupportedModelError } from "../../../src/index.js";
+import { Reranker, UnsupportedModelError, type RerankWarning } from "../../../src/index.js";
 import { writeModernBertTestModel } from "../../../src/dev/testModel/modernBert/writeModernBertTestModel.js";
 import type { AddonModel } from "../../../src/native/AddonTypes.js";
 import { InProcessHost } from "../../../src/native/InProcessHost.js";
@@ -51,16 +51,19 @@ describe.each([undefined, 13])("gte-reranker-modernbert input with maxLength %s"
     let reranker: Reranker;
     let hf: HfTokenizer;
     const budget = maxLength ?? 512;
+    const warnings: RerankWarning[] = [];
 
     beforeAll(async () => {
         const model = await ensureModernBertTinyModel();
         hf = loadModernBertHfTokenizer();
-        reranker = await Reranker.load({ model, ...cpu, ...(maxLength !== undefined ? { maxLength } : {}) });
+        reranker = await Reranker.load({ model, ...cpu, onWarning: (warning) => warnings.push(warning), ...(maxLength !== undefined ? { maxLength } : {}) });
     });
     afterAll(() => reranker?.dispose());
 
     it("is detected from the GGUF and reads the classifier through rank pooling", () => {
         const description = reranker.describe();
+        // the generated file is named as the family, so its mean pooling is taken as the reference's
+        expect(warnings.map((warning) => warning.code)).not.toContain("UNVERIFIED_CLASSIFIER_POOLING");
         expect(description.profile).toBe("gte-reranker-modernbert");
         expect(description.scoreHead).toEqual({ kind: "rank-pooling", labels: ["LABEL_0"] });
         expect(description.maxLength).toBe(budget);
@@ -126,6 +129,19 @@ describe("gte-reranker-modernbert on its tiny layout against the float64 ModernB
 describe("ModernBERT GGUFs llama.cpp's graph does not compute as HF", () => {
     const workDir = mkdtempSync(path.join(tmpdir(), "llm-rerank-modern-bert-"));
     afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+    it("warns that a ModernBERT classifier not named as gte-reranker-modernbert may pool otherwise than llama.cpp", async () => {
+        const file = path.join(workDir, "unnamed.gguf");
+        await writeModernBertTestModel({ outPath: file, name: "some modernbert classifier" });
+        const warnings: RerankWarning[] = [];
+        const reranker = await Reranker.load({ model: file, ...cpu, onWarning: (warning) => warnings.push(warning) });
+        try {
+            expect(reranker.describe().profile).toBe("gte-reranker-modernbert");
+            expect(warnings.find((warning) => warning.code === "UNVERIFIED_CLASSIFIER_POOLING")?.message).toMatch(/classifier_pooling "mean"/);
+        } finally {
+            await reranker.dispose();
+        }
+    });
 
     it.each([
         ["none" as const, undefined, /ModernBERT model without a classifier head \(cls\.output\.weight\): an embedding model/],

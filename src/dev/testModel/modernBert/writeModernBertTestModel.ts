@@ -22,6 +22,8 @@ export type WriteModernBertTestModelOptions = {
     readonly hiddenActivation?: string;
     /** Where to write the same vocabulary as an HF tokenizer.json and tokenizer_config.json (a folder). */
     readonly tokenizerDir?: string;
+    /** general.name; default names the family (gte-reranker-modernbert). */
+    readonly name?: string;
 };
 
 /** 8000 BPE tokens: token_embd stays at 2 MB. */
@@ -40,7 +42,7 @@ export async function writeModernBertTestModel(options: WriteModernBertTestModel
     const shape = modernBertTinyShape;
     const writer = new GgufWriter();
     setModernBertMetadata(writer, shape, vocabulary, {
-        name: "llm-rerank test gte-reranker-modernbert tiny",
+        name: options.name ?? "llm-rerank test gte-reranker-modernbert tiny",
         seed,
         weightType,
         hiddenActivation: options.hiddenActivation ?? "gelu",
