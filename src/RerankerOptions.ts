@@ -10,7 +10,8 @@ export type RerankWarning = {
         | "UNVERIFIED_RERANK_HEAD"
         | "RERANK_TEMPLATE_IGNORED"
         | "SLOTS_REDUCED"
-        | "FP16_ARITHMETIC";
+        | "FP16_ARITHMETIC"
+        | "UNVERIFIED_CLASSIFIER_POOLING";
     message: string;
 };
 

@@ -10,6 +10,9 @@ import type { RerankWarning } from "../RerankerOptions.js";
 import { scoredTokenTexts } from "../scoring/combineScore.js";
 import type { LoadRequest } from "./readLoadOptions.js";
 
+/** Architectures llama.cpp runs as encoders: no KV memory, every sequence whole in one call. */
+const encoderArchitectures = ["bert", "modern-bert"];
+
 /** What a load serves, decided from the options and the file alone. */
 export type ModelPlan = {
     /** The profile, with the file's own rerank template where it has a usable one. */
@@ -17,7 +20,7 @@ export type ModelPlan = {
     headKind: "logits" | "rank";
     prompt: string;
     maxLength: number;
-    /** An encoder-only model (bert): no KV memory, every sequence whole in one decode. */
+    /** An encoder-only model (bert, modern-bert): no KV memory, every sequence whole in one decode. */
     encoderOnly: boolean;
     warnings: RerankWarning[];
 };
@@ -31,7 +34,7 @@ export type PromptRecords = { model: PromptRecord | undefined; lora: PromptRecor
  */
 export function planModel(request: LoadRequest, summary: ModelFileSummary, records: PromptRecords): ModelPlan {
     const modelPath = summary.path;
-    const profile = request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names);
+    const profile = request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names, summary.tensorNames);
     if (!profile || !profile.architectures.includes(summary.architecture)) {
         throw new UnsupportedModelError(
             `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
@@ -73,6 +76,15 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
                     : "")
         });
     }
+    // llama.cpp pools every modern-bert classifier by the mean of its tokens; HF pools by
+    // config.json's classifier_pooling ("cls" by default), which the GGUF does not record.
+    const lowerNames = summary.names.map((name) => name.toLowerCase());
+    if (summary.architecture === "modern-bert" && !profile.nameHints.some((hint) => lowerNames.some((name) => name.includes(hint)))) {
+        warnings.push({
+            code: "UNVERIFIED_CLASSIFIER_POOLING",
+            message: `${modelPath} is a ModernBERT classifier not named as ${profile.name}; llama.cpp scores it on the mean of its tokens, which is its reference computation only if its config.json has classifier_pooling "mean" (gte-reranker-modernbert-base does; HF's default is "cls"), and the GGUF does not say`
+        });
+    }
     let templated = profile;
     if (profile.format === "chat-template" && summary.rerankTemplate !== undefined) {
         const fromFile = applyRerankTemplate(profile, summary.rerankTemplate);
@@ -83,5 +95,12 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
                 message: `${modelPath}'s tokenizer.chat_template.rerank has no {query} … {document} user turn; using profile ${profile.name}'s template`
             });
     }
-    return { profile: templated, headKind, prompt, maxLength: request.maxLength ?? profile.maxLength, encoderOnly: summary.architecture === "bert", warnings };
+    return {
+        profile: templated,
+        headKind,
+        prompt,
+        maxLength: request.maxLength ?? profile.maxLength,
+        encoderOnly: encoderArchitectures.includes(summary.architecture),
+        warnings
+    };
 }

@@ -13,6 +13,7 @@ const commonFields = [
     "tokenizerModels",
     "tokenizerPre",
     "nameHints",
+    "tensorHints",
     "format",
     "prompt",
     "maxLength",
@@ -22,7 +23,7 @@ const commonFields = [
 const formatFields: Record<(typeof formats)[number], readonly string[]> = {
     "flag-embedding": ["queryPrefix", "passagePrefix", "separator"],
     "chat-template": ["templatePrefix", "userTemplate", "templateSuffix", "textNormalization"],
-    "encoder-pair": ["startToken", "pairSeparator", "endToken"]
+    "encoder-pair": ["startToken", "pairSeparator", "endToken", "truncation"]
 };
 const scoreFields: Record<(typeof scoreKinds)[number], readonly string[]> = {
     logit: ["kind", "token"],
@@ -54,6 +55,7 @@ export function validateProfile(value: unknown, source: string = "profile"): Mod
     hints.forEach((hint, i) => {
         if (hint !== hint.toLowerCase()) throw invalidArgument(`${field("nameHints")}[${i}]`, "a lower-case name fragment", hint);
     });
+    if (value.tensorHints !== undefined) stringList(field("tensorHints"), value.tensorHints, { nonEmpty: true });
     string(field("prompt"), value.prompt);
     if (typeof value.maxLength !== "number" || !Number.isInteger(value.maxLength) || value.maxLength < 1)
         throw invalidArgument(field("maxLength"), "an integer >= 1", value.maxLength);
@@ -93,6 +95,7 @@ export function validateProfile(value: unknown, source: string = "profile"): Mod
             nonEmptyString(`${field("pairSeparator")}[${i}]`, token)
         );
         nonEmptyString(field("endToken"), value.endToken);
+        if (value.truncation !== undefined) oneOf(field("truncation"), value.truncation, ["flag-reranker", "longest-first"] as const, InvalidArgumentError);
     }
     onlyKnownFields(source, value, [...commonFields, ...formatFields[format]]);
     return value as ModelProfile;
