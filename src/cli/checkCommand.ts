@@ -25,7 +25,7 @@ async function scoreKeepingNonFinite(reranker: Reranker, pairs: [string, string]
 }
 
 async function scoreWith(modelPath: string, values: Record<string, unknown>, pairs: [string, string][]) {
-    const reranker = await Reranker.load({ ...rerankerOptionsFrom(values as never), model: modelPath });
+    const reranker = await Reranker.load({ ...rerankerOptionsFrom(values as never), model: modelPath, healthCheck: false });
     try {
         return { scores: await scoreKeepingNonFinite(reranker, pairs), weightType: reranker.describe().model.weightType };
     } finally {

@@ -45,7 +45,10 @@ export async function checkModelHealth(target: CanaryTarget, facts: HealthCheckF
         canaries: [],
         cost: { pairs: 0, inputTokens: 0, tokensEvaluated: 0, milliseconds: performance.now() - started }
     });
-    if (options.atLoad && facts.randomWeights) return skipped(randomWeightsNote);
+    if (options.atLoad && facts.randomWeights)
+        return skipped(
+            "random weights (an llm-rerank generated test model): canaries mean nothing there, so nothing is checked at load (checkHealth() checks all but the order)"
+        );
 
     const canaries: Canary[] = [];
     const inputs = new Set<string>();
@@ -92,8 +95,7 @@ export async function checkModelHealth(target: CanaryTarget, facts: HealthCheckF
     };
 }
 
-const randomWeightsNote =
-    "random weights (an llm-rerank generated test model): which passage ranks first means nothing, so the order is not judged (and at load nothing is checked)";
+const randomWeightsNote = "random weights (an llm-rerank generated test model): which passage ranks first means nothing, so the order is not judged";
 
 // score() refuses a call with a non-finite score: the pairs are then scored one by one, so the
 // report still shows every canary's value.

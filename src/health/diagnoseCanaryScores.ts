@@ -121,7 +121,7 @@ function isPairScore(family: ScoreFamily): boolean {
 }
 
 function profileHint(family: ScoreFamily): string {
-    return `make sure profile ${family.profile} is this model's own (--profile / profile)${family.customPrompt ? " and score with its own prompt: this load uses another" : ""}`;
+    return `make sure profile ${family.profile} is this model's own (--profile / profile)${family.customPrompt ? ", and that the prompt this load scores with (not the profile's) is the one the model was trained with" : ""}`;
 }
 
 function nonFiniteFinding(family: ScoreFamily, count: number, total: number): ModelHealthWarning {
