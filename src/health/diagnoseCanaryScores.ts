@@ -157,7 +157,11 @@ function saturatedFinding(family: ScoreFamily, scores: number[], high: boolean):
 
 function constantFinding(family: ScoreFamily, scores: number[], spread: number, tolerance: number): ModelHealthWarning {
     const observed = `all ${scores.length} canary pairs scored the same (${range(scores)}: a spread of ${format(spread)} in log-odds, where anything under ${format(tolerance)} is float32 rounding)`;
-    const cause = `the score no longer depends on the input: ${headRows(family)} are zero${family.head === "rank-pooling" && family.labels.length < 2 ? " (only its bias reaches the score)" : " or equal to each other"}, or the final norm (output_norm.weight) is zero — a damaged download or a broken conversion`;
+    const oneLogitClassifier = family.head === "rank-pooling" && family.labels.length < 2;
+    const what = oneLogitClassifier
+        ? `${headRows(family)} is zero, so only its bias reaches the score`
+        : `${headRows(family)} are zero or equal to each other, or the final norm (output_norm.weight) is zero`;
+    const cause = `the score no longer depends on the input: ${what} — a damaged download or a broken conversion`;
     return finding("HEALTH_CONSTANT_SCORES", family, observed, cause, isPairScore(family) && family.head === "rank-pooling" ? reconvertQwen3 : reconvert);
 }
 

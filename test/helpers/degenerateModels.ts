@@ -1,4 +1,4 @@
-import { closeSync, copyFileSync, openSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import { encodeImage, readGgufImage, removeEntry, type GgufImage, type ImageTensor } from "../../src/dev/fuzz/GgufImage.js";
 import { GgmlType } from "../../src/gguf/GgmlType.js";
 import { readGgufHeader } from "../../src/gguf/readGgufHeader.js";
@@ -14,7 +14,12 @@ export async function writeEditedModel(source: string, target: string, edits: Te
     const image = await readGgufImage(source);
     for (const edit of edits) edit(image);
     const { chunks } = encodeImage(image);
-    writeFileSync(target, Buffer.concat(chunks));
+    const descriptor = openSync(target, "w");
+    try {
+        for (const chunk of chunks) writeSync(descriptor, chunk);
+    } finally {
+        closeSync(descriptor);
+    }
     return target;
 }
 

@@ -37,12 +37,6 @@ async function loadCollecting(model: string, options: { healthCheck?: boolean } 
     return { reranker, warnings };
 }
 
-const pairsOf = (canaries: readonly Canary[]) =>
-    canaries.flatMap((c): [string, string][] => [
-        [c.query, c.relevant],
-        [c.query, c.irrelevant]
-    ]);
-
 describe("the health check on the generated (healthy, random-weight) models", () => {
     it("does not run at load, and asked for, finds nothing constant, saturated or non-finite", async () => {
         // qwen3-tiny is checked the same way in the swap test below, which loads it anyway.
@@ -154,8 +148,10 @@ describe("the health check on constructed degenerate files", () => {
         let ordered: Canary[];
         try {
             await expectHealthyGenerated(qwen3TinyModelPath, healthy);
-            const scores = await healthy.score(pairsOf(builtinCanaries));
-            ordered = builtinCanaries.map((c, i) => (scores[2 * i]! > scores[2 * i + 1]! ? c : { ...c, relevant: c.irrelevant, irrelevant: c.relevant }));
+            const scores = healthy.describe().health!.canaries; // the built-in canaries, as the unedited model scores them
+            ordered = builtinCanaries.map((c, i) =>
+                scores[i]!.relevant > scores[i]!.irrelevant ? c : { ...c, relevant: c.irrelevant, irrelevant: c.relevant }
+            );
             const report = await healthy.runHealthCheck({ atLoad: false, canaries: ordered }, { randomWeights: false });
             expect(report).toMatchObject({ status: "healthy", orderingJudged: true });
             expect(report.notes).toContain(`the relevant passage ranked first in ${ordered.length} of ${ordered.length} languages`);
@@ -171,8 +167,6 @@ describe("the health check on constructed degenerate files", () => {
             const report = await reranker.runHealthCheck({ atLoad: false, canaries: ordered }, { randomWeights: false });
             expect(report.findings.map((f) => f.code)).toEqual(["HEALTH_INVERTED_RANKING"]);
             expect(report.findings[0]!.cause).toMatch(/"yes" and "no" are swapped/);
-            // On random weights (the file says so) the same scores are not judged for their order.
-            expect((await reranker.checkHealth()).findings).toEqual([]);
         } finally {
             await reranker.dispose();
         }
