@@ -145,7 +145,7 @@ function saturatedFinding(family: ScoreFamily, scores: number[], high: boolean):
             "HEALTH_SATURATED_SCORES",
             family,
             observed,
-            `the score does not read the model's own yes/no answer — the symptom of Qwen3-Reranker files converted without their classifier head or by an older converter (llama.cpp #16407 and #25447 report ~1e-20 for every document): ${headRows(family)} taken from the wrong rows, or a profile that does not fit this model`,
+            `the score does not read the model's own yes/no answer — the symptom of Qwen3-Reranker files converted without their classifier head or by an older converter (llama.cpp #25447 reports ~1e-20 for every document, see also #16407): ${headRows(family)} taken from the wrong rows, or a profile that does not fit this model`,
             `${reconvertQwen3}; ${profileHint(family)}`
         );
     const cause =

@@ -107,14 +107,14 @@ describe("diagnoseCanaryScores: each degenerate output is flagged with its cause
         expect(classifier!.cause).toMatch(/cls\.output\.weight\) is zero, so only its bias/);
     });
 
-    it("every probability within float32 rounding of 0 (the ~1e-20 of llama.cpp #16407), or of 1", () => {
+    it("every probability within float32 rounding of 0 (the ~1e-20 of llama.cpp #25447), or of 1", () => {
         const tiny = [1e-20, 3e-21, 7e-23, 2e-19];
         const canaries = tiny.map((p, i) => ({ language: languages[i]!, relevant: p * 5, irrelevant: p }));
         for (const family of [qwen3Logits, qwen3Rank]) {
             const [finding] = diagnoseCanaryScores(canaries, family, true).findings;
             expect(finding!.code).toBe("HEALTH_SATURATED_SCORES");
             expect(finding!.observed).toMatch(/P\("yes"\) is below 5\.96e-8/);
-            expect(finding!.cause).toMatch(/#16407/);
+            expect(finding!.cause).toMatch(/#25447/);
             expect(finding!.fix).toMatch(/convert_hf_to_gguf\.py from llama\.cpp b6578 or later/);
         }
         const nearOne = canaries.map((c) => ({ ...c, relevant: 1 - c.relevant, irrelevant: 1 - c.irrelevant }));
