@@ -6,6 +6,8 @@ import { PairScorer, type ScoringCallbacks } from "./engine/PairScorer.js";
 import { ScoringEngine } from "./engine/ScoringEngine.js";
 import type { ModelFileSummary } from "./gguf/inspectModelFile.js";
 import type { ScoreHead } from "./heads/ScoreHead.js";
+import { checkModelHealth, type HealthCheckFacts, type HealthCheckOptions } from "./health/checkModelHealth.js";
+import type { ModelHealthReport } from "./health/ModelHealth.js";
 import type { PairEncoder } from "./input/PairEncoder.js";
 import type { TextTokenizer } from "./input/TextTokenizer.js";
 import type { LoadSeams } from "./load/LoadSeams.js";
@@ -78,6 +80,8 @@ export type RerankerDescription = ScorerDescription & {
     caches: { tokens: CacheStats; scores: CacheStats };
     /** Decodes and tokens since load, over all calls (concurrent calls share decodes); calls accepted and not yet settled. */
     engine: { decodes: number; tokensEvaluated: number; calls: number; pendingCalls: number };
+    /** The last health check's report (at load, or checkHealth()); null when none ran (healthCheck: false). */
+    health: ModelHealthReport | null;
 };
 
 /**
@@ -105,6 +109,7 @@ export class Reranker implements Scorer {
     private readonly parameterCount: number;
     private readonly placement: Placement;
     private disposePromise: Promise<void> | undefined;
+    private healthReport: ModelHealthReport | null = null;
 
     private constructor(parts: RerankerParts) {
         this.profile = parts.profile;
@@ -255,6 +260,48 @@ export class Reranker implements Scorer {
         return this.scorer.scoreSequences(converted, callbacks);
     }
 
+    /**
+     * Scores the built-in canary pairs (8 short pairs in 4 languages) and reports degenerate output:
+     * non-finite, constant, saturated or inverted scores, each finding with its likely cause and fix
+     * (src/health/). Runs once at load unless `healthCheck: false`; the report is also in
+     * describe().health. On llm-rerank's generated test models (random weights) the order of the
+     * passages is not judged.
+     */
+    async checkHealth(): Promise<ModelHealthReport> {
+        return this.runHealthCheck({ atLoad: false });
+    }
+
+    /** The last health check's report, or null when none ran. */
+    modelHealth(): ModelHealthReport | null {
+        return this.healthReport;
+    }
+
+    /** @internal checkHealth() with the load's rules, other canaries, or facts overridden (tests). */
+    async runHealthCheck(options: HealthCheckOptions, overrides: Partial<HealthCheckFacts> = {}): Promise<ModelHealthReport> {
+        this.requireLive();
+        const report = await checkModelHealth(this, { ...this.healthFacts(), ...overrides }, options);
+        this.healthReport = report;
+        return report;
+    }
+
+    private healthFacts(): HealthCheckFacts {
+        const unknownTokenIds = new Set<number>();
+        this.summary.tokenTypes.forEach((type, id) => type === 2 && unknownTokenIds.add(id));
+        return {
+            path: this.summary.path,
+            profile: this.profile.name,
+            architecture: this.summary.architecture,
+            scale: this.profile.score.kind === "softmax" ? "probability" : "logit",
+            head: this.head.kind,
+            scoreTokens: this.scoreTokenTexts.map((token) => token.text),
+            labels: this.summary.rankHead?.labels ?? [],
+            customPrompt: this.prompt !== this.profile.prompt,
+            randomWeights: this.summary.generatedTestModel === true,
+            unknownTokenIds,
+            maxLength: this.encoder.builder.maxLength
+        };
+    }
+
     describe(): RerankerDescription {
         this.requireLive();
         return {
@@ -285,7 +332,8 @@ export class Reranker implements Scorer {
             placement: this.placement,
             settings: this.settings,
             caches: { tokens: this.tokenizer.cacheStats, scores: this.scorer.cacheStats },
-            engine: { ...this.engine.totals, pendingCalls: this.engine.pendingJobs }
+            engine: { ...this.engine.totals, pendingCalls: this.engine.pendingJobs },
+            health: this.healthReport
         };
     }
 

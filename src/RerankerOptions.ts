@@ -1,8 +1,15 @@
 import type { ModelDownloadOptions } from "./model/ModelDownloadOptions.js";
 import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { GpuOption, LlamaBuildOption } from "./native/HostDescription.js";
+import type { ModelHealthWarning } from "./health/ModelHealth.js";
 
-export type RerankWarning = {
+/**
+ * What onWarning receives. The HEALTH_* codes (the health check's findings, ModelHealthWarning)
+ * also carry `observed`, `cause` and `fix`.
+ */
+export type RerankWarning = ModelHealthWarning | GeneralWarning;
+
+type GeneralWarning = {
     code:
         | "LOW_PRECISION_WEIGHTS"
         | "PROMPT_MISMATCH"
@@ -105,7 +112,16 @@ export type RerankerLoadOptions = {
      * "logits" or "rank" force one where the file allows it.
      */
     scoreHead?: "auto" | "logits" | "rank";
-    /** Receives warnings (low-precision weights, prompt mismatch). Default: process.emitWarning. */
+    /**
+     * After loading, score a few built-in canary pairs once (a relevant and an irrelevant passage in
+     * English, German, Chinese and Spanish: 8 short pairs) and warn (onWarning, HEALTH_* codes)
+     * when the output is degenerate: non-finite, the same for every pair, saturated at 0 or 1, or
+     * ranking the relevant passage last in every language (a swapped or mislabelled head). The
+     * result is in describe().health. Default true; it skips llm-rerank's own generated test models
+     * (random weights, where canaries mean nothing). reranker.checkHealth() runs it on demand.
+     */
+    healthCheck?: boolean;
+    /** Receives warnings (low-precision weights, prompt mismatch, health findings). Default: process.emitWarning. */
     onWarning?: (warning: RerankWarning) => void;
 };
 

@@ -36,6 +36,11 @@ export type ModelFileSummary = {
     kvValuesPerCell: number;
     /** The hyper-parameters that size llama.cpp's compute buffer (0 where the file does not say). */
     computeShape: ComputeShape;
+    /**
+     * One of llm-rerank's own generated models (it has llm_rerank.test_model.* keys): seeded random
+     * weights, on which the health check's canaries mean nothing.
+     */
+    generatedTestModel?: boolean;
 };
 
 function computeShape(hparams: Record<string, unknown>, vocabularySize: number): ComputeShape {
@@ -110,6 +115,7 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
         rerankTemplate,
         trainContextLength: Number.isFinite(contextLength) ? contextLength : 0,
         kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {}),
-        computeShape: computeShape(metadata[architecture] ?? {}, tokens.length)
+        computeShape: computeShape(metadata[architecture] ?? {}, tokens.length),
+        generatedTestModel: entries.has("llm_rerank.test_model.seed")
     };
 }

@@ -42,6 +42,7 @@ export async function openReranker(options: unknown, seams: LoadSeams): Promise<
     for (const warning of plan.warnings) request.warn(warning);
     const host = await startHost(request); // 3. the first native work (or child process)
     seams.observeHost?.(host);
+    let reranker: Reranker;
     try {
         const arithmetic = host.description.arithmetic;
         if (arithmetic.mode === "mixed") request.warn({ code: "FP16_ARITHMETIC", message: `${arithmetic.detail} ${fp16ArithmeticCost}` });
@@ -49,9 +50,22 @@ export async function openReranker(options: unknown, seams: LoadSeams): Promise<
         // what is in use, so the weights are subtracted from this figure, not read back.
         const budget = readMemoryBudget(host.description, await host.readDevices());
         checkWeightsFit(budget, budget.kind === "vram" ? summary.fileBytes : 0);
-        return await build(host, request, plan, summary, budget, seams);
+        reranker = await build(host, request, plan, summary, budget, seams);
     } catch (error) {
         await host.release();
+        throw error;
+    }
+    if (request.healthCheck) await checkHealthAtLoad(reranker, request);
+    return reranker;
+}
+
+/** 5. The canaries, once (src/health/): findings become warnings; a failure to score them fails the load. */
+async function checkHealthAtLoad(reranker: Reranker, request: LoadRequest): Promise<void> {
+    try {
+        const report = await reranker.runHealthCheck({ atLoad: true });
+        for (const finding of report.findings) request.warn(finding);
+    } catch (error) {
+        await reranker.dispose().catch(() => undefined);
         throw error;
     }
 }

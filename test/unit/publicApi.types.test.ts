@@ -1,5 +1,15 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { NonFiniteScoreError, RerankError, Reranker, type RerankerLoadOptions, type RerankResult, type RerankErrorCode } from "../../src/index.js";
+import {
+    NonFiniteScoreError,
+    RerankError,
+    Reranker,
+    type ModelHealthReport,
+    type ModelHealthWarning,
+    type RerankerLoadOptions,
+    type RerankResult,
+    type RerankErrorCode,
+    type RerankWarning
+} from "../../src/index.js";
 
 // Checked by `npm run lint` (tsc over the tests): the public surface other code is written against.
 describe("public API types", () => {
@@ -16,5 +26,10 @@ describe("public API types", () => {
         expectTypeOf<RerankerLoadOptions["gpu"]>().toEqualTypeOf<"auto" | "cuda" | "metal" | "vulkan" | false | undefined>();
         expectTypeOf<NonFiniteScoreError>().toMatchTypeOf<RerankError>();
         expectTypeOf<RerankError["code"]>().toEqualTypeOf<RerankErrorCode>();
+        expectTypeOf<Reranker["checkHealth"]>().returns.resolves.toEqualTypeOf<ModelHealthReport>();
+        expectTypeOf<RerankerLoadOptions["healthCheck"]>().toEqualTypeOf<boolean | undefined>();
+        // A health finding is a RerankWarning that also carries its cause and fix.
+        expectTypeOf<ModelHealthWarning>().toMatchTypeOf<RerankWarning>();
+        expectTypeOf<Extract<RerankWarning, { code: "HEALTH_SATURATED_SCORES" }>>().toHaveProperty("fix");
     });
 });
