@@ -154,7 +154,10 @@ export class Reranker implements Scorer {
             scoreCacheBytes: parts.settings.scoreCacheBytes,
             precisionDetail: `profile ${parts.profile.name}, weights ${parts.summary.weightType}, KV cache ${parts.settings.kvType.toUpperCase()}`
         });
-        const splitRuleReason = parts.tokenizer.splitRule ? undefined : (textSplitRuleFor(parts.summary) as { reason?: string }).reason;
+        const splitRuleReason = () => {
+            const found = textSplitRuleFor(parts.summary);
+            return found.rule ? "none" : found.reason;
+        };
         this.windowed = new WindowedScorer(this.scorer, new PassageWindower(parts.tokenizer, parts.encoder.builder, parts.profile.name, splitRuleReason));
     }
 

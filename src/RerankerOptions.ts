@@ -136,7 +136,10 @@ export type ScoreOptions = {
      * holds. Default: as many as fit after the query and the template. More than fit is an error.
      */
     windowTokens?: number;
-    /** With "max-window": tokens consecutive windows share, at least (whole words). Default: a quarter of the window size. */
+    /**
+     * With "max-window": tokens consecutive windows share, at least (whole words; a window never starts
+     * before the previous one's second word). Default: a quarter of the window size.
+     */
     windowOverlap?: number;
     /**
      * With "max-window": called once, when the call succeeds, with every passage's windows and their

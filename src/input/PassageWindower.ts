@@ -24,24 +24,32 @@ export type WindowSettings = { windowTokens: number | undefined; windowOverlap: 
  *
  * Sizes: windowTokens counts a window's tokens in the passage's own tokenization,
  * tok(normalize(passage)), whose offsets the windows report; by default a window takes as many as
- * fit after the query and template. Consecutive windows overlap by at least windowOverlap of those
- * tokens (whole words; default a quarter of the window size), and every window also keeps its whole
+ * fit after the query and template. A window starts as late as lets it share at least windowOverlap
+ * of those tokens with the one before (whole words; default a quarter of the window size), and never
+ * before that one's second word, so the windows always move on. Every window also keeps its whole
  * input within the budget, counted exactly as above.
  */
 export class PassageWindower {
     private readonly tokenizer: TextTokenizer;
     private readonly windowing: PassageWindowing | undefined;
-    /** Why this model cannot window, when it cannot. */
-    readonly unsupportedReason: string | undefined;
+    private readonly profileName: string;
+    private readonly splitRuleReason: () => string;
 
-    constructor(tokenizer: TextTokenizer, builder: InputBuilder, profileName: string, splitRuleReason: string | undefined) {
+    /** splitRuleReason: why the tokenizer has no split rule, asked only when a call needs to say it. */
+    constructor(tokenizer: TextTokenizer, builder: InputBuilder, profileName: string, splitRuleReason: () => string) {
         this.tokenizer = tokenizer;
         this.windowing = builder.windowing;
-        if (!builder.windowing) {
-            this.unsupportedReason = `profile ${profileName} tokenizes the passage on its own with a tokenizer whose cut points are not proven (no split rule), so windows cannot be cut exactly`;
-        } else if (!tokenizer.splitRule) {
-            this.unsupportedReason = `this model's tokenizer has no proven cut points (${splitRuleReason ?? "no split rule"}), so windows cannot be cut exactly`;
+        this.profileName = profileName;
+        this.splitRuleReason = splitRuleReason;
+    }
+
+    /** Why this model cannot window, when it cannot. */
+    private unsupportedReason(): string | undefined {
+        if (!this.windowing) {
+            return `profile ${this.profileName} tokenizes the passage on its own with a tokenizer whose cut points are not proven (no split rule), so windows cannot be cut exactly`;
         }
+        if (!this.tokenizer.splitRule) return `this model's tokenizer has no proven cut points (${this.splitRuleReason()}), so windows cannot be cut exactly`;
+        return undefined;
     }
 
     /**
@@ -50,7 +58,8 @@ export class PassageWindower {
      * AbortedError when the signal fires.
      */
     async plan(pairs: readonly (readonly [string, string])[], settings: WindowSettings, signal: AbortSignal | undefined): Promise<PassageWindow[][]> {
-        if (this.unsupportedReason !== undefined) throw new InvalidArgumentError(`overflow "max-window" is not available: ${this.unsupportedReason}`);
+        const unsupported = this.unsupportedReason();
+        if (unsupported !== undefined) throw new InvalidArgumentError(`overflow "max-window" is not available: ${unsupported}`);
         const windowing = this.windowing!;
         const rooms = await this.lookup(
             pairs.flatMap(([query]) => [...windowing.roomTexts(query), { text: windowing.normalize(windowing.lead(query)) }]),
