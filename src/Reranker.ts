@@ -332,6 +332,7 @@ export class Reranker implements Scorer {
         this.disposePromise ??= (async () => {
             await this.engine.close(new DisposedError("this Reranker"));
             await this.encoder.idle();
+            await this.windowed.idle();
             try {
                 // After a crash of the isolated process there is nothing left to free.
                 await this.context.dispose().catch(unlessCrashed);

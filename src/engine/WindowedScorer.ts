@@ -21,6 +21,11 @@ export class WindowedScorer {
         private readonly windower: PassageWindower
     ) {}
 
+    /** Resolves once no window plan is tokenizing (see Reranker.dispose). */
+    idle(): Promise<void> {
+        return this.windower.idle();
+    }
+
     async scorePairs(pairs: readonly (readonly [string, string])[], settings: WindowSettings, callbacks: WindowedCallbacks): Promise<WindowedScores> {
         const planStart = performance.now();
         let plans: PassageWindow[][];

@@ -57,7 +57,26 @@ export class PassageWindower {
      * fits. Rejects with an InvalidArgumentError when a window cannot hold what it must, with an
      * AbortedError when the signal fires.
      */
-    async plan(pairs: readonly (readonly [string, string])[], settings: WindowSettings, signal: AbortSignal | undefined): Promise<PassageWindow[][]> {
+    plan(pairs: readonly (readonly [string, string])[], settings: WindowSettings, signal: AbortSignal | undefined): Promise<PassageWindow[][]> {
+        const work = this.planNow(pairs, settings, signal);
+        this.inFlight.add(work);
+        const forget = () => this.inFlight.delete(work);
+        work.then(forget, forget);
+        return work;
+    }
+
+    private readonly inFlight = new Set<Promise<unknown>>();
+
+    /** Resolves once no plan() is running: the model must outlive its tokenizations (as PairEncoder.idle). */
+    async idle(): Promise<void> {
+        while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    }
+
+    private async planNow(
+        pairs: readonly (readonly [string, string])[],
+        settings: WindowSettings,
+        signal: AbortSignal | undefined
+    ): Promise<PassageWindow[][]> {
         const unsupported = this.unsupportedReason();
         if (unsupported !== undefined) throw new InvalidArgumentError(`overflow "max-window" is not available: ${unsupported}`);
         const windowing = this.windowing!;
@@ -69,7 +88,8 @@ export class PassageWindower {
             pairs.map(([query, passage]) => ({ text: windowing.normalize(windowing.lead(query) + passage), limit: windowing.room(query, rooms) })),
             signal
         );
-        return Promise.all(
+        // Settled, all of them, before the call ends: no tokenization outlives a failed plan.
+        const planned = await Promise.allSettled(
             pairs.map(async ([query, passage], index) => {
                 const room = windowing.room(query, rooms);
                 const lead = windowing.lead(query);
@@ -82,6 +102,9 @@ export class PassageWindower {
                 return this.windowsOf(passage, index, { lead, room, leadLength }, settings, signal);
             })
         );
+        const failed = planned.find((outcome) => outcome.status === "rejected");
+        if (failed) throw failed.reason;
+        return planned.map((outcome) => (outcome as PromiseFulfilledResult<PassageWindow[]>).value);
     }
 
     private async lookup(requests: { text: string; limit?: number }[], signal: AbortSignal | undefined): Promise<TokenLookup> {
