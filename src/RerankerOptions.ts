@@ -141,12 +141,64 @@ export type ScoreOptions = {
      * time. The server's `usage` and the bench read it.
      */
     onUsage?: (usage: CallUsage) => void;
+    /**
+     * What to do with a passage longer than the profile's budget. "truncate" (default): cut it as the
+     * model's reference code does. "max-window": score it in overlapping windows, each window a pair
+     * of its own, and give the passage the best window's score (results carry that window).
+     * Cancellation and onProgress count windows. docs/long-documents.md.
+     */
+    overflow?: "truncate" | "max-window";
+    /**
+     * With "max-window": the most tokens of the passage (as tok(passage) counts them) one window
+     * holds. Default: as many as fit after the query and the template. More than fit is an error.
+     */
+    windowTokens?: number;
+    /**
+     * With "max-window": tokens consecutive windows share, at least (whole words; a window never starts
+     * before the previous one's second word). Default: a quarter of the window size.
+     */
+    windowOverlap?: number;
+    /**
+     * With "max-window": called once, when the call succeeds, with every passage's windows and their
+     * scores (normalized when the call is), in input order.
+     */
+    onWindows?: (passages: PassageWindows[]) => void;
 };
+
+/**
+ * The window a passage's score comes from (overflow "max-window"). passage.slice(start, end) is the
+ * exact text scored as the window's passage: scoring it alone gives the same score. A window after
+ * the first starts at a word, after the space that separates it from the text before. tokenStart
+ * and tokenEnd are offsets into the passage's own tokens (the passage tokenized alone, after the
+ * profile's normalization): [tokenStart, tokenEnd) are the window's tokens there, from the token
+ * that holds the space before its first word. A passage that fits whole is one window.
+ */
+export type PassageWindow = {
+    /** UTF-16 code units into the passage. */
+    start: number;
+    end: number;
+    tokenStart: number;
+    tokenEnd: number;
+    /** Which of the passage's windows this is, and how many it has. */
+    index: number;
+    count: number;
+};
+
+/** A window and its own score. */
+export type ScoredWindow = PassageWindow & { score: number };
+
+/** One passage's windows in order; windows[best] gives the passage its score (the first of equal best). */
+export type PassageWindows = { windows: ScoredWindow[]; best: number };
 
 /** What one call cost, as the engine counted it. */
 export type CallUsage = {
     /** Items (pairs or token sequences) in the call. */
     items: number;
+    /**
+     * With overflow "max-window": the windows the call's passages were cut into (a passage that
+     * fits is one). cachedItems, inputTokens and the counts below are then of windows.
+     */
+    windows?: number;
     /** Items answered from the score cache, without a decode. */
     cachedItems: number;
     /** Tokens of the model inputs this call built (after the profile's truncation), cached items excluded. */
@@ -168,7 +220,7 @@ export type CallUsage = {
 export type ScoreProgress = { done: number; total: number };
 
 /** One pair's score from scoreStream(), as soon as it is known. */
-export type StreamedScore = { index: number; score: number };
+export type StreamedScore = { index: number; score: number; window?: PassageWindow };
 
 export type RerankOptions = ScoreOptions & {
     /** Return only the best topN results. */
@@ -180,4 +232,6 @@ export type RerankResult = {
     index: number;
     score: number;
     passage: string;
+    /** With overflow "max-window": the window the score comes from. */
+    window?: PassageWindow;
 };

@@ -6,6 +6,9 @@ export type {
     RerankResult,
     RerankWarning,
     ScoreOptions,
+    PassageWindow,
+    PassageWindows,
+    ScoredWindow,
     ScoreProgress,
     StreamedScore
 } from "./RerankerOptions.js";

@@ -6,6 +6,7 @@ const usage = `llm-rerank — rerank with LLM rerankers (GGUF) through llama.cpp
 
 Commands:
   rank    --model M.gguf --query Q (--passage P ... | --passages FILE) [--top N] [--normalize] [--json]
+          [--overflow truncate|max-window [--window-tokens N] [--window-overlap N]]   long passages: cut, or best window
   score   --model M.gguf --pairs FILE.jsonl [--normalize] [--json]
   tokens  --model M.gguf --query Q --passage P
   describe --model M.gguf

@@ -8,7 +8,9 @@ import {
     type RerankerLoadOptions,
     type RerankResult,
     type RerankErrorCode,
-    type RerankWarning
+    type RerankWarning,
+    type PassageWindow,
+    type ScoreOptions
 } from "../../src/index.js";
 
 // Checked by `npm run lint` (tsc over the tests): the public surface other code is written against.
@@ -22,7 +24,9 @@ describe("public API types", () => {
         expectTypeOf<Reranker["buildInput"]>().returns.toEqualTypeOf<Promise<number[]>>();
         expectTypeOf<Reranker["dispose"]>().returns.toEqualTypeOf<Promise<void>>();
         expectTypeOf<Reranker>().toHaveProperty(Symbol.asyncDispose);
-        expectTypeOf<RerankResult>().toEqualTypeOf<{ index: number; score: number; passage: string }>();
+        expectTypeOf<RerankResult>().toEqualTypeOf<{ index: number; score: number; passage: string; window?: PassageWindow }>();
+        expectTypeOf<ScoreOptions["overflow"]>().toEqualTypeOf<"truncate" | "max-window" | undefined>();
+        expectTypeOf<PassageWindow>().toEqualTypeOf<{ start: number; end: number; tokenStart: number; tokenEnd: number; index: number; count: number }>();
         expectTypeOf<RerankerLoadOptions["gpu"]>().toEqualTypeOf<"auto" | "cuda" | "metal" | "vulkan" | false | undefined>();
         expectTypeOf<NonFiniteScoreError>().toMatchTypeOf<RerankError>();
         expectTypeOf<RerankError["code"]>().toEqualTypeOf<RerankErrorCode>();
