@@ -1,11 +1,16 @@
 import path from "node:path";
 import type { Scorer, ScorerDescription } from "./Scorer.js";
 import { isRerankError } from "./errors/errorTransport.js";
-import { DisposedError, SequenceTooLongError } from "./errors/errors.js";
-import { PairScorer, type ScoringCallbacks } from "./engine/PairScorer.js";
+import { DisposedError, InvalidArgumentError, SequenceTooLongError } from "./errors/errors.js";
+import { PairScorer } from "./engine/PairScorer.js";
 import { ScoringEngine } from "./engine/ScoringEngine.js";
+import { WindowedScorer, type WindowedCallbacks } from "./engine/WindowedScorer.js";
+import { PassageWindower, type WindowSettings } from "./input/PassageWindower.js";
+import { textSplitRuleFor } from "./input/textSplitRule.js";
 import type { ModelFileSummary } from "./gguf/inspectModelFile.js";
 import type { ScoreHead } from "./heads/ScoreHead.js";
+import { checkModelHealth, type HealthCheckFacts, type HealthCheckOptions } from "./health/checkModelHealth.js";
+import type { ModelHealthReport } from "./health/ModelHealth.js";
 import type { PairEncoder } from "./input/PairEncoder.js";
 import type { TextTokenizer } from "./input/TextTokenizer.js";
 import type { LoadSeams } from "./load/LoadSeams.js";
@@ -16,11 +21,21 @@ import type { ArithmeticPrecision } from "./native/arithmeticPrecision.js";
 import type { Placement } from "./native/describePlacement.js";
 import type { HostDescription } from "./native/HostDescription.js";
 import type { ModelProfile } from "./profiles/ModelProfile.js";
-import type { CallUsage, RerankerLoadOptions, RerankOptions, RerankResult, ScoreOptions, ScoreProgress, StreamedScore } from "./RerankerOptions.js";
+import type {
+    CallUsage,
+    PassageWindow,
+    PassageWindows,
+    RerankerLoadOptions,
+    RerankOptions,
+    RerankResult,
+    ScoreOptions,
+    ScoreProgress,
+    StreamedScore
+} from "./RerankerOptions.js";
 import { sigmoid } from "./scoring/combineScore.js";
 import { checkKnownKeys } from "./utils/checkKnownKeys.js";
 import type { CacheStats } from "./utils/LruCache.js";
-import { expectArray, expectBoolean, expectFunction, expectInteger, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
+import { expectArray, expectBoolean, expectFunction, expectInteger, expectOneOf, expectString, invalidArgument, isPlainObject } from "./utils/validate.js";
 
 export type { RuntimeSettings } from "./load/planContext.js";
 
@@ -81,6 +96,8 @@ export type RerankerDescription = ScorerDescription & {
     caches: { tokens: CacheStats; scores: CacheStats };
     /** Decodes and tokens since load, over all calls (concurrent calls share decodes); calls accepted and not yet settled. */
     engine: { decodes: number; tokensEvaluated: number; calls: number; pendingCalls: number };
+    /** The last health check's report (at load, or checkHealth()); null when none ran (healthCheck: false). */
+    health: ModelHealthReport | null;
 };
 
 /**
@@ -101,6 +118,7 @@ export class Reranker implements Scorer {
     private readonly encoder: PairEncoder;
     private readonly engine: ScoringEngine;
     private readonly scorer: PairScorer;
+    private readonly windowed: WindowedScorer;
     private readonly scoreTokenTexts: { text: string; id: number }[];
     private readonly head: ScoreHead;
     private readonly sequenceCapacity: number;
@@ -108,6 +126,7 @@ export class Reranker implements Scorer {
     private readonly parameterCount: number;
     private readonly placement: Placement;
     private disposePromise: Promise<void> | undefined;
+    private healthReport: ModelHealthReport | null = null;
 
     private constructor(parts: RerankerParts) {
         this.profile = parts.profile;
@@ -143,6 +162,11 @@ export class Reranker implements Scorer {
             scoreCacheBytes: parts.settings.scoreCacheBytes,
             precisionDetail: `profile ${parts.profile.name}, weights ${parts.summary.weightType}, KV cache ${parts.settings.kvType.toUpperCase()}`
         });
+        const splitRuleReason = () => {
+            const found = textSplitRuleFor(parts.summary);
+            return found.rule ? "none" : found.reason;
+        };
+        this.windowed = new WindowedScorer(this.scorer, new PassageWindower(parts.tokenizer, parts.encoder.builder, parts.profile.name, splitRuleReason));
     }
 
     /**
@@ -180,9 +204,9 @@ export class Reranker implements Scorer {
      */
     async score(pairs: [string, string][], options: ScoreOptions = {}): Promise<number[]> {
         this.requireLive();
-        const { normalize, callbacks } = readScoreOptions(options);
-        const scores = await this.scorer.scorePairs(checkPairs(pairs), callbacks);
-        return this.normalized(scores, normalize);
+        const read = readScoreOptions(options);
+        const { scores } = await this.scoreChecked(checkPairs(pairs), read);
+        return this.normalized(scores, read.normalize);
     }
 
     /** Scores passages against one query; best first. */
@@ -190,17 +214,14 @@ export class Reranker implements Scorer {
         this.requireLive();
         expectString("query", query);
         expectArray("passages", passages).forEach((passage, i) => expectString(`passages[${i}]`, passage));
-        const { normalize, callbacks } = readScoreOptions(options, rerankOptionNames);
+        const read = readScoreOptions(options, rerankOptionNames);
         const topN = options.topN === undefined ? passages.length : expectInteger("topN", options.topN, 0);
-        const scores = this.normalized(
-            await this.scorer.scorePairs(
-                passages.map((passage) => [query, passage] as const),
-                callbacks
-            ),
-            normalize
+        const { scores, windows } = await this.scoreChecked(
+            passages.map((passage) => [query, passage] as const),
+            read
         );
-        return scores
-            .map((score, index) => ({ index, score, passage: passages[index]! }))
+        return this.normalized(scores, read.normalize)
+            .map((score, index) => ({ index, score, passage: passages[index]!, ...(windows ? { window: bestWindow(windows[index]!) } : {}) }))
             .sort((a, b) => b.score - a.score || a.index - b.index)
             .slice(0, topN);
     }
@@ -211,7 +232,8 @@ export class Reranker implements Scorer {
      */
     async *scoreStream(pairs: [string, string][], options: ScoreOptions = {}): AsyncGenerator<StreamedScore, void, undefined> {
         this.requireLive();
-        const { normalize, callbacks } = readScoreOptions(options);
+        const read = readScoreOptions(options);
+        const { normalize, callbacks } = read;
         const checked = checkPairs(pairs);
         const stop = new AbortController();
         const signal = callbacks.signal ? AbortSignal.any([callbacks.signal, stop.signal]) : stop.signal;
@@ -219,15 +241,17 @@ export class Reranker implements Scorer {
         let wake: (() => void) | undefined;
         let finished = false;
         let failure: unknown;
-        const work = this.scorer
-            .scorePairs(checked, {
+        const work = this.scoreChecked(checked, {
+            ...read,
+            callbacks: {
                 ...callbacks,
                 signal,
-                onScore: (index, score) => {
-                    ready.push({ index, score: this.normalizedScore(score, normalize) });
+                onScore: (index, score, window) => {
+                    ready.push({ index, score: this.normalizedScore(score, normalize), ...(window ? { window } : {}) });
                     wake?.();
                 }
-            })
+            }
+        })
             .then(
                 () => (finished = true),
                 (error: unknown) => {
@@ -256,6 +280,63 @@ export class Reranker implements Scorer {
         const { callbacks } = readScoreOptions(options, ["signal", "onProgress", "onUsage"]);
         const converted = expectArray("sequences", sequences).map((sequence, i) => this.toTokenArray(sequence, i));
         return this.scorer.scoreSequences(converted, callbacks);
+    }
+
+    /**
+     * Scores the built-in canary pairs (8 short pairs in 4 languages) and reports degenerate output:
+     * non-finite, constant, saturated or inverted scores, each finding with its likely cause and fix
+     * (src/health/). Runs once at load unless `healthCheck: false`; the report is also in
+     * describe().health. On llm-rerank's generated test models (random weights) the order of the
+     * passages is not judged.
+     */
+    async checkHealth(): Promise<ModelHealthReport> {
+        return this.runHealthCheck({ atLoad: false });
+    }
+
+    /** The last health check's report, or null when none ran. */
+    modelHealth(): ModelHealthReport | null {
+        return this.healthReport;
+    }
+
+    /** @internal checkHealth() with the load's rules, other canaries, or facts overridden (tests). */
+    async runHealthCheck(options: HealthCheckOptions, overrides: Partial<HealthCheckFacts> = {}): Promise<ModelHealthReport> {
+        this.requireLive();
+        const report = await checkModelHealth(this, { ...this.healthFacts(), ...overrides }, options);
+        this.healthReport = report;
+        return report;
+    }
+
+    private healthFacts(): HealthCheckFacts {
+        const unknownTokenIds = new Set<number>();
+        this.summary.tokenTypes.forEach((type, id) => type === 2 && unknownTokenIds.add(id));
+        return {
+            path: this.summary.path,
+            profile: this.profile.name,
+            architecture: this.summary.architecture,
+            scale: this.profile.score.kind === "softmax" ? "probability" : "logit",
+            head: this.head.kind,
+            scoreTokens: this.scoreTokenTexts.map((token) => token.text),
+            labels: this.summary.rankHead?.labels ?? [],
+            customPrompt: this.prompt !== this.profile.prompt,
+            randomWeights: this.summary.generatedTestModel === true,
+            unknownTokenIds,
+            maxLength: this.encoder.builder.maxLength
+        };
+    }
+
+    /** Scores checked pairs as the call's overflow says; windows only with "max-window". */
+    private async scoreChecked(
+        pairs: readonly (readonly [string, string])[],
+        read: ReadScoreOptions
+    ): Promise<{ scores: number[]; windows?: PassageWindows[] }> {
+        if (!read.windows) return { scores: await this.scorer.scorePairs(pairs, read.callbacks) };
+        const { scores, windows } = await this.windowed.scorePairs(pairs, read.windows, read.callbacks);
+        const normalizedWindows = windows.map(({ windows, best }) => ({
+            windows: windows.map((window) => ({ ...window, score: this.normalizedScore(window.score, read.normalize) })),
+            best
+        }));
+        read.onWindows?.(normalizedWindows);
+        return { scores, windows: normalizedWindows };
     }
 
     describe(): RerankerDescription {
@@ -289,7 +370,8 @@ export class Reranker implements Scorer {
             placement: this.placement,
             settings: this.settings,
             caches: { tokens: this.tokenizer.cacheStats, scores: this.scorer.cacheStats },
-            engine: { ...this.engine.totals, pendingCalls: this.engine.pendingJobs }
+            engine: { ...this.engine.totals, pendingCalls: this.engine.pendingJobs },
+            health: this.healthReport
         };
     }
 
@@ -302,6 +384,7 @@ export class Reranker implements Scorer {
         this.disposePromise ??= (async () => {
             await this.engine.close(new DisposedError("this Reranker"));
             await this.encoder.idle();
+            await this.windowed.idle();
             try {
                 // After a crash of the isolated process there is nothing left to free.
                 await this.context.dispose().catch(unlessCrashed);
@@ -344,6 +427,12 @@ export class Reranker implements Scorer {
     }
 }
 
+/** The window that gives a passage its score, without its score (the result carries that). */
+function bestWindow({ windows, best }: PassageWindows): PassageWindow {
+    const { score: _score, ...window } = windows[best]!;
+    return window;
+}
+
 function unlessCrashed(error: unknown): void {
     if (!isRerankError(error, "ERR_BACKEND_CRASHED")) throw error;
 }
@@ -358,10 +447,27 @@ function checkPairs(pairs: unknown): [string, string][] {
 }
 
 /** The options each call knows; anything else is refused by name (a typo is never ignored). */
-const scoreOptionNames = ["normalize", "signal", "onProgress", "onUsage"] as const satisfies readonly (keyof ScoreOptions)[];
+const scoreOptionNames = [
+    "normalize",
+    "signal",
+    "onProgress",
+    "onUsage",
+    "overflow",
+    "windowTokens",
+    "windowOverlap",
+    "onWindows"
+] as const satisfies readonly (keyof ScoreOptions)[];
 const rerankOptionNames = [...scoreOptionNames, "topN"] as const satisfies readonly (keyof RerankOptions)[];
 
-function readScoreOptions(options: ScoreOptions, known: readonly string[] = scoreOptionNames): { normalize: boolean; callbacks: ScoringCallbacks } {
+type ReadScoreOptions = {
+    normalize: boolean;
+    callbacks: WindowedCallbacks;
+    /** Set with overflow "max-window". */
+    windows?: WindowSettings;
+    onWindows?: (passages: PassageWindows[]) => void;
+};
+
+function readScoreOptions(options: ScoreOptions, known: readonly string[] = scoreOptionNames): ReadScoreOptions {
     if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
     checkKnownKeys("the call's options", options, known);
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidArgument("signal", "an AbortSignal", options.signal);
@@ -369,6 +475,24 @@ function readScoreOptions(options: ScoreOptions, known: readonly string[] = scor
     const onUsage = options.onUsage !== undefined ? expectFunction<(usage: CallUsage) => void>("onUsage", options.onUsage) : undefined;
     return {
         normalize: options.normalize === undefined ? false : expectBoolean("normalize", options.normalize),
-        callbacks: { signal: options.signal, onProgress, onUsage }
+        callbacks: { signal: options.signal, onProgress, onUsage },
+        ...readOverflowOptions(options)
     };
+}
+
+/** overflow and its window sizes; a size given without "max-window" is refused, not ignored. */
+function readOverflowOptions(options: ScoreOptions): Pick<ReadScoreOptions, "windows" | "onWindows"> {
+    const overflow = options.overflow === undefined ? "truncate" : expectOneOf("overflow", options.overflow, ["truncate", "max-window"] as const);
+    if (overflow === "truncate") {
+        const stray = (["windowTokens", "windowOverlap", "onWindows"] as const).find((name) => options[name] !== undefined);
+        if (stray) throw new InvalidArgumentError(`${stray} applies only with overflow: "max-window"`);
+        return {};
+    }
+    const windowTokens = options.windowTokens === undefined ? undefined : expectInteger("windowTokens", options.windowTokens, 1);
+    const windowOverlap = options.windowOverlap === undefined ? undefined : expectInteger("windowOverlap", options.windowOverlap, 0);
+    if (windowTokens !== undefined && windowOverlap !== undefined && windowOverlap >= windowTokens) {
+        throw new InvalidArgumentError(`windowOverlap ${windowOverlap} must be less than windowTokens ${windowTokens}`);
+    }
+    const onWindows = options.onWindows !== undefined ? expectFunction<(passages: PassageWindows[]) => void>("onWindows", options.onWindows) : undefined;
+    return { windows: { windowTokens, windowOverlap }, onWindows };
 }

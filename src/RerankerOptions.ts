@@ -1,8 +1,15 @@
 import type { ModelDownloadOptions } from "./model/ModelDownloadOptions.js";
 import type { IsolationProcess } from "./isolation/IsolationChannel.js";
 import type { GpuOption, LlamaBuildOption } from "./native/HostDescription.js";
+import type { ModelHealthWarning } from "./health/ModelHealth.js";
 
-export type RerankWarning = {
+/**
+ * What onWarning receives. The HEALTH_* codes (the health check's findings, ModelHealthWarning)
+ * also carry `observed`, `cause` and `fix`.
+ */
+export type RerankWarning = ModelHealthWarning | GeneralWarning;
+
+type GeneralWarning = {
     code:
         | "LOW_PRECISION_WEIGHTS"
         | "PROMPT_MISMATCH"
@@ -10,7 +17,8 @@ export type RerankWarning = {
         | "UNVERIFIED_RERANK_HEAD"
         | "RERANK_TEMPLATE_IGNORED"
         | "SLOTS_REDUCED"
-        | "FP16_ARITHMETIC";
+        | "FP16_ARITHMETIC"
+        | "UNVERIFIED_CLASSIFIER_POOLING";
     message: string;
 };
 
@@ -108,7 +116,16 @@ export type RerankerLoadOptions = {
      * "logits" or "rank" force one where the file allows it.
      */
     scoreHead?: "auto" | "logits" | "rank";
-    /** Receives warnings (low-precision weights, prompt mismatch). Default: process.emitWarning. */
+    /**
+     * After loading, score a few built-in canary pairs once (a relevant and an irrelevant passage in
+     * English, German, Chinese and Spanish: 8 short pairs) and warn (onWarning, HEALTH_* codes)
+     * when the output is degenerate: non-finite, the same for every pair, saturated at 0 or 1, or
+     * ranking the relevant passage last in every language (a swapped or mislabelled head). The
+     * result is in describe().health. Default true; it skips llm-rerank's own generated test models
+     * (random weights, where canaries mean nothing). reranker.checkHealth() runs it on demand.
+     */
+    healthCheck?: boolean;
+    /** Receives warnings (low-precision weights, prompt mismatch, health findings). Default: process.emitWarning. */
     onWarning?: (warning: RerankWarning) => void;
 };
 
@@ -128,12 +145,64 @@ export type ScoreOptions = {
      * time. The server's `usage` and the bench read it.
      */
     onUsage?: (usage: CallUsage) => void;
+    /**
+     * What to do with a passage longer than the profile's budget. "truncate" (default): cut it as the
+     * model's reference code does. "max-window": score it in overlapping windows, each window a pair
+     * of its own, and give the passage the best window's score (results carry that window).
+     * Cancellation and onProgress count windows. docs/long-documents.md.
+     */
+    overflow?: "truncate" | "max-window";
+    /**
+     * With "max-window": the most tokens of the passage (as tok(passage) counts them) one window
+     * holds. Default: as many as fit after the query and the template. More than fit is an error.
+     */
+    windowTokens?: number;
+    /**
+     * With "max-window": tokens consecutive windows share, at least (whole words; a window never starts
+     * before the previous one's second word). Default: a quarter of the window size.
+     */
+    windowOverlap?: number;
+    /**
+     * With "max-window": called once, when the call succeeds, with every passage's windows and their
+     * scores (normalized when the call is), in input order.
+     */
+    onWindows?: (passages: PassageWindows[]) => void;
 };
+
+/**
+ * The window a passage's score comes from (overflow "max-window"). passage.slice(start, end) is the
+ * exact text scored as the window's passage: scoring it alone gives the same score. A window after
+ * the first starts at a word, after the space that separates it from the text before. tokenStart
+ * and tokenEnd are offsets into the passage's own tokens (the passage tokenized alone, after the
+ * profile's normalization): [tokenStart, tokenEnd) are the window's tokens there, from the token
+ * that holds the space before its first word. A passage that fits whole is one window.
+ */
+export type PassageWindow = {
+    /** UTF-16 code units into the passage. */
+    start: number;
+    end: number;
+    tokenStart: number;
+    tokenEnd: number;
+    /** Which of the passage's windows this is, and how many it has. */
+    index: number;
+    count: number;
+};
+
+/** A window and its own score. */
+export type ScoredWindow = PassageWindow & { score: number };
+
+/** One passage's windows in order; windows[best] gives the passage its score (the first of equal best). */
+export type PassageWindows = { windows: ScoredWindow[]; best: number };
 
 /** What one call cost, as the engine counted it. */
 export type CallUsage = {
     /** Items (pairs or token sequences) in the call. */
     items: number;
+    /**
+     * With overflow "max-window": the windows the call's passages were cut into (a passage that
+     * fits is one). cachedItems, inputTokens and the counts below are then of windows.
+     */
+    windows?: number;
     /** Items answered from the score cache, without a decode. */
     cachedItems: number;
     /** Tokens of the model inputs this call built (after the profile's truncation), cached items excluded. */
@@ -155,7 +224,7 @@ export type CallUsage = {
 export type ScoreProgress = { done: number; total: number };
 
 /** One pair's score from scoreStream(), as soon as it is known. */
-export type StreamedScore = { index: number; score: number };
+export type StreamedScore = { index: number; score: number; window?: PassageWindow };
 
 export type RerankOptions = ScoreOptions & {
     /** Return only the best topN results. */
@@ -167,4 +236,6 @@ export type RerankResult = {
     index: number;
     score: number;
     passage: string;
+    /** With overflow "max-window": the window the score comes from. */
+    window?: PassageWindow;
 };

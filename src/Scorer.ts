@@ -1,3 +1,4 @@
+import type { ModelHealthReport } from "./health/ModelHealth.js";
 import type { RerankOptions, RerankResult, ScoreOptions, StreamedScore } from "./RerankerOptions.js";
 
 /**
@@ -18,6 +19,11 @@ export interface Scorer {
      * here until its replacement is up; a plain Reranker is ready until disposed.
      */
     readiness?(): ScorerReadiness;
+    /**
+     * The model file's health check (src/health/): degenerate output found by scoring built-in
+     * canary pairs, null when none ran. Where a scorer has one, the server's /health reports it.
+     */
+    modelHealth?(): ModelHealthReport | null;
     dispose(): Promise<void>;
 }
 

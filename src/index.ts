@@ -6,9 +6,13 @@ export type {
     RerankResult,
     RerankWarning,
     ScoreOptions,
+    PassageWindow,
+    PassageWindows,
+    ScoredWindow,
     ScoreProgress,
     StreamedScore
 } from "./RerankerOptions.js";
+export type { ModelHealthReport, ModelHealthWarning, ModelHealthCode, Canary, CanaryScores } from "./health/ModelHealth.js";
 export type { GpuOption, LlamaBuildOption, HostDescription, BackendDescription } from "./native/HostDescription.js";
 export type { BlasDescription } from "./native/describeBlas.js";
 export type { AddonBinary } from "./native/loadAddon.js";

@@ -1,6 +1,6 @@
 /**
  * The error budgets of llama.cpp's scores against an exact (float64) computation of the same model
- * file, per backend: what test/golden.test.ts, test/bf16.test.ts and test/gpu/vulkan.test.ts hold
+ * file, per backend: what test/model/golden.test.ts, test/model/bf16.test.ts and test/model/gpu/vulkan.test.ts hold
  * every score to, and what the bench judges its own scores by. Each is measured, not chosen: the
  * worst error seen over the golden pairs on the test models, times about two.
  */
@@ -85,4 +85,43 @@ export function referenceTolerance({ gpu, arithmetic, weightType }: ErrorBudgetK
 export function configurationTolerance(key: ErrorBudgetKey): number | null {
     const perPair = referenceTolerance(key);
     return perPair === null ? null : 2 * perPair;
+}
+
+/**
+ * An estimate, not a measurement (no CUDA device has run this code): the largest |CUDA score −
+ * float64 reference| expected for one pair with F32 weights, with TF32 off in cuBLAS
+ * (NVIDIA_TF32_OVERRIDE=0, which the library sets unless fp16Arithmetic or the user says otherwise).
+ *
+ * Derivation, from ggml-cuda in the llama.cpp release node-llama-cpp 3.21.1 ships
+ * (ggml_cuda_mul_mat): a product of F32 weights goes to ggml's vector kernel (mmvf, F32 arithmetic)
+ * for at most 3 columns, to cuBLAS's F32 GEMM for more than 16, and, on Ampere and newer, to ggml's
+ * tensor-core kernel (mmf) for 4 to 16 columns, which rounds both operands to TF32 (a 10-bit
+ * significand, unit roundoff 2^-11) and accumulates in F32. No switch turns that kernel off, and the
+ * output head of a decode that ends 4 to 16 sequences always takes it. GELU is computed in F32
+ * (no FP16 table, unlike the CPU). That rounding is no coarser than what ggml-vulkan does with FP16
+ * arithmetic on, which rounds these products and other shaders to FP16's same 10-bit significand,
+ * in a narrower range: measured on llvmpipe at up to 2.2e-3 (tiny) and 2.6e-3 (mid) against the
+ * float64 reference. Twice the worst, as for every measured budget here: 5.2e-3. The GPU run
+ * (bench --gpu-run) reports the measured CUDA-vs-CPU spread, which replaces this estimate once a
+ * CUDA device has run it.
+ */
+export const cudaF32WeightsReferenceEstimate = 2 * 2.6e-3;
+
+/** The GPU side of a CPU agreement check: its backend's budget key, and whether CUDA's cuBLAS runs with TF32 off. */
+export type GpuAgreementSetup = ErrorBudgetKey & { cudaTf32Off?: boolean };
+
+/**
+ * Largest |GPU score − CPU score| for the same pair and model file, when each backend holds its
+ * budget against the float64 reference: |g − c| ≤ |g − r| + |r − c| ≤ T_gpu + T_cpu (the same
+ * triangle inequality as configurationTolerance, across backends). The CPU side is ggml-cpu with the
+ * same F32 weights (cpuF32ReferenceTolerance). T_gpu is Vulkan's measured F32 budget, or CUDA's
+ * estimate (cudaF32WeightsReferenceEstimate, `estimated: true`) with TF32 off in cuBLAS; null where
+ * neither applies (Metal, FP16 arithmetic, TF32 on, weights other than F32).
+ */
+export function cpuAgreementTolerance(setup: GpuAgreementSetup): { tolerance: number; gpuBudget: number; cpuBudget: number; estimated: boolean } | null {
+    if (setup.gpu === false || setup.weightType.toUpperCase() !== "F32") return null;
+    const measured = referenceTolerance(setup);
+    const gpuBudget = measured ?? (setup.gpu === "cuda" && setup.cudaTf32Off === true ? cudaF32WeightsReferenceEstimate : null);
+    if (gpuBudget === null) return null;
+    return { tolerance: gpuBudget + cpuF32ReferenceTolerance, gpuBudget, cpuBudget: cpuF32ReferenceTolerance, estimated: measured === null };
 }

@@ -18,10 +18,14 @@ export type InstrumentedReranker = {
 export async function loadInstrumentedReranker(options: RerankerLoadOptions): Promise<InstrumentedReranker> {
     let recorder: RecordingContext | undefined;
     let host: ModelHost | undefined;
-    const reranker = await Reranker.loadWith(options, {
-        observeHost: (observed) => (host = observed),
-        observeContext: (context, model, contextOptions) => (recorder = new RecordingContext(context, model, contextOptions))
-    });
+    // The health check's canary decodes would be recorded as the workload's: a bench measures without it.
+    const reranker = await Reranker.loadWith(
+        { ...options, healthCheck: false },
+        {
+            observeHost: (observed) => (host = observed),
+            observeContext: (context, model, contextOptions) => (recorder = new RecordingContext(context, model, contextOptions))
+        }
+    );
     if (!recorder || !host) {
         await reranker.dispose();
         throw new Error("Reranker.load gave the bench no context to observe");

@@ -32,7 +32,7 @@ export async function runPeerRankingBench(options: PeerRankingOptions): Promise<
     const { model: modelPath, query, documents, threads } = options;
     const pairs = documents.map((document) => [query, document] as [string, string]);
 
-    const reranker = await Reranker.load({ model: modelPath, gpu: false, threads, sharePrefix: true });
+    const reranker = await Reranker.load({ model: modelPath, gpu: false, threads, sharePrefix: true, healthCheck: false });
     let ours: number[];
     let oursSeconds: number;
     let tokensEvaluated: number;

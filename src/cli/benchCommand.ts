@@ -15,6 +15,8 @@ import { defaultModelsDirectory } from "../model/resolveModelSource.js";
 import { formatConcurrentReport } from "../bench/concurrent/ConcurrentBenchReport.js";
 import { runConcurrentBench } from "../bench/concurrent/runConcurrentBench.js";
 import { preferPrebuiltEnvironmentVariable } from "../bench/workerProtocol.js";
+import { formatGpuRunReport } from "../bench/gpuRun/GpuRunReport.js";
+import { runGpuRun } from "../bench/gpuRun/runGpuRun.js";
 import { integerFlag } from "./commonOptions.js";
 
 const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--model-dir D] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q]
@@ -48,7 +50,17 @@ llm-rerank bench --sweep [--slots-grid 1,4,16,64] [--batch-grid 512,2048,8192] [
   point, one Reranker at a time, and prints pairs/s, tokens/s, p50/p95 latency per call, device memory
   and peak VRAM per point, then the best configuration. --json and --svg (pairs/s against batch size).
   Default grid: GPU slots 1,4,16,64 × batch 512,2048,8192 (--quick: 1,8 × 512,2048); CPU slots 1,2,4,8 ×
-  batch 256,512,1024 (--quick: 1,4 × 256,512).`;
+  batch 256,512,1024 (--quick: 1,4 × 256,512).
+
+llm-rerank bench --gpu-run --gpu cuda|vulkan|metal [--preset gemma-2b|bench|mid|tiny | --model M.gguf] [--agreement-preset mid|tiny]
+                 [--agreement-pairs 8] [--slots-grid ...] [--batch-grid ...] [--queries Q] [--passages P] [--short] [--quick]
+                 [--json FILE] [--svg FILE]
+  the whole GPU run in one command (npm run bench:gpu: CUDA, gemma-2b): loads node-llama-cpp's prebuilt build for the
+  GPU (a GpuUnavailableError within seconds when there is none, before anything is written), generates the models
+  into the cache folder, scores --agreement-pairs short pairs (30–60 tokens) on the GPU and on the CPU (a child
+  process) on the agreement model (default mid: 4 layers, the shape the error budgets were measured on) and judges
+  them by the two backends' budgets, then sweeps the sweep model (default gemma-2b, 18 layers) as --sweep does.
+  Prints each phase's time, the binary and device, the agreement, the sweep and every check; exits 1 if one fails.`;
 
 /** `llm-rerank bench`: throughput of the scheduling strategies side by side, in one process. */
 export const benchCommand = async (args: string[]): Promise<number> => {
@@ -82,6 +94,9 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             "dry-run": { type: "boolean" },
             concurrent: { type: "string" },
             requests: { type: "string" },
+            "gpu-run": { type: "boolean" },
+            "agreement-preset": { type: "string" },
+            "agreement-pairs": { type: "string" },
             help: { type: "boolean", short: "h" }
         }
     });
@@ -90,6 +105,7 @@ export const benchCommand = async (args: string[]): Promise<number> => {
         return 0;
     }
     const modelDir = values["model-dir"] ?? defaultModelsDirectory();
+    if (values["gpu-run"]) return gpuRun(values, modelDir);
     const preset = values.preset ?? "bench";
     if (preset !== "bench" && preset !== "gemma-2b") throw new InvalidArgumentError(`--preset expects bench or gemma-2b, got ${preset}`);
     if (values.model !== undefined && values.preset !== undefined) throw new InvalidArgumentError("--model and --preset exclude each other");
@@ -179,6 +195,49 @@ async function sweep(values: Record<string, string | boolean | undefined>, model
     if (values.model === undefined) console.log(generatedModelNote);
     if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
     if (typeof values.svg === "string") writeFileSync(values.svg, renderSweepChartSvg(report, `llm-rerank bench --sweep: ${path.basename(model)}`));
+    return report.checks.every((check) => check.passed) ? 0 : 1;
+}
+
+/** `bench --gpu-run`: the whole GPU run, one command (src/bench/gpuRun/runGpuRun.ts). */
+async function gpuRun(values: Record<string, string | boolean | undefined>, modelDir: string): Promise<number> {
+    const gpu = parseGpu(values.gpu as string | undefined);
+    if (gpu === false || gpu === "auto") throw new InvalidArgumentError(`--gpu-run needs --gpu cuda, vulkan or metal, got ${String(values.gpu ?? "none")}`);
+    const otherModes = ["sweep", "concurrent", "requests", "compare-threads", "compare-builds", "no-build-compare", "bf16", "bf16-model", "sgemm-peak"];
+    for (const flag of [...otherModes, "dry-run", "build", "rounds", "slots"]) {
+        if (values[flag] !== undefined) throw new InvalidArgumentError(`--gpu-run takes no --${flag}`);
+    }
+    const presets = ["tiny", "mid", "bench", "gemma-2b"] as const;
+    const preset = (values.preset as string | undefined) ?? "gemma-2b";
+    if (values.model !== undefined && values.preset !== undefined) throw new InvalidArgumentError("--model and --preset exclude each other");
+    if (!(presets as readonly string[]).includes(preset)) throw new InvalidArgumentError(`--preset expects ${presets.join(", ")}, got ${preset}`);
+    const agreementPreset = (values["agreement-preset"] as string | undefined) ?? "mid";
+    if (agreementPreset !== "tiny" && agreementPreset !== "mid")
+        throw new InvalidArgumentError(`--agreement-preset expects tiny or mid, got ${agreementPreset}`);
+    if (typeof values.model === "string" && !existsSync(values.model)) throw new InvalidArgumentError(`--model ${values.model} does not exist`);
+    const quick = values.quick === true;
+    const report = await runGpuRun({
+        gpu,
+        modelDir,
+        sweepModel: typeof values.model === "string" ? { path: values.model } : { preset: preset as (typeof presets)[number] },
+        agreementPreset,
+        agreementPairs: positive(integerFlag(values, "agreement-pairs") ?? 8, "agreement-pairs"),
+        sweep: {
+            slots: parseGrid(values["slots-grid"], "slots-grid") ?? (quick ? [1, 8] : [1, 4, 16, 64]),
+            batchSizes: parseGrid(values["batch-grid"], "batch-grid") ?? (quick ? [512, 2048] : [512, 2048, 8192]),
+            queries: positive(integerFlag(values, "queries") ?? (quick ? 2 : 4), "queries"),
+            passagesPerQuery: positive(integerFlag(values, "passages") ?? (quick ? 8 : 32), "passages"),
+            passageTokens: values.short ? { min: 30, max: 60 } : { min: 150, max: 250 }
+        },
+        seed: integerFlag(values, "seed") ?? 1,
+        threads: integerFlag(values, "threads"),
+        log: (line) => console.error(line),
+        interactive: process.stderr.isTTY === true
+    });
+    console.log(formatGpuRunReport(report));
+    if (values.model === undefined) console.log(generatedModelNote);
+    if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (typeof values.svg === "string")
+        writeFileSync(values.svg, renderSweepChartSvg(report.sweep, `llm-rerank bench --gpu-run: ${path.basename(report.models.sweep.path)} on ${report.gpu}`));
     return report.checks.every((check) => check.passed) ? 0 : 1;
 }
 

@@ -6,12 +6,14 @@ const usage = `llm-rerank — rerank with LLM rerankers (GGUF) through llama.cpp
 
 Commands:
   rank    --model M.gguf --query Q (--passage P ... | --passages FILE) [--top N] [--normalize] [--json]
+          [--overflow truncate|max-window [--window-tokens N] [--window-overlap N]]   long passages: cut, or best window
   score   --model M.gguf --pairs FILE.jsonl [--normalize] [--json]
   tokens  --model M.gguf --query Q --passage P
   describe --model M.gguf
   bench-peer --model FILE [--documents N] [--threads N] [--peer-default-threads] [--json]
           node-llama-cpp's LlamaRankingContext.rankAll (1 and 4 contexts) against score(), one run
   check   --model A.gguf --against B.gguf --pairs FILE.jsonl [--top K] [--json]
+  check   --model M.gguf [--json]            the health check: built-in canary pairs; exit 1 when the output is degenerate
   serve   --model M.gguf [--host 127.0.0.1] [--port 8012] [--api-key K] [limits]   (serve --help)
   profile --model M.gguf [--profile NAME|FILE.json] [--prompt TEXT]   (records the training prompt)
   export-train --judgments FILE.jsonl --out train.jsonl [--prompt TEXT] [--model M.gguf]
@@ -23,7 +25,7 @@ Commands:
 
 Common flags: --gpu auto|cuda|metal|vulkan|cpu  --slots N  --max-length N  --prompt TEXT  --profile NAME|FILE.json
               --threads N  --kv-type f32|f16  --flash-attention  --no-share-prefix  --strict  --lora A.gguf
-              --score-head auto|logits|rank  --token-cache-bytes N  --score-cache-bytes N`;
+              --score-head auto|logits|rank  --token-cache-bytes N  --score-cache-bytes N  --no-health-check`;
 
 async function main(argv: string[]): Promise<number> {
     const [name, ...rest] = argv;

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
 import { Reranker } from "../Reranker.js";
 import { givenString, integerFlag, requiredString, rerankerFlags, rerankerOptionsFrom } from "./commonOptions.js";
+import { overflowFlags, overflowOptionsFrom } from "./overflowOptions.js";
 import { benchCommand } from "./benchCommand.js";
 import { buildLlamaCommand } from "./buildLlamaCommand.js";
 import { benchPeerCommand } from "./benchPeerCommand.js";
@@ -33,20 +34,29 @@ const rank: Command = async (args) => {
             passages: { type: "string" },
             top: { type: "string" },
             normalize: { type: "boolean" },
-            json: { type: "boolean" }
+            json: { type: "boolean" },
+            ...overflowFlags
         }
     });
     const query = givenString(values, "query");
+    const overflow = overflowOptionsFrom(values);
     const passages = [...(values.passage ?? []), ...(values.passages ? readPassages(values.passages) : [])];
     if (passages.length === 0) throw new InvalidArgumentError("give passages with --passage P (repeatable) or --passages FILE");
     const progress = stderrProgress("ranking");
     const results = await withReranker(values, (reranker) =>
         reranker
-            .rerank(query, passages, { topN: integerFlag(values, "top"), normalize: values.normalize === true, onProgress: progress.onProgress })
+            .rerank(query, passages, { topN: integerFlag(values, "top"), normalize: values.normalize === true, onProgress: progress.onProgress, ...overflow })
             .finally(progress.done)
     );
-    if (values.json) console.log(JSON.stringify({ results: results.map(({ index, score }) => ({ index, score })) }));
-    else for (const { index, score, passage } of results) console.log(`${score.toFixed(6)}\t${index}\t${passage.replace(/\s+/g, " ").slice(0, 100)}`);
+    if (values.json) console.log(JSON.stringify({ results: results.map(({ index, score, window }) => ({ index, score, ...(window ? { window } : {}) })) }));
+    else {
+        for (const { index, score, passage, window } of results) {
+            // With windows, the text shown is the best window's, and its character span follows the index.
+            const shown = window ? passage.slice(window.start, window.end) : passage;
+            const span = window ? `\t[${window.start},${window.end})` : "";
+            console.log(`${score.toFixed(6)}\t${index}${span}\t${shown.replace(/\s+/g, " ").slice(0, 100)}`);
+        }
+    }
     return 0;
 };
 

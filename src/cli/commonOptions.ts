@@ -20,7 +20,8 @@ export const rerankerFlags = {
     lora: { type: "string" },
     "score-head": { type: "string" },
     "token-cache-bytes": { type: "string" },
-    "score-cache-bytes": { type: "string" }
+    "score-cache-bytes": { type: "string" },
+    "no-health-check": { type: "boolean" }
 } satisfies ParseArgsConfig["options"];
 
 type FlagValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -70,6 +71,7 @@ export function rerankerOptionsFrom(values: FlagValues): RerankerLoadOptions {
         scoreHead: values["score-head"] as RerankerLoadOptions["scoreHead"],
         tokenCacheBytes: integerFlag(values, "token-cache-bytes"),
         scoreCacheBytes: integerFlag(values, "score-cache-bytes"),
+        healthCheck: values["no-health-check"] === true ? false : undefined,
         onWarning: (warning) => console.error(`llm-rerank: warning: ${warning.message}`)
     };
 }

@@ -11,7 +11,7 @@ export const serveUsage = `llm-rerank serve --model M.gguf [--host 127.0.0.1] [-
                  [--allow-host NAME ...] [--allow-origin ORIGIN ...] [--max-body-bytes N] [--max-documents N]
                  [--max-input-bytes N] [--request-timeout S] [--max-queued N] [--shutdown-timeout S]
                  [--max-connections N] [--headers-timeout S] [--keep-alive-timeout S] [--isolation process|none]
-                 (+ the common flags)
+                 [--overflow truncate|max-window] (+ the common flags)
 
 Serves POST /v1/rerank, /rerank, /v2/rerank, /reranking (Cohere, Jina, llama-server, vLLM, TEI shapes),
 POST /score and /v1/score (vLLM), GET /health and /v1/models. The API key may also come from the
@@ -20,6 +20,8 @@ LLM_RERANK_API_KEY environment variable (keeps it out of the process list).
 get 503 backend_crashed, /health answers 503 with the reason, and a new one is started after
 0.25 s, doubling per quick failure up to 30 s; after 10 failed reloads in a row serve exits 1.
 --isolation none runs it in the server's process (about 5% faster; a llama.cpp abort ends the server).
+--overflow max-window scores passages longer than the budget in windows, for requests without an
+"overflow" field (default truncate; docs/long-documents.md).
 Bodies must be sent with Content-Type: application/json (415 otherwise). A request with an Origin
 header (a web page in a browser) is refused with 403 unless --allow-origin lists that origin
 (e.g. http://localhost:5173; repeatable; '*' only together with an API key).
@@ -50,6 +52,7 @@ export async function serveCommand(args: string[]): Promise<number> {
             "max-queued": { type: "string" },
             "shutdown-timeout": { type: "string" },
             isolation: { type: "string" },
+            overflow: { type: "string" },
             help: { type: "boolean", short: "h" }
         }
     });
@@ -86,6 +89,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     new OriginPolicy(values["allow-origin"], apiKey !== undefined);
     const isolation = values.isolation ?? "process";
     if (isolation !== "process" && isolation !== "none") throw new InvalidArgumentError(`--isolation expects process or none, got ${isolation}`);
+    const overflow = values.overflow ?? "truncate";
+    if (overflow !== "truncate" && overflow !== "max-window") throw new InvalidArgumentError(`--overflow expects truncate or max-window, got ${overflow}`);
     let giveUp: (reason: string) => void = () => undefined;
     const gaveUp = new Promise<string>((resolve) => (giveUp = resolve));
     const reranker =
@@ -100,7 +105,8 @@ export async function serveCommand(args: string[]): Promise<number> {
         modelId: values["model-name"],
         allowedHosts: values["allow-host"],
         allowedOrigins: values["allow-origin"],
-        limits
+        limits,
+        overflow
     });
     let address: Awaited<ReturnType<RerankServer["start"]>>;
     try {

@@ -88,13 +88,14 @@ export class GgufWriter {
     /** The size in bytes writeToFile would write, without generating any tensor data. */
     public plannedByteLength(): number {
         const plannedTensors = this.planTensors();
-        const last = plannedTensors.at(-1);
-        const dataBytes = last === undefined ? 0 : last.offset + alignUp(last.byteLength, this.alignment);
-        return this.encodeHeader(plannedTensors).length + dataBytes;
+        return this.encodeHeader(plannedTensors).length + this.dataByteLength(plannedTensors);
     }
 
-    /** Writes the whole file and returns its size in bytes. */
-    public async writeToFile(path: string): Promise<number> {
+    /**
+     * Writes the whole file and returns its size in bytes. onProgress, if given, hears the bytes
+     * written so far and the file's planned size: after the header and after each tensor.
+     */
+    public async writeToFile(path: string, onProgress?: (writtenBytes: number, totalBytes: number) => void): Promise<number> {
         // tensor data is written straight from Float32Array/Uint16Array memory
         if (endianness() !== "LE") throw new Error("GgufWriter only supports little-endian hosts");
 
@@ -104,7 +105,12 @@ export class GgufWriter {
         try {
             await writeFully(file, header, 0);
             let written = header.length;
-            for (const tensor of plannedTensors) written += await this.writeTensorData(file, tensor, written);
+            const totalBytes = header.length + this.dataByteLength(plannedTensors);
+            onProgress?.(written, totalBytes);
+            for (const tensor of plannedTensors) {
+                written += await this.writeTensorData(file, tensor, written);
+                onProgress?.(written, totalBytes);
+            }
 
             return written;
         } finally {
@@ -115,6 +121,12 @@ export class GgufWriter {
     private set(key: string, entry: GgufMetadataEntry): this {
         this.metadata.set(key, entry);
         return this;
+    }
+
+    /** The tensor data's bytes, padding included: from the end of the header to the end of the file. */
+    private dataByteLength(plannedTensors: readonly PlannedTensor[]): number {
+        const last = plannedTensors.at(-1);
+        return last === undefined ? 0 : last.offset + alignUp(last.byteLength, this.alignment);
     }
 
     private planTensors(): PlannedTensor[] {

@@ -1,5 +1,6 @@
 import { InvalidModelFileError } from "../errors/errors.js";
 import { checkHyperparameters } from "./checkHyperparameters.js";
+import { checkModernBertGraph } from "./checkModernBertGraph.js";
 import { checkTensorTypes } from "./checkTensorTypes.js";
 import { checkTransformerTensors } from "./checkTransformerTensors.js";
 import { checkVocabulary } from "./checkVocabulary.js";
@@ -13,6 +14,8 @@ export type ModelFileSummary = {
     path: string;
     architecture: string;
     names: string[];
+    /** Every tensor's name, in file order (what detectProfile's tensor hints read). */
+    tensorNames?: string[];
     tokens: string[];
     /** tokenizer.ggml.model and tokenizer.ggml.pre (undefined when the file has none). */
     tokenizer: { model: string; pre: string | undefined };
@@ -33,6 +36,11 @@ export type ModelFileSummary = {
     kvValuesPerCell: number;
     /** The hyper-parameters that size llama.cpp's compute buffer (0 where the file does not say). */
     computeShape: ComputeShape;
+    /**
+     * One of llm-rerank's own generated models (it has llm_rerank.test_model.* keys): seeded random
+     * weights, on which the health check's canaries mean nothing.
+     */
+    generatedTestModel?: boolean;
 };
 
 function computeShape(hparams: Record<string, unknown>, vocabularySize: number): ComputeShape {
@@ -81,6 +89,7 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
     checkHyperparameters(path, architecture, entries);
     checkTensorTypes(path, info.tensorInfo);
     checkTransformerTensors(path, architecture, metadata[architecture] ?? {}, info.tensorInfo, tokens.length);
+    if (architecture === "modern-bert") checkModernBertGraph(path, (metadata[architecture] ?? {}) as Record<string, unknown>, info.tensorInfo ?? []);
     const rankHead = readRankHead(path, checked, architecture, tokens);
     // node-llama-cpp's reader nests "tokenizer.chat_template.rerank" under chat_template, or keeps
     // it as a flat "chat_template.rerank" key when tokenizer.chat_template is itself a string.
@@ -95,6 +104,7 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
         path,
         architecture,
         names,
+        tensorNames: (info.tensorInfo ?? []).map((tensor) => tensor.name),
         tokens,
         tokenizer: { model: tokenizerModel as string, pre: typeof tokenizerPre === "string" ? tokenizerPre : undefined },
         tokenTypes,
@@ -105,6 +115,7 @@ export async function inspectModelFile(path: string): Promise<ModelFileSummary> 
         rerankTemplate,
         trainContextLength: Number.isFinite(contextLength) ? contextLength : 0,
         kvValuesPerCell: kvValuesPerCell(metadata[architecture] ?? {}),
-        computeShape: computeShape(metadata[architecture] ?? {}, tokens.length)
+        computeShape: computeShape(metadata[architecture] ?? {}, tokens.length),
+        generatedTestModel: entries.has("llm_rerank.test_model.seed")
     };
 }

@@ -45,11 +45,12 @@ export function readRankHead(path: string, checked: CheckedGguf, architecture: s
             `${architecture}.classifier.output_labels has ${labels.length} labels for ${Number(head.dimensions[1] ?? 1)} rows of cls.output.weight`
         );
     }
-    if (architecture === "bert") {
+    if (architecture === "bert" || architecture === "modern-bert") {
         if (!head)
             throw new UnsupportedModelError(
-                `${path} is a BERT model without a classifier head (cls.output.weight): an embedding model, not a reranker. Convert a *ForSequenceClassification checkpoint.`
+                `${path} is a ${architecture === "bert" ? "BERT" : "ModernBERT"} model without a classifier head (cls.output.weight): an embedding model, not a reranker. Convert a *ForSequenceClassification checkpoint.`
             );
+        if (architecture === "modern-bert") checkModernBertHead(path, tensors);
         const outputs = Number(head.dimensions[1] ?? 1);
         if (outputs !== 1 || labels.length > 1)
             throw new UnsupportedModelError(
@@ -64,6 +65,28 @@ export function readRankHead(path: string, checked: CheckedGguf, architecture: s
             `${path} has a rank head (cls.output.weight) with ${outputs} rows and labels ${JSON.stringify(labels)}; a Qwen3-Reranker head has the two rows "yes" and "no" (convert_hf_to_gguf.py writes both)`
         );
     return { labels, outputs, tiedToEmbeddings: compareWithEmbeddings(path, checked, tensors, labels, tokens) };
+}
+
+/**
+ * llama.cpp's modern-bert rank pooling (build_pooling) computes mean → cls → GELU → cls.norm →
+ * cls.output: HF's ModernBertForSequenceClassification with classifier_pooling "mean" and
+ * classifier_bias false. Its loader reads no cls.bias (a file with one fails to load: a tensor
+ * left unread), and without cls or cls.norm the pooled vector would skip the head's dense layer or
+ * LayerNorm that the checkpoint has.
+ */
+function checkModernBertHead(path: string, tensors: ReadonlyMap<string, unknown>): void {
+    if (tensors.has("cls.bias"))
+        throw new UnsupportedModelError(
+            `${path} has a ModernBERT head with a dense bias (cls.bias, classifier_bias true): llama.cpp's modern-bert graph has no such bias and its loader refuses the file`
+        );
+    for (const [name, part] of [
+        ["cls.weight", "dense layer (head.dense)"],
+        ["cls.norm.weight", "LayerNorm (head.norm)"]
+    ] as const)
+        if (!tensors.has(name))
+            throw new UnsupportedModelError(
+                `${path} has a ModernBERT classifier without its prediction head's ${part} (${name}), which ModernBertForSequenceClassification always applies`
+            );
 }
 
 /** True when every label's head row is its token_embd row, false when none is; undefined if not comparable. */

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "../errors/errors.js";
 import type { ChatTemplateProfile } from "../profiles/ModelProfile.js";
-import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
+import { concatTokens, type InputBuilder, type PassageWindowing, type TokenLookup } from "./InputBuilder.js";
 import type { TextRequest } from "./TextTokenizer.js";
 
 /**
@@ -49,6 +49,14 @@ export class ChatTemplateInputBuilder implements InputBuilder {
     private get budget(): number {
         return this.maxLength - this.prefixTokens.length - this.suffixTokens.length;
     }
+
+    /** The passage piece is the whole user message, normalize(head + passage): build() keeps it whole within the budget. */
+    readonly windowing: PassageWindowing = {
+        lead: (query) => this.head(query),
+        normalize: (text) => this.normalizeText(text),
+        roomTexts: () => [],
+        room: () => this.budget
+    };
 
     textsToTokenize(query: string, passage: string): TextRequest[] {
         const head = this.head(query);

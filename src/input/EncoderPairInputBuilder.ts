@@ -1,5 +1,6 @@
 import type { EncoderPairProfile } from "../profiles/ModelProfile.js";
 import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
+import { LongestFirstPairInputBuilder } from "./LongestFirstPairInputBuilder.js";
 import type { TextRequest } from "./TextTokenizer.js";
 
 /** The ids of the profile's special tokens, as the model's vocabulary numbers them. */
@@ -51,9 +52,7 @@ export class EncoderPairInputBuilder implements InputBuilder {
 /** Lets a profile name special tokens by text; for building only its own markers, never user text. */
 export type SpecialTokenLookup = (text: string) => number;
 
-export function createEncoderPairInputBuilder(lookup: SpecialTokenLookup, profile: EncoderPairProfile, maxLength: number) {
-    return new EncoderPairInputBuilder(
-        { start: lookup(profile.startToken), pairSeparator: profile.pairSeparator.map(lookup), end: lookup(profile.endToken) },
-        maxLength
-    );
+export function createEncoderPairInputBuilder(lookup: SpecialTokenLookup, profile: EncoderPairProfile, maxLength: number): InputBuilder {
+    const ids = { start: lookup(profile.startToken), pairSeparator: profile.pairSeparator.map(lookup), end: lookup(profile.endToken) };
+    return profile.truncation === "longest-first" ? new LongestFirstPairInputBuilder(ids, maxLength) : new EncoderPairInputBuilder(ids, maxLength);
 }

@@ -1,6 +1,6 @@
 import { UnsupportedModelError } from "../errors/errors.js";
 import type { FlagEmbeddingProfile } from "../profiles/ModelProfile.js";
-import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
+import { concatTokens, type InputBuilder, type PassageWindowing, type TokenLookup } from "./InputBuilder.js";
 import type { TextRequest } from "./TextTokenizer.js";
 
 /**
@@ -40,6 +40,20 @@ export class FlagEmbeddingInputBuilder implements InputBuilder {
         this.pairMaxLength = maxLength + this.separatorTokens.length + this.promptTokens.length;
         this.maxSequenceLength = this.pairMaxLength + this.separatorTokens.length + this.promptTokens.length;
     }
+
+    /**
+     * The passage piece is tok(passagePrefix + passage). build() keeps p of its ids whole when
+     * p <= maxLength and the pair's excess, 1 + q + p - maxLength - |prompt|, is not positive.
+     */
+    readonly windowing: PassageWindowing = {
+        lead: () => this.profile.passagePrefix,
+        normalize: (text) => text,
+        roomTexts: (query) => [{ text: this.profile.queryPrefix + query, limit: this.queryMaxLength }],
+        room: (query, tokensOf) => {
+            const queryLength = Math.min(tokensOf(this.profile.queryPrefix + query).length, this.queryMaxLength);
+            return Math.min(this.maxLength, this.maxLength + this.promptTokens.length - 1 - queryLength);
+        }
+    };
 
     textsToTokenize(query: string, passage: string): TextRequest[] {
         return [

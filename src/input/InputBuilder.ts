@@ -16,6 +16,21 @@ export interface InputBuilder {
     textsToTokenize(query: string, passage: string): TextRequest[];
     /** The pair's token ids, from the ids of textsToTokenize(query, passage). */
     build(query: string, passage: string, tokensOf: TokenLookup): Int32Array;
+    /** What overflow "max-window" needs to cut passages into windows; absent where it cannot (see PassageWindower). */
+    readonly windowing?: PassageWindowing;
+}
+
+/**
+ * Where a builder puts the passage, for cutting it into windows that build() keeps whole: the
+ * passage's tokens are those of normalize(lead(query) + passage), one text tokenized in one piece,
+ * and build() keeps all of them when they are at most room(query) many.
+ */
+export interface PassageWindowing {
+    lead(query: string): string;
+    normalize(text: string): string;
+    /** The texts room() looks up, with their limits. */
+    roomTexts(query: string): TextRequest[];
+    room(query: string, tokensOf: TokenLookup): number;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, UnsupportedModelError } from "../errors/errors.js";
 import type { TemplateProfile } from "../profiles/ModelProfile.js";
-import { concatTokens, type InputBuilder, type TokenLookup } from "./InputBuilder.js";
+import { concatTokens, type InputBuilder, type PassageWindowing, type TokenLookup } from "./InputBuilder.js";
 import type { TemplateItem, TemplatePiece } from "./templatePieces.js";
 import type { TextRequest } from "./TextTokenizer.js";
 
@@ -69,6 +69,53 @@ export class TemplateInputBuilder implements InputBuilder {
         const fixedCounted = this.bos.length + fixedLength(this.counted[0], this.counted[1]);
         if (fixedCounted >= maxLength + this.tailLength)
             throw new InvalidArgumentError(`maxLength ${maxLength} leaves no room inside the ${profile.name} template`);
+        this.windowing =
+            profile.maxCharacters?.document !== undefined
+                ? undefined
+                : {
+                      lead: (query) => this.documentHead(this.prepare(query, "query")),
+                      normalize: (text) => (profile.textNormalization === "NFC" ? text.normalize("NFC") : text),
+                      roomTexts: (query) => this.queryTexts(this.prepare(query, "query")),
+                      // build() first cuts the document's piece to maxLength ids
+                      room: (query, tokensOf) => Math.min(this.maxLength, this.fit(this.prepare(query, "query"), tokensOf).room)
+                  };
+    }
+
+    /**
+     * overflow "max-window": the document's piece is normalize(head + passage), kept whole up to
+     * room() ids. Absent where the profile cuts documents to maxCharacters: a window longer than
+     * that would be cut again (zerank; a profile file without the cut windows the same model). Inner
+     * windows start and end with a letter: stripWhitespace can touch only a passage's outer ends.
+     */
+    readonly windowing: PassageWindowing | undefined;
+
+    private documentHead(query: string): string {
+        const items = (this.pieces[this.documentPiece] as { items: TemplateItem[] }).items;
+        let text = "";
+        for (const item of items.slice(0, -1)) text += "text" in item ? item.text : query;
+        return text;
+    }
+
+    /** The ids of every piece but the document's, as build() has them, and the room they leave the document's piece. */
+    private fit(query: string, tokensOf: TokenLookup): { parts: Int32Array[]; fixed: number; room: number } {
+        const parts: Int32Array[] = this.pieces.map((piece, i) => {
+            if ("tokens" in piece || i === this.documentPiece) return "tokens" in piece ? piece.tokens : new Int32Array(0);
+            const tokens = tokensOf(this.textOf(piece.items, query, ""));
+            return i === this.queryPiece && this.queryMaxLength !== undefined ? tokens.subarray(0, this.queryMaxLength) : tokens;
+        });
+        let fixed = this.bos.length;
+        for (let i = this.counted[0]; i <= this.counted[1]; i++) fixed += parts[i]!.length;
+        return { parts, fixed, room: this.maxLength + this.tailLength - fixed };
+    }
+
+    /** The texts fit() looks up: every piece with {query} but not {document}. */
+    private queryTexts(query: string): TextRequest[] {
+        const requests: TextRequest[] = [];
+        this.pieces.forEach((piece, i) => {
+            if ("items" in piece && i !== this.documentPiece)
+                requests.push({ text: this.textOf(piece.items, query, ""), limit: this.queryMaxLength ?? this.maxLength + this.tailLength });
+        });
+        return requests;
     }
 
     private prepare(text: string, field: "query" | "document"): string {
@@ -91,31 +138,21 @@ export class TemplateInputBuilder implements InputBuilder {
     textsToTokenize(rawQuery: string, rawPassage: string): TextRequest[] {
         const query = this.prepare(rawQuery, "query");
         const passage = this.prepare(rawPassage, "document");
-        const requests: TextRequest[] = [];
-        this.pieces.forEach((piece, i) => {
-            if (!("items" in piece)) return;
-            // build() compares counts with numbers up to the cap, maxLength + tailLength (a count
-            // past it is refused whatever it is), and reads at most that many ids of a piece.
-            const cap = this.maxLength + this.tailLength;
-            if (i === this.documentPiece) {
-                requests.push({ text: this.textOf(piece.items, query, passage), limit: cap });
-                requests.push({ text: this.textOf(piece.items, query, passage, piece.items.length - 1), limit: cap });
-            } else requests.push({ text: this.textOf(piece.items, query, passage), limit: this.queryMaxLength ?? cap });
-        });
-        return requests;
+        const items = (this.pieces[this.documentPiece] as { items: TemplateItem[] }).items;
+        // build() compares counts with numbers up to the cap, maxLength + tailLength (a count past
+        // it is refused whatever it is), and reads at most that many ids of a piece.
+        const cap = this.maxLength + this.tailLength;
+        return [
+            ...this.queryTexts(query),
+            { text: this.textOf(items, query, passage), limit: cap },
+            { text: this.textOf(items, query, passage, items.length - 1), limit: cap }
+        ];
     }
 
     build(rawQuery: string, rawPassage: string, tokensOf: TokenLookup): Int32Array {
         const query = this.prepare(rawQuery, "query");
         const passage = this.prepare(rawPassage, "document");
-        const parts: Int32Array[] = this.pieces.map((piece, i) => {
-            if ("tokens" in piece || i === this.documentPiece) return "tokens" in piece ? piece.tokens : new Int32Array(0);
-            const tokens = tokensOf(this.textOf(piece.items, query, passage));
-            return i === this.queryPiece && this.queryMaxLength !== undefined ? tokens.subarray(0, this.queryMaxLength) : tokens;
-        });
-        let fixed = this.bos.length;
-        for (let i = this.counted[0]; i <= this.counted[1]; i++) fixed += parts[i]!.length;
-        const room = this.maxLength + this.tailLength - fixed;
+        const { parts, fixed, room } = this.fit(query, tokensOf);
         const items = (this.pieces[this.documentPiece] as { items: TemplateItem[] }).items;
         const documentText = this.textOf(items, query, passage);
         const documentTokens = tokensOf(documentText);
@@ -124,9 +161,7 @@ export class TemplateInputBuilder implements InputBuilder {
             const headText = this.textOf(items, query, passage, items.length - 1);
             const headLength = Math.max(0, tokensOf(headText).length - 1);
             if (headLength >= room) {
-                const partial = this.pieces.some(
-                    (piece, i) => "items" in piece && i !== this.documentPiece && tokensOf.isPartial?.(this.textOf(piece.items, query, passage))
-                );
+                const partial = this.queryTexts(query).some(({ text }) => tokensOf.isPartial?.(text));
                 const atLeast = partial || tokensOf.isPartial?.(headText) ? " or more" : "";
                 throw new InvalidArgumentError(
                     `the query, instruction and template take ${fixed + headLength} tokens${atLeast}; maxLength ${this.maxLength} leaves no room for the document in profile ${this.profile.name}`

@@ -145,6 +145,18 @@ export class TextTokenizer {
     }
 
     /**
+     * Token ids of each text, tokenized whole and never cached: for many small pieces (a passage's
+     * words, see PassageWindower) that would push whole passages out of the cache. The signal is
+     * checked before every native job.
+     */
+    async tokenizeEach(texts: readonly string[], signal?: AbortSignal): Promise<Int32Array[]> {
+        throwIfAborted(signal);
+        const pieces = texts.map((text) => this.split(text));
+        const plainTokens = await this.tokenizePlain(pieces.flat(), signal);
+        return pieces.map((textPieces) => assemble(textPieces, plainTokens));
+    }
+
+    /**
      * For a profile's own template text only, never user text: parses special-token markers such
      * as <|im_start|> into their control tokens.
      */

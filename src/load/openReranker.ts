@@ -51,6 +51,7 @@ export async function openReranker(options: unknown, seams: LoadSeams): Promise<
     for (const warning of plan.warnings) request.warn(warning);
     const host = await startHost(request); // 3. the first native work (or child process)
     seams.observeHost?.(host);
+    let reranker: Reranker;
     try {
         const arithmetic = host.description.arithmetic;
         if (arithmetic.mode === "mixed") request.warn({ code: "FP16_ARITHMETIC", message: `${arithmetic.detail} ${fp16ArithmeticCost}` });
@@ -58,9 +59,22 @@ export async function openReranker(options: unknown, seams: LoadSeams): Promise<
         // what is in use, so the weights are subtracted from this figure, not read back.
         const budget = readMemoryBudget(host.description, await host.readDevices());
         checkWeightsFit(budget, budget.kind === "vram" ? summary.fileBytes : 0);
-        return await build(host, request, plan, summary, budget, seams);
+        reranker = await build(host, request, plan, summary, budget, seams);
     } catch (error) {
         await host.release();
+        throw error;
+    }
+    if (request.healthCheck) await checkHealthAtLoad(reranker, request);
+    return reranker;
+}
+
+/** 5. The canaries, once (src/health/): findings become warnings; a failure to score them fails the load. */
+async function checkHealthAtLoad(reranker: Reranker, request: LoadRequest): Promise<void> {
+    try {
+        const report = await reranker.runHealthCheck({ atLoad: true });
+        for (const finding of report.findings) request.warn(finding);
+    } catch (error) {
+        await reranker.dispose().catch(() => undefined);
         throw error;
     }
 }
@@ -164,7 +178,7 @@ function createRankPoolingHead(profile: ModelProfile, summary: ModelFileSummary,
     return new RankPoolingHead(head.outputs, scoreIndex);
 }
 
-/** Measured on llvmpipe (test/gpu/vulkan.test.ts's pairs): what FP16 arithmetic costs against F32. */
+/** Measured on llvmpipe (test/model/gpu/vulkan.test.ts's pairs): what FP16 arithmetic costs against F32. */
 const fp16ArithmeticCost =
     "Measured on Mesa's llvmpipe against the float64 reference (golden pairs): max error 2.2e-3 (tiny model) and 2.6e-3 (mid) with FP16 arithmetic, against 6.7e-4 and 4.9e-4 in F32. On Vulkan, fp16Arithmetic: false (the default) computes in F32.";
 

@@ -12,6 +12,9 @@ import type { RerankWarning } from "../RerankerOptions.js";
 import { scoredTokenTexts } from "../scoring/combineScore.js";
 import type { LoadRequest } from "./readLoadOptions.js";
 
+/** Architectures llama.cpp runs as encoders: no KV memory, every sequence whole in one call. */
+const encoderArchitectures = ["bert", "modern-bert"];
+
 /** What a load serves, decided from the options and the file alone. */
 export type ModelPlan = {
     /** The profile, with the file's own rerank template where it has a usable one. */
@@ -19,7 +22,7 @@ export type ModelPlan = {
     headKind: "logits" | "rank";
     prompt: string;
     maxLength: number;
-    /** An encoder-only model (bert): no KV memory, every sequence whole in one decode. */
+    /** An encoder-only model (bert, modern-bert): no KV memory, every sequence whole in one decode. */
     encoderOnly: boolean;
     warnings: RerankWarning[];
 };
@@ -34,7 +37,8 @@ export type PromptRecords = { model: PromptRecord | undefined; lora: PromptRecor
  */
 export function planModel(request: LoadRequest, summary: ModelFileSummary, records: PromptRecords, chosen?: ModelProfile): ModelPlan {
     const modelPath = summary.path;
-    const profile = chosen ?? (request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names));
+    const profile =
+        chosen ?? (request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names, summary.tensorNames));
     if (!profile || !profile.architectures.includes(summary.architecture)) {
         throw new UnsupportedModelError(
             `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
@@ -76,6 +80,15 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
                     : "")
         });
     }
+    // llama.cpp pools every modern-bert classifier by the mean of its tokens; HF pools by
+    // config.json's classifier_pooling ("cls" by default), which the GGUF does not record.
+    const lowerNames = summary.names.map((name) => name.toLowerCase());
+    if (summary.architecture === "modern-bert" && !profile.nameHints.some((hint) => lowerNames.some((name) => name.includes(hint)))) {
+        warnings.push({
+            code: "UNVERIFIED_CLASSIFIER_POOLING",
+            message: `${modelPath} is a ModernBERT classifier not named as ${profile.name}; llama.cpp scores it on the mean of its tokens, which is its reference computation only if its config.json has classifier_pooling "mean" (gte-reranker-modernbert-base does; HF's default is "cls"), and the GGUF does not say`
+        });
+    }
     let templated = profile;
     if (profile.format === "chat-template" && summary.rerankTemplate !== undefined) {
         const fromFile = applyRerankTemplate(profile, summary.rerankTemplate);
@@ -93,7 +106,14 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
         const source = request.profile !== undefined && isProfileFile(request.profile) ? request.profile : `profile ${profile.name}`;
         templatePieces(profile, prompt, controlTokensIn(profile, summary.tokens, summary.tokenTypes), source);
     }
-    return { profile: templated, headKind, prompt, maxLength: request.maxLength ?? profile.maxLength, encoderOnly: summary.architecture === "bert", warnings };
+    return {
+        profile: templated,
+        headKind,
+        prompt,
+        maxLength: request.maxLength ?? profile.maxLength,
+        encoderOnly: encoderArchitectures.includes(summary.architecture),
+        warnings
+    };
 }
 
 function templateText(profile: TemplateProfile): string {

@@ -46,6 +46,7 @@ export type LoadRequest = {
     tokenCacheBytes: number;
     scoreCacheSize: number;
     scoreCacheBytes: number;
+    healthCheck: boolean;
     warn: (warning: RerankWarning) => void;
 };
 
@@ -84,6 +85,7 @@ export const loadOptionNames = [
     "strict",
     "lora",
     "loraScale",
+    "healthCheck",
     "onWarning"
 ] as const satisfies readonly (keyof RerankerLoadOptions)[];
 
@@ -124,6 +126,7 @@ export function readLoadOptions(options: unknown): LoadRequest {
         tokenCacheBytes: optional(o.tokenCacheBytes, (value) => expectInteger("tokenCacheBytes", value, 0)) ?? defaultCacheBytes,
         scoreCacheSize: optional(o.scoreCacheSize, (value) => expectInteger("scoreCacheSize", value, 0)) ?? 0,
         scoreCacheBytes: optional(o.scoreCacheBytes, (value) => expectInteger("scoreCacheBytes", value, 0)) ?? defaultCacheBytes,
+        healthCheck: optional(o.healthCheck, (value) => expectBoolean("healthCheck", value)) ?? true,
         warn:
             optional(o.onWarning, (value) => expectFunction<(warning: RerankWarning) => void>("onWarning", value)) ??
             ((warning: RerankWarning) => process.emitWarning(warning.message, { code: warning.code }))

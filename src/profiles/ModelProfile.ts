@@ -14,6 +14,11 @@ type ProfileBase = {
     tokenizerPre?: string[];
     /** Lower-case fragments of general.name / general.basename that identify the family. */
     nameHints: string[];
+    /**
+     * Tensor names whose presence identifies the family among profiles of one architecture when no
+     * name hint matches (jina-reranker-v2's fused blk.0.attn_qkv.weight in a bert file).
+     */
+    tensorHints?: string[];
     /** The prompt (FlagEmbedding) or instruction (Qwen3-Reranker) the model was trained with. */
     prompt: string;
     /** Token budget; what it bounds is format-specific. */
@@ -66,6 +71,14 @@ export type EncoderPairProfile = ProfileBase & {
     startToken: string;
     pairSeparator: string[];
     endToken: string;
+    /**
+     * How a pair longer than maxLength is cut. "flag-reranker" (default): FlagEmbedding's
+     * FlagReranker, the query capped at ⌊¾·maxLength⌋ and the passage cut from its end (HF
+     * only_second). "longest-first": one HF fast-tokenizer call on the pair with truncation=True
+     * (the Rust tokenizers' LongestFirst), as jina-reranker-v2's compute_score and
+     * sentence-transformers' CrossEncoder do.
+     */
+    truncation?: "flag-reranker" | "longest-first";
 };
 
 /**

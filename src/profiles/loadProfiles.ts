@@ -16,11 +16,18 @@ export function getProfile(name: string): ModelProfile {
 }
 
 /**
- * Picks the profile for a GGUF: a name hint in general.name/basename wins, then the architecture.
- * Returns undefined when no profile serves the architecture.
+ * Picks the profile for a GGUF: a name hint in general.name/basename wins, then a tensor the
+ * family alone has, then the architecture's first profile. Returns undefined when no profile
+ * serves the architecture.
  */
-export function detectProfile(architecture: string, modelNames: string[]): ModelProfile | undefined {
+export function detectProfile(architecture: string, modelNames: string[], tensorNames: readonly string[] = []): ModelProfile | undefined {
     const names = modelNames.map((name) => name.toLowerCase());
+    const tensors = new Set(tensorNames);
     const candidates = builtinProfiles.filter((profile) => profile.architectures.includes(architecture));
-    return candidates.find((profile) => profile.nameHints.some((hint) => names.some((name) => name.includes(hint)))) ?? candidates[0];
+    return (
+        candidates.find((profile) => profile.nameHints.some((hint) => names.some((name) => name.includes(hint)))) ??
+        candidates.find((profile) => profile.tensorHints?.some((tensor) => tensors.has(tensor))) ??
+        candidates.find((profile) => !profile.tensorHints?.length) ??
+        candidates[0]
+    );
 }

@@ -14,6 +14,7 @@ const commonFields = [
     "tokenizerModels",
     "tokenizerPre",
     "nameHints",
+    "tensorHints",
     "format",
     "prompt",
     "maxLength",
@@ -24,7 +25,7 @@ const commonFields = [
 const formatFields: Record<(typeof formats)[number], readonly string[]> = {
     "flag-embedding": ["queryPrefix", "passagePrefix", "separator"],
     "chat-template": ["templatePrefix", "userTemplate", "templateSuffix", "textNormalization"],
-    "encoder-pair": ["startToken", "pairSeparator", "endToken"],
+    "encoder-pair": ["startToken", "pairSeparator", "endToken", "truncation"],
     template: ["template", "tokenize", "bos", "instructionTemplate", "truncation", "textNormalization", "stripWhitespace", "maxCharacters"]
 };
 const scoreFields: Record<(typeof scoreKinds)[number], readonly string[]> = {
@@ -61,6 +62,7 @@ export function validateProfile(value: unknown, source: string = "profile"): Mod
     hints.forEach((hint, i) => {
         if (hint !== hint.toLowerCase()) throw invalidArgument(`${field("nameHints")}[${i}]`, "a lower-case name fragment", hint);
     });
+    if (value.tensorHints !== undefined) stringList(field("tensorHints"), value.tensorHints, { nonEmpty: true });
     string(field("prompt"), value.prompt);
     if (typeof value.maxLength !== "number" || !Number.isInteger(value.maxLength) || value.maxLength < 1)
         throw invalidArgument(field("maxLength"), "an integer >= 1", value.maxLength);
@@ -106,6 +108,7 @@ export function validateProfile(value: unknown, source: string = "profile"): Mod
             nonEmptyString(`${field("pairSeparator")}[${i}]`, token)
         );
         nonEmptyString(field("endToken"), value.endToken);
+        if (value.truncation !== undefined) oneOf(field("truncation"), value.truncation, ["flag-reranker", "longest-first"] as const, InvalidArgumentError);
     } else validateTemplateFields(value, field);
     return value as ModelProfile;
 }

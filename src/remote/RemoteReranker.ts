@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "../errors/errors.js";
 import type { RerankOptions, RerankResult, ScoreOptions, StreamedScore } from "../RerankerOptions.js";
 import type { Scorer, ScorerDescription } from "../Scorer.js";
 import { expectArray, expectBoolean, expectInteger, expectOneOf, expectString, invalidArgument, isPlainObject } from "../utils/validate.js";
@@ -167,6 +168,9 @@ function endpointOf(base: string, api: "rerank" | "tei"): string {
 function readOptions(options: ScoreOptions): { normalize: boolean; signal: AbortSignal | undefined } {
     if (!isPlainObject(options)) throw invalidArgument("options", "an object", options);
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidArgument("signal", "an AbortSignal", options.signal);
+    // Refused, not silently dropped: the answers of the APIs this client speaks carry no windows.
+    if (options.overflow === "max-window")
+        throw new InvalidArgumentError('RemoteReranker does not send overflow "max-window"; serve with --overflow max-window instead');
     return { normalize: options.normalize === undefined ? false : expectBoolean("normalize", options.normalize), signal: options.signal };
 }
 

@@ -14,6 +14,7 @@ import type { RouteAnswer } from "./Route.js";
 import { routes } from "./routes.js";
 import { ScoringService } from "./ScoringService.js";
 import { resolveServerLimits, uploadDeadlineMs, type ServerLimits } from "./ServerLimits.js";
+import { expectOneOf } from "../utils/validate.js";
 
 export type RerankServerOptions = {
     /** What answers the requests: a Reranker, a RemoteReranker, a supervised one, or a test's fake. */
@@ -37,6 +38,11 @@ export type RerankServerOptions = {
      */
     allowedOrigins?: string[];
     limits?: Partial<ServerLimits>;
+    /**
+     * What requests that do not say (`overflow` field) get for passages longer than the profile's
+     * budget: "truncate" (default, the model's reference) or "max-window" (docs/long-documents.md).
+     */
+    overflow?: "truncate" | "max-window";
     /** Where server faults (500s) and the start-up warning (non-loopback address, no API key) go. Default: stderr. */
     log?: (line: string) => void;
 };
@@ -71,7 +77,8 @@ export class RerankServer {
         this.limits = resolveServerLimits(options.limits);
         const scorer = options.scorer ?? options.reranker;
         if (scorer === undefined) throw new InvalidArgumentError("RerankServer needs a scorer (a Reranker, a RemoteReranker, or any Scorer)");
-        this.service = new ScoringService(scorer, this.limits);
+        const overflow = options.overflow === undefined ? "truncate" : expectOneOf("overflow", options.overflow, ["truncate", "max-window"] as const);
+        this.service = new ScoringService(scorer, this.limits, overflow);
         // Read once: the model and profile a scorer serves are fixed, and describe() builds a whole
         // description (placement, settings, caches) that no request needs.
         const description = scorer.describe();

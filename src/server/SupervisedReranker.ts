@@ -7,6 +7,7 @@ import { forkIsolationProcess } from "../isolation/IsolationChannel.js";
 import { Reranker } from "../Reranker.js";
 import type { RerankerLoadOptions, RerankOptions, RerankResult, ScoreOptions, StreamedScore } from "../RerankerOptions.js";
 import type { Scorer, ScorerReadiness } from "../Scorer.js";
+import type { ModelHealthReport } from "../health/ModelHealth.js";
 
 /** How a backend's process ended. */
 export type BackendExit = { exitCode: number | null; signal: string | null };
@@ -82,6 +83,7 @@ export class SupervisedReranker<S extends Scorer = Reranker> implements Scorer {
     private state: SupervisorState = "up";
     private current: Generation<S> | undefined;
     private lastDescription: ReturnType<S["describe"]> | undefined;
+    private lastHealth: ModelHealthReport | null = null;
     private phase: Phase | undefined;
     /** What took the backend down, and what went wrong since (the reason's first part). */
     private cause = "";
@@ -175,6 +177,11 @@ export class SupervisedReranker<S extends Scorer = Reranker> implements Scorer {
         }
     }
 
+    /** The health check of the backend in use (of the last one while down); null when it ran none. */
+    modelHealth(): ModelHealthReport | null {
+        return this.lastHealth;
+    }
+
     /** The backend's description (the last one while down) and the supervisor's status. */
     describe(): ReturnType<S["describe"]> & { supervisor: SupervisorStatus } {
         const description = this.state === "up" ? (this.current!.scorer.describe() as ReturnType<S["describe"]>) : this.lastDescription!;
@@ -262,6 +269,7 @@ export class SupervisedReranker<S extends Scorer = Reranker> implements Scorer {
         generation.upSince = this.now();
         this.current = generation as Generation<S>;
         this.lastDescription = scorer.describe() as ReturnType<S["describe"]>;
+        this.lastHealth = scorer.modelHealth?.() ?? null;
         this.state = "up";
         this.phase = undefined;
     }

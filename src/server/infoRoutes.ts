@@ -1,3 +1,4 @@
+import type { ModelHealthReport } from "../health/ModelHealth.js";
 import type { Route, RouteAnswer } from "./Route.js";
 
 const startedAt = Math.floor(Date.now() / 1000);
@@ -12,7 +13,8 @@ export const healthRoute: Route = {
     public: true,
     handle: async (request): Promise<RouteAnswer> => {
         const readiness = request.service.scorer.readiness?.() ?? { ready: true };
-        if (readiness.ready) return { status: 200, body: { status: "ok", model: request.modelId, profile: request.profile } };
+        const modelHealth = describeModelHealth(request.service.scorer.modelHealth?.());
+        if (readiness.ready) return { status: 200, body: { status: "ok", model: request.modelId, profile: request.profile, ...modelHealth } };
         return {
             status: 503,
             headers: readiness.retryAfterSeconds !== undefined ? { "Retry-After": String(readiness.retryAfterSeconds) } : undefined,
@@ -21,11 +23,23 @@ export const healthRoute: Route = {
                 reason: readiness.reason,
                 model: request.modelId,
                 profile: request.profile,
+                ...modelHealth,
                 error: { message: readiness.reason, type: "backend_unavailable", code: 503 }
             }
         };
     }
 };
+
+/**
+ * The model file's health check, where the scorer ran one: `model_health` with its status and
+ * findings (code, message, cause, fix). A degenerate model still answers 200: the server works, the
+ * file is what is wrong, and restarting would not mend it.
+ */
+function describeModelHealth(report: ModelHealthReport | null | undefined): { model_health?: object } {
+    if (!report) return {};
+    const findings = report.findings.map(({ code, message, cause, fix }) => ({ code, message, cause, fix }));
+    return { model_health: { status: report.status, findings, notes: report.notes } };
+}
 
 /** The OpenAI-style model list that tools query to fill their model pickers: the one model served. */
 export const modelsRoute: Route = {

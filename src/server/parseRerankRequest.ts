@@ -1,4 +1,4 @@
-import { readBoolean, readModelName, readString, readTexts, readTopN, requireObject } from "./requestFields.js";
+import { readBoolean, readModelName, readOverflow, readString, readTexts, readTopN, requireObject, type OverflowRequest } from "./requestFields.js";
 
 /** The Cohere v1/v2, Jina, llama-server and vLLM rerank request: {model?, query, documents, top_n?, return_documents?}. */
 export type RerankRequest = {
@@ -8,6 +8,8 @@ export type RerankRequest = {
     topN: number | undefined;
     returnDocuments: boolean;
     rawScores: boolean;
+    /** overflow, window_tokens, window_overlap: this library's own fields (docs/long-documents.md). */
+    overflow: OverflowRequest;
 };
 
 export function parseRerankRequest(body: unknown, options: { maxDocuments: number; returnDocumentsByDefault: boolean }): RerankRequest {
@@ -18,6 +20,7 @@ export function parseRerankRequest(body: unknown, options: { maxDocuments: numbe
         documents: readTexts(object, "documents", options.maxDocuments, true),
         topN: readTopN(object, "top_n"),
         returnDocuments: readBoolean(object, "return_documents", options.returnDocumentsByDefault),
-        rawScores: readBoolean(object, "raw_scores", false)
+        rawScores: readBoolean(object, "raw_scores", false),
+        overflow: readOverflow(object)
     };
 }

@@ -64,3 +64,26 @@ export function requireAtMost(count: number, maxDocuments: number, name: string)
         );
     }
 }
+
+/** overflow, window_tokens and window_overlap (see ScoreOptions); the library checks what they mean together. */
+export type OverflowRequest = { overflow?: "truncate" | "max-window"; windowTokens?: number; windowOverlap?: number };
+
+export function readOverflow(body: Record<string, unknown>): OverflowRequest {
+    const request: OverflowRequest = {};
+    const overflow = body.overflow;
+    if (overflow !== undefined && overflow !== null) {
+        if (overflow !== "truncate" && overflow !== "max-window")
+            throw invalidRequest(invalidArgument("overflow", '"truncate" or "max-window"', overflow).message);
+        request.overflow = overflow;
+    }
+    for (const [field, key] of [
+        ["window_tokens", "windowTokens"],
+        ["window_overlap", "windowOverlap"]
+    ] as const) {
+        const value = body[field];
+        if (value === undefined || value === null) continue;
+        if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw invalidRequest(invalidArgument(field, "an integer >= 0", value).message);
+        request[key] = value;
+    }
+    return request;
+}

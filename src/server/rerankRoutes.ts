@@ -3,7 +3,7 @@ import { parseRerankRequest } from "./parseRerankRequest.js";
 import { parseTeiRerankRequest } from "./parseTeiRerankRequest.js";
 import { isPlainObject } from "../utils/validate.js";
 import type { Route, RouteAnswer, RouteRequest } from "./Route.js";
-import { bestFirst } from "./ScoringService.js";
+import { bestFirst, windowField } from "./ScoringService.js";
 
 /**
  * The Cohere/Jina/llama-server/vLLM rerank answer, best first:
@@ -12,9 +12,9 @@ import { bestFirst } from "./ScoringService.js";
  */
 async function answerRerank(request: RouteRequest, apiVersion: "1" | "2"): Promise<RouteAnswer> {
     const parsed = parseRerankRequest(request.body, { maxDocuments: request.limits.maxDocuments, returnDocumentsByDefault: apiVersion === "1" });
-    const { scores, promptTokens } = await request.service.score(
+    const { scores, promptTokens, windows } = await request.service.score(
         parsed.documents.map((document) => [parsed.query, document]),
-        { raw: parsed.rawScores, signal: request.signal }
+        { raw: parsed.rawScores, signal: request.signal, overflow: parsed.overflow }
     );
     const order = bestFirst(scores).slice(0, parsed.topN ?? scores.length);
     return {
@@ -27,6 +27,7 @@ async function answerRerank(request: RouteRequest, apiVersion: "1" | "2"): Promi
             results: order.map((index) => ({
                 index,
                 relevance_score: scores[index]!,
+                ...windowField(windows, index),
                 ...(parsed.returnDocuments ? { document: { text: parsed.documents[index]! } } : {})
             })),
             meta: { api_version: { version: apiVersion }, billed_units: { search_units: 1 } }

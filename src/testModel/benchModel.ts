@@ -3,10 +3,15 @@ import path from "node:path";
 import type { TestModelWeightType } from "./commonMetadata.js";
 import type { GemmaVocabulary } from "./GemmaVocabulary.js";
 import { syntheticGemmaVocabulary } from "./syntheticGemmaVocabulary.js";
+import type { TestModelPresetName } from "./TestModelPreset.js";
 import { planGemmaModel, writeGemmaModel } from "./writeGemmaModel.js";
 
-/** The presets `llm-rerank bench` generates: Gemma-2b's layer width with 2 layers, or its whole depth. */
-export type BenchModelPreset = "bench" | "gemma-2b";
+/**
+ * The presets `llm-rerank bench` generates: Gemma-2b's layer width with 2 layers ("bench"), or its
+ * whole depth ("gemma-2b"); the GPU run (bench --gpu-run) also generates the shallow test shapes
+ * ("tiny", "mid") for its CPU agreement check.
+ */
+export type BenchModelPreset = TestModelPresetName;
 
 export type BenchModelSpec = {
     readonly preset: BenchModelPreset;
@@ -49,12 +54,13 @@ export function planBenchModel(directory: string, spec: BenchModelSpec): Planned
 export async function ensureBenchModel(
     directory: string,
     spec: BenchModelSpec,
-    onGenerate: (planned: PlannedBenchModel) => void = () => undefined
+    onGenerate: (planned: PlannedBenchModel) => void = () => undefined,
+    onProgress?: (writtenBytes: number, totalBytes: number) => void
 ): Promise<{ path: string; generated: boolean }> {
     const planned = planBenchModel(directory, spec);
     if (planned.exists) return { path: planned.path, generated: false };
     onGenerate(planned);
-    await writeGemmaModel({ outPath: planned.path, ...spec }, benchVocabulary());
+    await writeGemmaModel({ outPath: planned.path, ...spec }, benchVocabulary(), onProgress);
     return { path: planned.path, generated: true };
 }
 

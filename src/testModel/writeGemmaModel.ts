@@ -59,6 +59,10 @@ export function planGemmaModel(options: WriteGemmaModelOptions, vocabulary: Gemm
  * llama.cpp loads and tokenizes like a converted Gemma model. The tensors are generated chunk by
  * chunk as they are written: no tensor, let alone the file, is ever held in memory.
  */
-export function writeGemmaModel(options: WriteGemmaModelOptions, vocabulary: GemmaVocabulary): Promise<WrittenTestModel> {
-    return writeGgufAtomically(planGemmaModel(options, vocabulary), options.outPath);
+export function writeGemmaModel(
+    options: WriteGemmaModelOptions,
+    vocabulary: GemmaVocabulary,
+    onProgress?: (writtenBytes: number, totalBytes: number) => void
+): Promise<WrittenTestModel> {
+    return writeGgufAtomically(planGemmaModel(options, vocabulary), options.outPath, onProgress);
 }

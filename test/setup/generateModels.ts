@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { writeTestModel } from "../../src/dev/testModel/writeTestModel.js";
-import { ensureBertTinyModel } from "../bert/bertTestModel.js";
+import { ensureBertTinyModel, ensureJinaTinyModel } from "../bert/bertTestModel.js";
+import { ensureModernBertTinyModel } from "../modernBert/modernBertTestModel.js";
 import { testModels, testModelsDir } from "../helpers/testModels.js";
 import { ensureQwen3UntiedRankModel } from "../qwen3/qwen3RankTestModels.js";
 import { ensureQwen3TinyModel } from "../qwen3/qwen3TestModel.js";
@@ -29,4 +30,6 @@ export default async function generateModels(): Promise<void> {
     await ensureQwen3TinyModel();
     await ensureQwen3UntiedRankModel();
     await ensureBertTinyModel();
+    await ensureJinaTinyModel();
+    await ensureModernBertTinyModel();
 }

@@ -38,12 +38,20 @@ describe("the built-in profiles", () => {
 
     it("are listed by name, once each, and found by name and by architecture", () => {
         const names = listProfiles().map((profile) => profile.name);
-        expect(names).toEqual(["bge-reranker-v2-gemma", "bge-reranker-v2-m3", "qwen3-reranker", "zerank"]);
+        expect(names).toEqual(["bge-reranker-v2-gemma", "bge-reranker-v2-m3", "gte-reranker-modernbert", "jina-reranker-v2", "qwen3-reranker", "zerank"]);
         expect(new Set(names).size).toBe(names.length);
         expect(getProfile("qwen3-reranker").format).toBe("chat-template");
         expect(detectProfile("gemma", ["some gemma"])?.name).toBe("bge-reranker-v2-gemma");
         expect(detectProfile("bert", ["bge-reranker-v2-m3"])?.name).toBe("bge-reranker-v2-m3");
         expect(detectProfile("llama", [])).toBeUndefined();
+        // two bert families: the name decides, then jina-reranker-v2's fused QKV tensor, then bge
+        const fused = ["token_embd.weight", "blk.0.attn_qkv.weight"];
+        const separate = ["token_embd.weight", "blk.0.attn_q.weight"];
+        expect(detectProfile("bert", ["Jina Reranker V2 Base Multilingual", "jina-reranker-v2-base-multilingual"])?.name).toBe("jina-reranker-v2");
+        expect(detectProfile("bert", ["some bert"], fused)?.name).toBe("jina-reranker-v2");
+        expect(detectProfile("bert", ["some bert"], separate)?.name).toBe("bge-reranker-v2-m3");
+        expect(detectProfile("bert", [])?.name).toBe("bge-reranker-v2-m3");
+        expect(detectProfile("bert", ["bge-reranker-v2-m3"], fused)?.name).toBe("bge-reranker-v2-m3");
         expect(() => getProfile("nope")).toThrow(UnsupportedModelError);
     });
 

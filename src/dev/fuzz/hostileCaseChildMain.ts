@@ -19,7 +19,7 @@ function describeError(error: unknown): string {
 async function runCase(path: string): Promise<HostileCaseOutcome> {
     let reranker: Reranker;
     try {
-        reranker = await Reranker.load({ model: path, gpu: false, slots: 2, threads: 1, onWarning: () => undefined });
+        reranker = await Reranker.load({ model: path, gpu: false, slots: 2, threads: 1, healthCheck: false, onWarning: () => undefined });
     } catch (error) {
         if (!(error instanceof RerankError)) return { outcome: "untyped", detail: `load: ${describeError(error)}` };
         const outcome =

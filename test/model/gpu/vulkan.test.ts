@@ -79,7 +79,7 @@ beforeAll(async () => {
     if (output.skip !== undefined) {
         // .ci/run sets this once it has installed Mesa's Vulkan driver: there, a skip is a failure.
         if (process.env.LLM_RERANK_REQUIRE_VULKAN === "1") throw new Error(`LLM_RERANK_REQUIRE_VULKAN=1, but there is no Vulkan device: ${output.skip}`);
-        console.log(`test/gpu/vulkan.test.ts skipped: no Vulkan device (${output.skip})`);
+        console.log(`test/model/gpu/vulkan.test.ts skipped: no Vulkan device (${output.skip})`);
     }
 }, 300_000);
 

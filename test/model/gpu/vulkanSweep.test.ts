@@ -12,7 +12,7 @@ import { testModels } from "../../helpers/testModels.js";
 // grouped-query attention (4 query heads over 2 KV heads). Its slots × batch-size points give
 // ggml-vulkan other batch shapes, so it picks other shaders (matrix-vector for a few rows, tiled
 // matrix-matrix for many), and the scores differ by F32 rounding: the sweep judges that spread by
-// the error budget (src/bench/errorBudget.ts), not by zero. As in test/gpu/vulkan.test.ts,
+// the error budget (src/bench/errorBudget.ts), not by zero. As in test/model/gpu/vulkan.test.ts,
 // GGML_VK_VISIBLE_DEVICES=0 is set for the child process only; without a Vulkan device the test
 // skips, saying why (a failure where .ci/run installed Mesa: LLM_RERANK_REQUIRE_VULKAN=1).
 
@@ -64,7 +64,7 @@ describe("llm-rerank bench --gpu vulkan --sweep on llvmpipe", () => {
             const stderr = String((error as { stderr?: unknown }).stderr ?? "");
             if (!stderr.includes("[ERR_GPU_UNAVAILABLE]")) throw error;
             if (process.env.LLM_RERANK_REQUIRE_VULKAN === "1") throw new Error(`LLM_RERANK_REQUIRE_VULKAN=1, but there is no Vulkan device: ${stderr.trim()}`);
-            console.log(`test/gpu/vulkanSweep.test.ts skipped: no Vulkan device (${stderr.trim()})`);
+            console.log(`test/model/gpu/vulkanSweep.test.ts skipped: no Vulkan device (${stderr.trim()})`);
             context.skip();
             return;
         }

@@ -68,6 +68,10 @@ describe("zerank input, token for token against HF's tokenizer on modeling_zeran
         expect(tokens).not.toEqual(zerankReferenceInput(query, document));
     });
 
+    it("refuses overflow max-window: windows would be cut again to the reference's 10,000 characters", async () => {
+        await expect(reranker.rerank("q", ["a passage"], { overflow: "max-window" })).rejects.toThrow(/max-window.*not available/);
+    });
+
     it("refuses a prompt: zerank takes no instruction", async () => {
         await expect(Reranker.load({ model: await ensureQwen3TinyModel(), gpu: false, profile: "zerank", prompt: "Find answers" })).rejects.toThrow(
             /takes no instruction/

@@ -23,7 +23,10 @@ const rowsDroppedByConverter = xlmRobertaPaddingIdx + 1;
 
 /**
  * Float64 forward pass of XLMRobertaForSequenceClassification written from HF's modeling_roberta
- * (RobertaEmbeddings, RobertaLayer, RobertaClassificationHead), reading a converted GGUF:
+ * (RobertaEmbeddings, RobertaLayer, RobertaClassificationHead), reading a converted GGUF. It is
+ * also jina-reranker-v2's (its modeling_xlm_roberta.py: the same embeddings with
+ * create_position_ids_from_input_ids, post-norm Blocks of MHA + Mlp(fc1, gelu, fc2), the same
+ * classification head), whose fused Wqkv the reader splits:
  * - embeddings: word + position (HF id padding_idx + 1 + i, i.e. GGUF row i once the converter's
  *   2 dropped rows are accounted for) + token type 0, then LayerNorm;
  * - post-LayerNorm layers: h = LN(h + Wo·attn(h) + bo), h = LN(h + W2·gelu(W1·h + b1) + b2), with
@@ -71,12 +74,28 @@ export class BertReference {
         });
         const norm = (name: string): LayerNorm => ({ weight: tensors.load(`${name}.weight`, [nEmbd]), bias: tensors.load(`${name}.bias`, [nEmbd]) });
         this.embeddingNorm = norm("token_embd_norm");
+        // jina-reranker-v2: one fused projection, HF's mixer.Wqkv with rows ordered (three, heads,
+        // head_dim) as the flash implementation's rearrange reads them: Q's n_embd rows, K's, V's
+        const fused = gguf.hasTensor("blk.0.attn_qkv.weight");
+        const split = (name: string): [Linear, Linear, Linear] => {
+            const all = linear(name, nEmbd, 3 * nEmbd);
+            const part = (i: number): Linear => ({
+                weight: all.weight.slice(i * nEmbd * nEmbd, (i + 1) * nEmbd * nEmbd),
+                bias: all.bias.slice(i * nEmbd, (i + 1) * nEmbd),
+                inputs: nEmbd,
+                outputs: nEmbd
+            });
+            return [part(0), part(1), part(2)];
+        };
         for (let l = 0; l < nLayer; l++) {
             const block = `blk.${l}`;
+            const [query, key, value] = fused
+                ? split(`${block}.attn_qkv`)
+                : [linear(`${block}.attn_q`, nEmbd, nEmbd), linear(`${block}.attn_k`, nEmbd, nEmbd), linear(`${block}.attn_v`, nEmbd, nEmbd)];
             this.layers.push({
-                query: linear(`${block}.attn_q`, nEmbd, nEmbd),
-                key: linear(`${block}.attn_k`, nEmbd, nEmbd),
-                value: linear(`${block}.attn_v`, nEmbd, nEmbd),
+                query,
+                key,
+                value,
                 attentionOutput: linear(`${block}.attn_output`, nEmbd, nEmbd),
                 attentionNorm: norm(`${block}.attn_output_norm`),
                 up: linear(`${block}.ffn_up`, nEmbd, nFf),
@@ -121,9 +140,15 @@ export class BertReference {
         const d = this.nEmbd;
         const headDim = d / this.nHead;
         const rows = (i: number) => hidden.subarray(i * d, (i + 1) * d);
-        const q = Array.from({ length: n }, (_, i) => applyLinear(layer.query, rows(i)));
-        const k = Array.from({ length: n }, (_, i) => applyLinear(layer.key, rows(i)));
-        const v = Array.from({ length: n }, (_, i) => applyLinear(layer.value, rows(i)));
+        // flat n × d matrices: the attention loops below run n² · d times
+        const project = (linear: Linear) => {
+            const out = new Float64Array(n * d);
+            for (let i = 0; i < n; i++) out.set(applyLinear(linear, rows(i)), i * d);
+            return out;
+        };
+        const q = project(layer.query);
+        const k = project(layer.key);
+        const v = project(layer.value);
         const scale = 1 / Math.sqrt(headDim);
         const context = Array.from({ length: n }, () => new Float64Array(d));
         const weights = new Float64Array(n);
@@ -131,15 +156,22 @@ export class BertReference {
             const o = h * headDim;
             for (let i = 0; i < n; i++) {
                 let max = -Infinity;
+                const qi = i * d + o;
                 for (let j = 0; j < n; j++) {
+                    const kj = j * d + o;
                     let s = 0;
-                    for (let t = 0; t < headDim; t++) s += q[i]![o + t]! * k[j]![o + t]!;
+                    for (let t = 0; t < headDim; t++) s += q[qi + t]! * k[kj + t]!;
                     weights[j] = s * scale;
                     if (weights[j]! > max) max = weights[j]!;
                 }
                 let sum = 0;
                 for (let j = 0; j < n; j++) sum += weights[j] = Math.exp(weights[j]! - max);
-                for (let j = 0; j < n; j++) for (let t = 0; t < headDim; t++) context[i]![o + t] += (weights[j]! / sum) * v[j]![o + t]!;
+                const out = context[i]!;
+                for (let j = 0; j < n; j++) {
+                    const w = weights[j]! / sum;
+                    const vj = j * d + o;
+                    for (let t = 0; t < headDim; t++) out[o + t] += w * v[vj + t]!;
+                }
             }
         }
         for (let i = 0; i < n; i++) {

@@ -24,3 +24,6 @@ export const bertTinyShape: BertShape = {
 
 /** bge-reranker-v2-m3's layer (XLM-R large: n_embd 1024, 16 heads, n_ff 4096), 2 of its 24: realistic per-token cost for benchmarks. */
 export const bertBenchShape: BertShape = { ...bertTinyShape, embeddingLength: 1024, headCount: 16, feedForwardLength: 4096 };
+
+/** jina-reranker-v2-base-multilingual's positions (max_position_embeddings 1026 − 2) on the tiny width. */
+export const jinaRerankerV2TinyShape: BertShape = { ...bertTinyShape, contextLength: 1024 };

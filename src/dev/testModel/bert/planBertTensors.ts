@@ -24,7 +24,13 @@ const outputGain = 4;
  * and cls.output (classifier.out_proj, 1 label). Projections ~ 1/sqrt(inputs), so every branch's
  * output stays of order 1 before its LayerNorm.
  */
-export function planBertTensors(shape: BertShape, vocabularySize: number, weightType: "f32" | "f16", labels = 1): BertTensorSpec[] {
+export function planBertTensors(
+    shape: BertShape,
+    vocabularySize: number,
+    weightType: "f32" | "f16",
+    labels = 1,
+    attention: "separate" | "fused-qkv" = "separate"
+): BertTensorSpec[] {
     const matrixType = weightType === "f16" ? GgmlType.F16 : GgmlType.F32;
     const { embeddingLength: nEmbd, feedForwardLength: nFf } = shape;
     const matrix = (name: string, inputs: number, outputs: number, gain = 1): BertTensorSpec => ({
@@ -55,10 +61,16 @@ export function planBertTensors(shape: BertShape, vocabularySize: number, weight
     ];
     for (let block = 0; block < shape.blockCount; block++) {
         const prefix = `blk.${block}`;
+        // jina-reranker-v2's flash implementation keeps Q, K and V in one mixer.Wqkv, which the
+        // converter writes as attn_qkv: 3·n_embd outputs, Q's rows first, then K's, then V's
+        if (attention === "fused-qkv") tensors.push(...linear(`${prefix}.attn_qkv`, nEmbd, 3 * nEmbd, 2));
+        else
+            tensors.push(
+                ...linear(`${prefix}.attn_q`, nEmbd, nEmbd, 2),
+                ...linear(`${prefix}.attn_k`, nEmbd, nEmbd, 2),
+                ...linear(`${prefix}.attn_v`, nEmbd, nEmbd)
+            );
         tensors.push(
-            ...linear(`${prefix}.attn_q`, nEmbd, nEmbd, 2),
-            ...linear(`${prefix}.attn_k`, nEmbd, nEmbd, 2),
-            ...linear(`${prefix}.attn_v`, nEmbd, nEmbd),
             ...linear(`${prefix}.attn_output`, nEmbd, nEmbd),
             ...norm(`${prefix}.attn_output_norm`),
             ...linear(`${prefix}.ffn_up`, nEmbd, nFf, 2),

@@ -9,12 +9,17 @@ import type { UnigramVocabulary } from "./UnigramVocabulary.js";
  * rerankers' files it has no bert.pooling_type (the caller asks for rank pooling) and no
  * classifier.output_labels (one label, llama.cpp's default n_cls_out). Unlike them it has no
  * precompiled_charsmap: without one, llama.cpp's UGM tokenizer applies no NFKC mapping.
+ * addSpacePrefix false is what the converter's tokenizer.json branch writes for jina-reranker-v2
+ * (add_space_prefix from transformers' fast tokenizer's add_prefix_space, False unless
+ * tokenizer_config.json sets it); llama.cpp still prepends "▁" to every word run, the first
+ * included, because remove_extra_whitespaces is true (llm_tokenizer_ugm_session::normalize).
  */
 export function setBertMetadata(
     writer: GgufWriter,
     shape: BertShape,
     vocabulary: UnigramVocabulary,
-    description: { readonly name: string; readonly preset: string; readonly seed: number; readonly weightType: TestModelWeightType }
+    description: { readonly name: string; readonly preset: string; readonly seed: number; readonly weightType: TestModelWeightType },
+    addSpacePrefix = true
 ): void {
     setGeneralMetadata(writer, { architecture: "bert", name: description.name, weightType: description.weightType });
     writer
@@ -30,7 +35,7 @@ export function setBertMetadata(
         .setStringArray("tokenizer.ggml.tokens", vocabulary.pieces)
         .setFloat32Array("tokenizer.ggml.scores", vocabulary.scores)
         .setInt32Array("tokenizer.ggml.token_type", vocabulary.tokenTypes)
-        .setBool("tokenizer.ggml.add_space_prefix", true)
+        .setBool("tokenizer.ggml.add_space_prefix", addSpacePrefix)
         .setUint32("tokenizer.ggml.token_type_count", shape.tokenTypeCount)
         .setBool("tokenizer.ggml.remove_extra_whitespaces", true)
         .setUint32("tokenizer.ggml.bos_token_id", vocabulary.bosTokenId)

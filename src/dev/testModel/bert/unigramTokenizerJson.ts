@@ -55,11 +55,11 @@ export function unigramTokenizerJson(vocabulary: UnigramVocabulary): object {
 }
 
 /** tokenizer_config.json as XLM-R ships it, the parts a tokenizer loader reads. */
-export function unigramTokenizerConfig(vocabulary: UnigramVocabulary): object {
+export function unigramTokenizerConfig(vocabulary: UnigramVocabulary, modelMaxLength = 512): object {
     const text = (id: number) => vocabulary.pieces[id]!;
     return {
         tokenizer_class: "XLMRobertaTokenizer",
-        model_max_length: 512,
+        model_max_length: modelMaxLength,
         bos_token: text(vocabulary.bosTokenId),
         eos_token: text(vocabulary.eosTokenId),
         sep_token: text(vocabulary.eosTokenId),

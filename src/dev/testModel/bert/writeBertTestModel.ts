@@ -5,7 +5,7 @@ import { loadQwen3Vocabulary } from "../qwen3/loadQwen3Vocabulary.js";
 import { qwen3RerankerVocabularySize } from "../qwen3/writeQwen3TestModel.js";
 import { seededUniformFill } from "../../../testModel/seededUniformFill.js";
 import { writeGgufAtomically, type WrittenTestModel } from "../../../testModel/writeGgufAtomically.js";
-import { bertBenchShape, bertTinyShape } from "./BertShape.js";
+import { bertBenchShape, bertTinyShape, jinaRerankerV2TinyShape } from "./BertShape.js";
 import { buildUnigramVocabulary } from "./buildUnigramVocabulary.js";
 import { planBertTensors } from "./planBertTensors.js";
 import { setBertMetadata } from "./setBertMetadata.js";
@@ -27,6 +27,14 @@ export type WriteBertTestModelOptions = {
     readonly head?: "classifier" | "none" | "three-labels";
     /** Where to write the same vocabulary as an HF tokenizer.json and tokenizer_config.json (a folder). */
     readonly tokenizerDir?: string;
+    /**
+     * "bge-reranker-v2-m3" (default): XLM-R's separate Q, K, V. "jina-reranker-v2": the layout the
+     * converter writes for jinaai/jina-reranker-v2-base-multilingual (fused attn_qkv, 1024
+     * positions, add_space_prefix false, its name). `nameless` leaves general.name neutral, so only
+     * the tensors tell the families apart.
+     */
+    readonly family?: "bge-reranker-v2-m3" | "jina-reranker-v2";
+    readonly nameless?: boolean;
 };
 
 /** 3000 Latin and 1500 other-script word pieces: about 6,000 pieces with their characters. */
@@ -44,16 +52,27 @@ export async function writeBertTestModel(options: WriteBertTestModelOptions): Pr
     if (weightType !== "f32" && weightType !== "f16") throw new Error(`weightType must be "f32" or "f16", got "${String(weightType)}"`);
     const vocabulary = await bertTestVocabulary();
     const writer = new GgufWriter();
-    const shape = options.shape === "bench" ? bertBenchShape : bertTinyShape;
-    setBertMetadata(writer, shape, vocabulary, {
-        name: `llm-rerank test bge-reranker-v2-m3 ${options.shape ?? "tiny"}`,
-        preset: `bert-${options.shape ?? "tiny"}`,
-        seed,
-        weightType
-    });
+    const family = options.family ?? "bge-reranker-v2-m3";
+    const jina = family === "jina-reranker-v2";
+    if (jina && options.shape === "bench") throw new Error("the bench shape is bge-reranker-v2-m3's");
+    const shape = jina ? jinaRerankerV2TinyShape : options.shape === "bench" ? bertBenchShape : bertTinyShape;
+    const size = options.shape ?? "tiny";
+    setBertMetadata(
+        writer,
+        shape,
+        vocabulary,
+        {
+            name: options.nameless ? `llm-rerank test bert ${size}` : `llm-rerank test ${family} ${size}`,
+            preset: jina ? `jina-reranker-v2-${size}` : `bert-${size}`,
+            seed,
+            weightType
+        },
+        !jina
+    );
     const head = options.head ?? "classifier";
     if (head === "three-labels") writer.setStringArray("bert.classifier.output_labels", ["negative", "neutral", "positive"]);
-    for (const spec of planBertTensors(shape, vocabulary.pieces.length, weightType, head === "three-labels" ? 3 : head === "none" ? 0 : 1)) {
+    const labels = head === "three-labels" ? 3 : head === "none" ? 0 : 1;
+    for (const spec of planBertTensors(shape, vocabulary.pieces.length, weightType, labels, jina ? "fused-qkv" : "separate")) {
         writer.addTensor({
             name: spec.name,
             shape: spec.shape,
@@ -64,7 +83,10 @@ export async function writeBertTestModel(options: WriteBertTestModelOptions): Pr
     if (options.tokenizerDir !== undefined) {
         await mkdir(options.tokenizerDir, { recursive: true });
         await writeFile(path.join(options.tokenizerDir, "tokenizer.json"), JSON.stringify(unigramTokenizerJson(vocabulary)));
-        await writeFile(path.join(options.tokenizerDir, "tokenizer_config.json"), JSON.stringify(unigramTokenizerConfig(vocabulary), null, 2));
+        await writeFile(
+            path.join(options.tokenizerDir, "tokenizer_config.json"),
+            JSON.stringify(unigramTokenizerConfig(vocabulary, shape.contextLength), null, 2)
+        );
     }
     return writeGgufAtomically(writer, outPath);
 }
