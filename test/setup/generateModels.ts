@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { writeTestModel } from "../../src/dev/testModel/writeTestModel.js";
 import { ensureBertTinyModel } from "../bert/bertTestModel.js";
 import { testModels, testModelsDir } from "../helpers/testModels.js";
+import { ensureQwen2TinyModel } from "../qwen2/qwen2TestModel.js";
 import { ensureQwen3UntiedRankModel } from "../qwen3/qwen3RankTestModels.js";
 import { ensureQwen3TinyModel } from "../qwen3/qwen3TestModel.js";
 
@@ -29,4 +30,5 @@ export default async function generateModels(): Promise<void> {
     await ensureQwen3TinyModel();
     await ensureQwen3UntiedRankModel();
     await ensureBertTinyModel();
+    await ensureQwen2TinyModel();
 }

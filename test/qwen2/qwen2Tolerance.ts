@@ -1,0 +1,2 @@
+/** PLACEHOLDER: measured below */
+export const logitDifferenceTolerance = 1e-5;
