@@ -314,11 +314,14 @@ export class Reranker implements Scorer {
     }
 
     private normalized(scores: number[], normalize: boolean): number[] {
-        return normalize && this.profile.normalize === "sigmoid" ? scores.map(sigmoid) : scores;
+        return normalize && this.profile.normalize === "sigmoid" ? scores.map((score) => this.normalizedScore(score, true)) : scores;
     }
 
+    /** The profile's normalization: sigmoid(score / temperature), the temperature 1 unless the profile sets one (zerank's 5). */
     private normalizedScore(score: number, normalize: boolean): number {
-        return normalize && this.profile.normalize === "sigmoid" ? sigmoid(score) : score;
+        if (!normalize || this.profile.normalize !== "sigmoid") return score;
+        const temperature = this.profile.temperature;
+        return sigmoid(temperature === undefined ? score : score / temperature);
     }
 
     private toTokenArray(sequence: unknown, index: number): Int32Array {

@@ -1,6 +1,7 @@
 import { PromptMismatchError, UnsupportedModelError } from "../errors/errors.js";
 import type { ModelFileSummary } from "../gguf/inspectModelFile.js";
 import { decideScoreHead } from "../heads/decideScoreHead.js";
+import { controlTokensIn, templatePieces } from "../input/templatePieces.js";
 import { applyRerankTemplate } from "../profiles/applyRerankTemplate.js";
 import { checkProfileTokenizer } from "../profiles/checkProfileTokenizer.js";
 import { detectProfile, getProfile } from "../profiles/loadProfiles.js";
@@ -27,11 +28,12 @@ export type PromptRecords = { model: PromptRecord | undefined; lora: PromptRecor
 
 /**
  * Step 2 of a load, after the file is inspected and before any llama.cpp: picks the profile and
- * the head, checks the vocabulary has what they score, and settles the prompt. Pure.
+ * the head, checks the vocabulary has what they score, and settles the prompt. Pure: `chosen` is
+ * the profile the `profile` option names, read beforehand (resolveProfileOption).
  */
-export function planModel(request: LoadRequest, summary: ModelFileSummary, records: PromptRecords): ModelPlan {
+export function planModel(request: LoadRequest, summary: ModelFileSummary, records: PromptRecords, chosen?: ModelProfile): ModelPlan {
     const modelPath = summary.path;
-    const profile = request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names);
+    const profile = chosen ?? (request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names));
     if (!profile || !profile.architectures.includes(summary.architecture)) {
         throw new UnsupportedModelError(
             `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
@@ -83,5 +85,7 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
                 message: `${modelPath}'s tokenizer.chat_template.rerank has no {query} … {document} user turn; using profile ${profile.name}'s template`
             });
     }
+    // A template's pieces need the vocabulary's control tokens: checked here, before any llama.cpp.
+    if (profile.format === "template") templatePieces(profile, prompt, controlTokensIn(profile, summary.tokens, summary.tokenTypes), `profile ${profile.name}`);
     return { profile: templated, headKind, prompt, maxLength: request.maxLength ?? profile.maxLength, encoderOnly: summary.architecture === "bert", warnings };
 }
