@@ -6,12 +6,6 @@ import type { Qwen2Shape } from "./Qwen2Shape.js";
 export type Qwen2TensorOptions = {
     readonly weightType: TestModelWeightType;
     readonly vocabularySize: number;
-    /**
-     * Write output.weight, values of its own, as the converter writes a model whose config has
-     * tie_word_embeddings false. Qwen2.5-0.5B and -1.5B, and so mxbai-rerank-base-v2 and -large-v2,
-     * tie it (no lm_head in their safetensors): llama.cpp then projects through token_embd.
-     */
-    readonly untiedOutput: boolean;
 };
 
 // Spread of the RMSNorm weights around 1.
@@ -70,7 +64,9 @@ export function planQwen2Tensors(shape: Qwen2Shape, options: Qwen2TensorOptions)
             projection(`${prefix}.ffn_down.weight`, nFf, nEmbd)
         );
     }
+    // No output.weight: Qwen2.5-0.5B and -1.5B, and so mxbai-rerank-base-v2 and -large-v2, tie the
+    // output projection to the embeddings (no lm_head in their safetensors), and llama.cpp's qwen2
+    // loader then projects through token_embd.
     tensors.push(norm("output_norm.weight", nEmbd));
-    if (options.untiedOutput) tensors.push({ name: "output.weight", shape: [nEmbd, options.vocabularySize], type: matrixType, values: embedding });
     return tensors;
 }

@@ -20,8 +20,6 @@ export type WriteQwen2TestModelOptions = {
     readonly weightType?: TestModelWeightType;
     /** general.name; the converter writes the model's directory name (or its card's name). Default "mxbai-rerank-base-v2 llm-rerank tiny test". */
     readonly name?: string;
-    /** Write an output.weight of its own (tie_word_embeddings false); mxbai-rerank-v2 ties it. Default false. */
-    readonly untiedOutput?: boolean;
 };
 
 let cachedFiles: Promise<Qwen3TokenizerFiles> | undefined;
@@ -45,7 +43,7 @@ export async function loadQwen25Vocabulary(vocabularySize: number = qwen25Vocabu
  * q/k/v biases, no QK-norm, the output projection tied to token_embd.
  */
 export async function writeQwen2TestModel(options: WriteQwen2TestModelOptions): Promise<WrittenTestModel> {
-    const { outPath, seed = 42, weightType = "f32", name = "mxbai-rerank-base-v2 llm-rerank tiny test", untiedOutput = false } = options;
+    const { outPath, seed = 42, weightType = "f32", name = "mxbai-rerank-base-v2 llm-rerank tiny test" } = options;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
     if (!testModelWeightTypes.includes(weightType))
         throw new Error(`weightType must be one of ${testModelWeightTypes.join(", ")}, got "${String(weightType)}"`);
@@ -54,7 +52,7 @@ export async function writeQwen2TestModel(options: WriteQwen2TestModelOptions): 
     const shape = qwen2TinyShape;
     const writer = new GgufWriter();
     setQwen2Metadata(writer, shape, vocabulary, { name, seed, weightType });
-    const specs = planQwen2Tensors(shape, { weightType, vocabularySize: qwen25VocabularySize, untiedOutput });
+    const specs = planQwen2Tensors(shape, { weightType, vocabularySize: qwen25VocabularySize });
     for (const spec of specs) writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededTensorFill(seed, spec, specs) });
     return writeGgufAtomically(writer, outPath);
 }
