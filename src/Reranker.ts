@@ -57,7 +57,10 @@ export type RerankerDescription = ScorerDescription & {
         parameterCount: number;
     };
     profile: string;
+    /** What `normalize: true` applies: sigmoid(score / normalizeTemperature), or nothing. */
     normalize: "sigmoid" | "none";
+    /** 1, or the profile's temperature (zerank: 5). */
+    normalizeTemperature: number;
     prompt: string;
     maxLength: number;
     scoreTokens: { text: string; id: number }[];
@@ -269,6 +272,7 @@ export class Reranker implements Scorer {
             },
             profile: this.profile.name,
             normalize: this.profile.normalize,
+            normalizeTemperature: this.profile.temperature ?? 1,
             prompt: this.prompt,
             maxLength: this.encoder.builder.maxLength,
             scoreTokens: this.scoreTokenTexts,

@@ -94,12 +94,13 @@ export class TemplateInputBuilder implements InputBuilder {
         const requests: TextRequest[] = [];
         this.pieces.forEach((piece, i) => {
             if (!("items" in piece)) return;
+            // build() compares counts with numbers up to the cap, maxLength + tailLength (a count
+            // past it is refused whatever it is), and reads at most that many ids of a piece.
+            const cap = this.maxLength + this.tailLength;
             if (i === this.documentPiece) {
-                // build() reads at most maxLength ids of the piece and compares its count, and the
-                // count of its head less one, with numbers up to maxLength.
-                requests.push({ text: this.textOf(piece.items, query, passage), limit: this.maxLength });
-                requests.push({ text: this.textOf(piece.items, query, passage, piece.items.length - 1), limit: this.maxLength });
-            } else requests.push({ text: this.textOf(piece.items, query, passage), limit: this.queryMaxLength ?? this.maxLength });
+                requests.push({ text: this.textOf(piece.items, query, passage), limit: cap });
+                requests.push({ text: this.textOf(piece.items, query, passage, piece.items.length - 1), limit: cap });
+            } else requests.push({ text: this.textOf(piece.items, query, passage), limit: this.queryMaxLength ?? cap });
         });
         return requests;
     }

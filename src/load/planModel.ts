@@ -1,11 +1,12 @@
-import { PromptMismatchError, UnsupportedModelError } from "../errors/errors.js";
+import { InvalidArgumentError, PromptMismatchError, UnsupportedModelError } from "../errors/errors.js";
 import type { ModelFileSummary } from "../gguf/inspectModelFile.js";
 import { decideScoreHead } from "../heads/decideScoreHead.js";
 import { controlTokensIn, templatePieces } from "../input/templatePieces.js";
 import { applyRerankTemplate } from "../profiles/applyRerankTemplate.js";
 import { checkProfileTokenizer } from "../profiles/checkProfileTokenizer.js";
 import { detectProfile, getProfile } from "../profiles/loadProfiles.js";
-import type { ModelProfile } from "../profiles/ModelProfile.js";
+import type { ModelProfile, TemplateProfile } from "../profiles/ModelProfile.js";
+import { isProfileFile } from "../profiles/readProfileFile.js";
 import { promptRecordPath, type PromptRecord } from "../profiles/PromptRecord.js";
 import type { RerankWarning } from "../RerankerOptions.js";
 import { scoredTokenTexts } from "../scoring/combineScore.js";
@@ -85,7 +86,16 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
                 message: `${modelPath}'s tokenizer.chat_template.rerank has no {query} … {document} user turn; using profile ${profile.name}'s template`
             });
     }
+    if (profile.format === "template" && request.prompt !== undefined && request.prompt !== "" && !templateText(profile).includes("{instruction}"))
+        throw new InvalidArgumentError(`profile ${profile.name} takes no instruction (its template has no {instruction}): the prompt option does not apply`);
     // A template's pieces need the vocabulary's control tokens: checked here, before any llama.cpp.
-    if (profile.format === "template") templatePieces(profile, prompt, controlTokensIn(profile, summary.tokens, summary.tokenTypes), `profile ${profile.name}`);
+    if (profile.format === "template") {
+        const source = request.profile !== undefined && isProfileFile(request.profile) ? request.profile : `profile ${profile.name}`;
+        templatePieces(profile, prompt, controlTokensIn(profile, summary.tokens, summary.tokenTypes), source);
+    }
     return { profile: templated, headKind, prompt, maxLength: request.maxLength ?? profile.maxLength, encoderOnly: summary.architecture === "bert", warnings };
+}
+
+function templateText(profile: TemplateProfile): string {
+    return typeof profile.template === "string" ? profile.template : profile.template.join("");
 }
