@@ -24,10 +24,9 @@ export const mxbaiV2 = {
 } as const;
 
 type Tokenizer = ReturnType<typeof fromPreTrained>;
-type AddedToken = { id: number; content: string; special: boolean };
+type AddedToken = { id: number; content: string };
 
 let hf: Tokenizer | undefined;
-let hfPlain: Tokenizer | undefined;
 
 /** Qwen2.5's added tokens: Qwen3's up to <|file_sep|> (see src/dev/testModel/qwen2/qwen25TokenizerFiles.ts). */
 const qwen25AddedTokens = (tokenizerJSON.added_tokens as AddedToken[]).filter(({ id }) => id <= qwen25LastAddedTokenId);
@@ -38,25 +37,11 @@ export function hfEncode(text: string): number[] {
     return hf.encode(text, { add_special_tokens: false });
 }
 
-/**
- * HF's Qwen2.5 tokenizer without the added tokens llama.cpp types CONTROL: their literals in user
- * text go through BPE as characters, which is what the library promises for user text.
- */
-export function hfEncodeWithoutControlTokens(text: string): number[] {
-    if (hfPlain == null) {
-        const kept = qwen25AddedTokens.filter(({ content, special }) => !special && !(content.startsWith("<|") && content.endsWith("|>")));
-        hfPlain = fromPreTrained({ tokenizerJSON: { added_tokens: kept } });
-    }
-    return hfPlain.encode(text, { add_special_tokens: false });
-}
-
 export type MxbaiInputOptions = {
     /** MxbaiRerankV2's max_length; default 8192. */
     readonly maxLength?: number;
     /** predict()'s instruction; none by default, and an empty one counts as none (`if instruction`). */
     readonly instruction?: string;
-    /** How user text (query, instruction, document) is tokenized; default hfEncode, as the reference does. */
-    readonly encode?: (text: string) => number[];
 };
 
 /**
@@ -73,7 +58,6 @@ export type MxbaiInputOptions = {
  *  - concat_input_ids: prefix + pair + sep + task prompt + suffix.
  */
 export function mxbaiReferenceInput(query: string, document: string, options: MxbaiInputOptions = {}): number[] {
-    const encode = options.encode ?? hfEncode;
     const prefix = hfEncode(mxbaiV2.prefix);
     const task = hfEncode(mxbaiV2.taskPrompt);
     const suffix = hfEncode(mxbaiV2.suffix);
@@ -84,10 +68,10 @@ export function mxbaiReferenceInput(query: string, document: string, options: Mx
 
     let queryPrompt = mxbaiV2.queryPrompt(query);
     if (options.instruction) queryPrompt = [mxbaiV2.instructionPrompt(options.instruction), mxbaiV2.sep, queryPrompt].join("");
-    const queryIds = encode(queryPrompt).slice(0, Math.floor((maxLength * 3) / 4));
+    const queryIds = hfEncode(queryPrompt).slice(0, Math.floor((maxLength * 3) / 4));
 
     const documentMaxLength = Math.min(mxbaiV2.modelMaxLength - queryIds.length - predefinedLength, maxLength);
-    const documentIds = encode(mxbaiV2.docPrompt(document)).slice(0, documentMaxLength);
+    const documentIds = hfEncode(mxbaiV2.docPrompt(document)).slice(0, documentMaxLength);
 
     let second = [...sep, ...documentIds];
     const excess = queryIds.length + second.length - maxLength;
