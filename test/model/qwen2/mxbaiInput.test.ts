@@ -110,6 +110,22 @@ describe("mxbai-rerank-v2 truncation", () => {
         );
     });
 
+    it(`at maxLength ${maxLength}: cuts every comparable corpus text as query and as document as mixedbread does`, async () => {
+        const texts = corpusTexts.map(({ text }) => text).filter(comparable);
+        const pairs = texts.flatMap(
+            (text) =>
+                [
+                    ["What is this?", text],
+                    [text, text]
+                ] as const
+        );
+        const built = await Promise.all(pairs.map(([query, document]) => reranker.buildInput(query, document)));
+        const mismatches = pairs.filter(([query, document], i) => !sameIds(built[i]!, mxbaiReferenceInput(query, document, { maxLength })));
+        expect(mismatches).toEqual([]);
+        // a cut pair fills maxLength exactly: over a hundred of them are cut (152 with the corpus of today)
+        expect(built.filter((ids) => ids.length === prefixLength + maxLength + tailLength).length).toBeGreaterThan(100);
+    });
+
     it(`at maxLength ${instructionMaxLength}: puts the instruction line before the query and cuts the two as one text`, async () => {
         for (const [query, document] of [...mxbaiPairs.slice(0, 3), [textOfTokens("query: ", 200), textOfTokens("document: ", 200)] as const]) {
             const built = Array.from(await withInstruction.buildInput(query, document));
