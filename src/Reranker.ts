@@ -72,7 +72,10 @@ export type RerankerDescription = ScorerDescription & {
         parameterCount: number;
     };
     profile: string;
+    /** What `normalize: true` applies: sigmoid(score / normalizeTemperature), or nothing. */
     normalize: "sigmoid" | "none";
+    /** 1, or the profile's temperature (zerank: 5). */
+    normalizeTemperature: number;
     prompt: string;
     maxLength: number;
     scoreTokens: { text: string; id: number }[];
@@ -350,6 +353,7 @@ export class Reranker implements Scorer {
             },
             profile: this.profile.name,
             normalize: this.profile.normalize,
+            normalizeTemperature: this.profile.temperature ?? 1,
             prompt: this.prompt,
             maxLength: this.encoder.builder.maxLength,
             scoreTokens: this.scoreTokenTexts,
@@ -397,11 +401,14 @@ export class Reranker implements Scorer {
     }
 
     private normalized(scores: number[], normalize: boolean): number[] {
-        return normalize && this.profile.normalize === "sigmoid" ? scores.map(sigmoid) : scores;
+        return normalize && this.profile.normalize === "sigmoid" ? scores.map((score) => this.normalizedScore(score, true)) : scores;
     }
 
+    /** The profile's normalization: sigmoid(score / temperature), the temperature 1 unless the profile sets one (zerank's 5). */
     private normalizedScore(score: number, normalize: boolean): number {
-        return normalize && this.profile.normalize === "sigmoid" ? sigmoid(score) : score;
+        if (!normalize || this.profile.normalize !== "sigmoid") return score;
+        const temperature = this.profile.temperature;
+        return sigmoid(temperature === undefined ? score : score / temperature);
     }
 
     private toTokenArray(sequence: unknown, index: number): Int32Array {

@@ -48,7 +48,11 @@ export type RerankerLoadOptions = {
      * when one exists, else node-llama-cpp's prebuilt ones. One process holds one llama.cpp.
      */
     llamaBuild?: LlamaBuildOption;
-    /** A profile name from models/ (default: detected from the GGUF). */
+    /**
+     * A built-in profile's name ("qwen3-reranker", see listProfiles()), or the path of a profile
+     * file: a string ending in ".json" is read as a file (docs/profiles.md), any other as a name.
+     * Default: detected from the GGUF.
+     */
     profile?: string;
     /**
      * Allow the GPU backend to compute in FP16 (Vulkan: GGML_VK_DISABLE_F16 is left unset; CUDA:

@@ -15,14 +15,15 @@ Commands:
   check   --model A.gguf --against B.gguf --pairs FILE.jsonl [--top K] [--json]
   check   --model M.gguf [--json]            the health check: built-in canary pairs; exit 1 when the output is degenerate
   serve   --model M.gguf [--host 127.0.0.1] [--port 8012] [--api-key K] [limits]   (serve --help)
-  profile --model M.gguf [--profile NAME] [--prompt TEXT]       (records the training prompt)
+  profile --model M.gguf [--profile NAME|FILE.json] [--prompt TEXT]   (records the training prompt)
   export-train --judgments FILE.jsonl --out train.jsonl [--prompt TEXT] [--model M.gguf]
   pull    URI [--dir D]                                          (hf:user/repo/file.gguf or https://…; downloads, checks, prints the path)
   bench   [--quick] [--preset bench|gemma-2b] [--model-dir D] ...   (bench --help; generates its model on first use)
 
 --model takes a path, hf:user/repo/file.gguf or an https:// URL (cached in --model-dir D, default ~/.cache/llm-rerank/models).
+--profile takes a built-in profile's name, or a profile file: a value ending in .json is read as one (docs/profiles.md).
 
-Common flags: --gpu auto|cuda|metal|vulkan|cpu  --slots N  --max-length N  --prompt TEXT  --profile NAME
+Common flags: --gpu auto|cuda|metal|vulkan|cpu  --slots N  --max-length N  --prompt TEXT  --profile NAME|FILE.json
               --threads N  --kv-type f32|f16  --flash-attention  --no-share-prefix  --strict  --lora A.gguf
               --score-head auto|logits|rank  --token-cache-bytes N  --score-cache-bytes N  --no-health-check`;
 

@@ -1,14 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
-import { getProfile } from "../profiles/loadProfiles.js";
+import { resolveProfileOption } from "../profiles/readProfileFile.js";
 import { writePromptRecord } from "../profiles/PromptRecord.js";
 import { requiredString } from "./commonOptions.js";
 
-/** llm-rerank profile --model M.gguf [--profile NAME] [--prompt TEXT]: records the training prompt in M.rerank.json. */
+/** llm-rerank profile --model M.gguf [--profile NAME|FILE.json] [--prompt TEXT]: records the training prompt in M.rerank.json. */
 export async function profileCommand(args: string[]): Promise<number> {
     const { values } = parseArgs({ args, options: { model: { type: "string" }, profile: { type: "string" }, prompt: { type: "string" } } });
-    const profile = getProfile(values.profile ?? "bge-reranker-v2-gemma");
+    const profile = resolveProfileOption(values.profile ?? "bge-reranker-v2-gemma");
     const recordPath = writePromptRecord(requiredString(values, "model"), { profile: profile.name, prompt: values.prompt ?? profile.prompt });
     console.error(`llm-rerank: wrote ${recordPath}`);
     return 0;
@@ -32,7 +32,7 @@ function readJudgments(file: string): Judgment[] {
 }
 
 /**
- * llm-rerank export-train --judgments FILE.jsonl --out train.jsonl [--profile NAME] [--prompt TEXT] [--model M.gguf]
+ * llm-rerank export-train --judgments FILE.jsonl --out train.jsonl [--profile NAME|FILE.json] [--prompt TEXT] [--model M.gguf]
  * Writes FlagEmbedding's fine-tune format with the profile's prompt, and records that prompt in the
  * model's sidecar, so training and inference use one prompt.
  */
@@ -41,7 +41,7 @@ export async function exportTrainCommand(args: string[]): Promise<number> {
         args,
         options: { judgments: { type: "string" }, out: { type: "string" }, profile: { type: "string" }, prompt: { type: "string" }, model: { type: "string" } }
     });
-    const profile = getProfile(values.profile ?? "bge-reranker-v2-gemma");
+    const profile = resolveProfileOption(values.profile ?? "bge-reranker-v2-gemma");
     const prompt = values.prompt ?? profile.prompt;
     const byQuery = new Map<string, { pos: string[]; neg: string[] }>();
     for (const judgment of readJudgments(requiredString(values, "judgments"))) {

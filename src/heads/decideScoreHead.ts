@@ -20,6 +20,14 @@ export function decideScoreHead(summary: ModelFileSummary, profile: ModelProfile
             throw new InvalidArgumentError(`profile ${profile.name} reads a classifier head; it has no score tokens for scoreHead "logits"`);
         return "rank";
     }
+    if (head && profile.score.kind !== "softmax") {
+        // llama.cpp's rank pooling returns the softmax of the head's rows: only a softmax profile reads it
+        if (requested === "rank" || head.tiedToEmbeddings === false)
+            throw new UnsupportedModelError(
+                `${summary.path} has a rank head, whose output (a softmax) is not profile ${profile.name}'s ${profile.score.kind} score${head.tiedToEmbeddings === false ? "; its LM head was dropped in conversion, so the logits are not the model's either" : ""}`
+            );
+        return "logits";
+    }
     if (!head) {
         if (requested === "rank")
             throw new UnsupportedModelError(

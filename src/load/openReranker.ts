@@ -7,6 +7,7 @@ import type { ScoreHead } from "../heads/ScoreHead.js";
 import { TokenLogitsHead } from "../heads/TokenLogitsHead.js";
 import { createInputBuilder } from "../input/createInputBuilder.js";
 import { PairEncoder } from "../input/PairEncoder.js";
+import { controlTokensIn } from "../input/templatePieces.js";
 import { relabelledUserDefinedTokens } from "../input/relabelledUserDefinedTokens.js";
 import { textSplitRuleFor } from "../input/textSplitRule.js";
 import { TextTokenizer } from "../input/TextTokenizer.js";
@@ -16,6 +17,7 @@ import type { AddonModel, ModelHost } from "../native/AddonTypes.js";
 import { InProcessHost } from "../native/InProcessHost.js";
 import type { ModelProfile } from "../profiles/ModelProfile.js";
 import { readPromptRecord } from "../profiles/PromptRecord.js";
+import { resolveProfileOption } from "../profiles/readProfileFile.js";
 import { Reranker } from "../Reranker.js";
 import { scoredTokenTexts } from "../scoring/combineScore.js";
 import { readMemoryBudget } from "../sizing/readMemoryBudget.js";
@@ -32,13 +34,20 @@ import { readLoadOptions, type LoadRequest } from "./readLoadOptions.js";
  */
 export async function openReranker(options: unknown, seams: LoadSeams): Promise<Reranker> {
     const request = readLoadOptions(options); // 1. every option, no I/O
+    // a profile file is read and validated before anything is downloaded or started
+    const chosenProfile = request.profile !== undefined ? resolveProfileOption(request.profile) : undefined;
     const modelPath = await resolveModelSource(request.model, request.download); // a URI is downloaded (and checked) once
     const summary = await inspectModelFile(modelPath); // bounded reads, never llama.cpp
     if (request.lora !== undefined) await inspectAdapterFile(request.lora, summary.architecture);
-    const plan = planModel(request, summary, {
-        model: readPromptRecord(modelPath),
-        lora: request.lora !== undefined ? readPromptRecord(request.lora) : undefined
-    }); // 2. profile, head, prompt: pure
+    const plan = planModel(
+        request,
+        summary,
+        {
+            model: readPromptRecord(modelPath),
+            lora: request.lora !== undefined ? readPromptRecord(request.lora) : undefined
+        },
+        chosenProfile
+    ); // 2. profile, head, prompt: pure
     for (const warning of plan.warnings) request.warn(warning);
     const host = await startHost(request); // 3. the first native work (or child process)
     seams.observeHost?.(host);
@@ -104,8 +113,14 @@ async function build(
             userDefinedLiterals: await relabelledUserDefinedTokens(summary, model, description)
         });
         const { profile } = plan;
-        const builder = await createInputBuilder(tokenizer, description.bosToken, profile, plan.maxLength, plan.prompt, (text) =>
-            controlTokenId(summary, text)
+        const builder = await createInputBuilder(
+            tokenizer,
+            description.bosToken,
+            profile,
+            plan.maxLength,
+            plan.prompt,
+            (text) => controlTokenId(summary, text),
+            profile.format === "template" ? controlTokensIn(profile, summary.tokens, summary.tokenTypes) : []
         );
         // FlagEmbedding's yes_loc: the first id of tokenizing the word on its own.
         const texts = plan.headKind === "logits" ? scoredTokenTexts(profile) : [];

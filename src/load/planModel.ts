@@ -1,10 +1,12 @@
-import { PromptMismatchError, UnsupportedModelError } from "../errors/errors.js";
+import { InvalidArgumentError, PromptMismatchError, UnsupportedModelError } from "../errors/errors.js";
 import type { ModelFileSummary } from "../gguf/inspectModelFile.js";
 import { decideScoreHead } from "../heads/decideScoreHead.js";
+import { controlTokensIn, templatePieces } from "../input/templatePieces.js";
 import { applyRerankTemplate } from "../profiles/applyRerankTemplate.js";
 import { checkProfileTokenizer } from "../profiles/checkProfileTokenizer.js";
 import { detectProfile, getProfile } from "../profiles/loadProfiles.js";
-import type { ModelProfile } from "../profiles/ModelProfile.js";
+import type { ModelProfile, TemplateProfile } from "../profiles/ModelProfile.js";
+import { isProfileFile } from "../profiles/readProfileFile.js";
 import { promptRecordPath, type PromptRecord } from "../profiles/PromptRecord.js";
 import type { RerankWarning } from "../RerankerOptions.js";
 import { scoredTokenTexts } from "../scoring/combineScore.js";
@@ -30,11 +32,13 @@ export type PromptRecords = { model: PromptRecord | undefined; lora: PromptRecor
 
 /**
  * Step 2 of a load, after the file is inspected and before any llama.cpp: picks the profile and
- * the head, checks the vocabulary has what they score, and settles the prompt. Pure.
+ * the head, checks the vocabulary has what they score, and settles the prompt. Pure: `chosen` is
+ * the profile the `profile` option names, read beforehand (resolveProfileOption).
  */
-export function planModel(request: LoadRequest, summary: ModelFileSummary, records: PromptRecords): ModelPlan {
+export function planModel(request: LoadRequest, summary: ModelFileSummary, records: PromptRecords, chosen?: ModelProfile): ModelPlan {
     const modelPath = summary.path;
-    const profile = request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names, summary.tensorNames);
+    const profile =
+        chosen ?? (request.profile !== undefined ? getProfile(request.profile) : detectProfile(summary.architecture, summary.names, summary.tensorNames));
     if (!profile || !profile.architectures.includes(summary.architecture)) {
         throw new UnsupportedModelError(
             `${modelPath} is a "${summary.architecture}" model; ${profile ? `profile ${profile.name} serves ${profile.architectures.join(", ")}` : "no profile serves that architecture"}`
@@ -95,6 +99,13 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
                 message: `${modelPath}'s tokenizer.chat_template.rerank has no {query} … {document} user turn; using profile ${profile.name}'s template`
             });
     }
+    if (profile.format === "template" && request.prompt !== undefined && request.prompt !== "" && !templateText(profile).includes("{instruction}"))
+        throw new InvalidArgumentError(`profile ${profile.name} takes no instruction (its template has no {instruction}): the prompt option does not apply`);
+    // A template's pieces need the vocabulary's control tokens: checked here, before any llama.cpp.
+    if (profile.format === "template") {
+        const source = request.profile !== undefined && isProfileFile(request.profile) ? request.profile : `profile ${profile.name}`;
+        templatePieces(profile, prompt, controlTokensIn(profile, summary.tokens, summary.tokenTypes), source);
+    }
     return {
         profile: templated,
         headKind,
@@ -103,4 +114,8 @@ export function planModel(request: LoadRequest, summary: ModelFileSummary, recor
         encoderOnly: encoderArchitectures.includes(summary.architecture),
         warnings
     };
+}
+
+function templateText(profile: TemplateProfile): string {
+    return typeof profile.template === "string" ? profile.template : profile.template.join("");
 }

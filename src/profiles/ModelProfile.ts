@@ -26,11 +26,18 @@ type ProfileBase = {
     /**
      * "logit": the raw logit of token at the last position (FlagEmbedding's yes_loc).
      * "softmax": exp(l[token]) / (exp(l[token]) + exp(l[against])), a probability.
+     * "logit-difference": l[token] - l[against] (mxbai-rerank-v2's score; its sigmoid is the softmax).
      * "rank": the classifier head llama.cpp's rank pooling applies (cls.output), its raw logit.
      */
-    score: { kind: "logit"; token: string } | { kind: "softmax"; token: string; against: string } | { kind: "rank" };
+    score:
+        | { kind: "logit"; token: string }
+        | { kind: "softmax"; token: string; against: string }
+        | { kind: "logit-difference"; token: string; against: string }
+        | { kind: "rank" };
     /** What `normalize: true` applies to a score. */
     normalize: "sigmoid" | "none";
+    /** With normalize "sigmoid": the normalized score is sigmoid(score / temperature) (zerank's 5). Default 1. */
+    temperature?: number;
 };
 
 /** FlagEmbedding's decoder-only reranker format (bge-reranker-v2-gemma). */
@@ -74,4 +81,63 @@ export type EncoderPairProfile = ProfileBase & {
     truncation?: "flag-reranker" | "longest-first";
 };
 
-export type ModelProfile = FlagEmbeddingProfile | ChatTemplateProfile | EncoderPairProfile;
+/**
+ * Any causal-LM reranker, described as data (docs/profiles.md): a template with {query},
+ * {document} and optionally {instruction}, how it is tokenized and cut, and which logits score it.
+ * Built-in profiles and users' profile files alike; TemplateInputBuilder builds its input.
+ */
+export type TemplateProfile = ProfileBase & {
+    format: "template";
+    /**
+     * The input, as one string or as parts. The template's own text is parsed for the model's
+     * control tokens (<|im_start|>, <bos>); the texts put in for {query}, {document} and
+     * {instruction} never are.
+     */
+    template: string | string[];
+    /**
+     * "joined": the parts are concatenated and the whole is tokenized as one text, as HF's
+     * tokenizer(formatted) does (only control tokens separate pieces). "parts": each part is
+     * tokenized on its own and the ids are concatenated (FlagEmbedding, mxbai-rerank, the
+     * Qwen3-Reranker card's prefix + tokenizer(message) + suffix).
+     */
+    tokenize: "joined" | "parts";
+    /** Start the input with the model's BOS token (FlagEmbedding's [bos]). Default false. */
+    bos?: boolean;
+    /**
+     * What {instruction} stands for when the instruction is not empty, itself holding
+     * {instruction}; an empty instruction then puts in nothing (mxbai-rerank's optional
+     * "instruction: …\n"). Without it {instruction} is the instruction as it is.
+     */
+    instructionTemplate?: string;
+    truncation: TemplateTruncation;
+    /** Unicode normalization the HF tokenizer applies before BPE (Qwen2's is NFC); llama.cpp applies none. */
+    textNormalization?: "NFC";
+    /** Strip whitespace from both ends of the query and the document, as Python's str.strip() does. */
+    stripWhitespace?: boolean;
+    /** Cut the query and the document to this many characters (Unicode code points, as Python slices) first. */
+    maxCharacters?: { query?: number; document?: number };
+};
+
+/**
+ * How a template's input is kept within maxLength. The part holding {document} (in "joined"
+ * mode: the run of text between control tokens that holds it) must end with {document}; it is cut
+ * from its end, first to maxLength tokens, then to fit `budget`.
+ */
+export type TemplateTruncation = {
+    /**
+     * The part holding {query} (it must end with {query} and not hold {document}) is cut to
+     * ⌊queryShare·maxLength⌋ tokens (FlagEmbedding's and mxbai's 3/4). Without it the query is
+     * never cut, and a query that leaves no room for the document is an error.
+     */
+    queryShare?: number;
+    /**
+     * "input": the whole input, BOS and template included, fits maxLength (Qwen3-Reranker's card).
+     * "query-to-document": BOS and the parts from the query's through the document's fit
+     *   maxLength (mxbai's prepare_for_model(query, sep + document, max_length)).
+     * "query-to-document+tail": the same, with maxLength raised by the tokens after the
+     *   document's part (FlagEmbedding's encode_max_length = max_length + len(sep) + len(prompt)).
+     */
+    budget: "input" | "query-to-document" | "query-to-document+tail";
+};
+
+export type ModelProfile = FlagEmbeddingProfile | ChatTemplateProfile | EncoderPairProfile | TemplateProfile;

@@ -1,9 +1,10 @@
 import { InvalidArgumentError, UnsupportedModelError } from "../errors/errors.js";
+import { closestKey } from "../utils/checkKnownKeys.js";
 import { invalidArgument, isPlainObject } from "../utils/validate.js";
 import type { ModelProfile } from "./ModelProfile.js";
 
-const formats = ["flag-embedding", "chat-template", "encoder-pair"] as const;
-const scoreKinds = ["logit", "softmax", "rank"] as const;
+const formats = ["flag-embedding", "chat-template", "encoder-pair", "template"] as const;
+const scoreKinds = ["logit", "softmax", "logit-difference", "rank"] as const;
 const normalizations = ["sigmoid", "none"] as const;
 
 const commonFields = [
@@ -18,16 +19,19 @@ const commonFields = [
     "prompt",
     "maxLength",
     "score",
-    "normalize"
+    "normalize",
+    "temperature"
 ] as const;
 const formatFields: Record<(typeof formats)[number], readonly string[]> = {
     "flag-embedding": ["queryPrefix", "passagePrefix", "separator"],
     "chat-template": ["templatePrefix", "userTemplate", "templateSuffix", "textNormalization"],
-    "encoder-pair": ["startToken", "pairSeparator", "endToken", "truncation"]
+    "encoder-pair": ["startToken", "pairSeparator", "endToken", "truncation"],
+    template: ["template", "tokenize", "bos", "instructionTemplate", "truncation", "textNormalization", "stripWhitespace", "maxCharacters"]
 };
 const scoreFields: Record<(typeof scoreKinds)[number], readonly string[]> = {
     logit: ["kind", "token"],
     softmax: ["kind", "token", "against"],
+    "logit-difference": ["kind", "token", "against"],
     rank: ["kind"]
 };
 
@@ -46,6 +50,9 @@ export function validateProfile(value: unknown, source: string = "profile"): Mod
     const name = nonEmptyString(field("name"), value.name);
     // from here on, messages name the profile too
     if (source === "profile") source = `profile "${name}"`;
+    const format = oneOf(field("format"), value.format, formats, UnsupportedModelError);
+    // before the fields: a misspelt field is named as such, not as a missing one
+    onlyKnownFields(source, value, [...commonFields, ...formatFields[format]]);
     string(field("description"), value.description);
     stringList(field("architectures"), value.architectures, { nonEmpty: true });
     if (value.tokenizerModels !== undefined) stringList(field("tokenizerModels"), value.tokenizerModels, { nonEmpty: true });
@@ -59,18 +66,24 @@ export function validateProfile(value: unknown, source: string = "profile"): Mod
     string(field("prompt"), value.prompt);
     if (typeof value.maxLength !== "number" || !Number.isInteger(value.maxLength) || value.maxLength < 1)
         throw invalidArgument(field("maxLength"), "an integer >= 1", value.maxLength);
-    oneOf(field("normalize"), value.normalize, normalizations, InvalidArgumentError);
+    const normalize = oneOf(field("normalize"), value.normalize, normalizations, InvalidArgumentError);
+    if (value.temperature !== undefined) {
+        if (typeof value.temperature !== "number" || !Number.isFinite(value.temperature) || value.temperature <= 0)
+            throw invalidArgument(field("temperature"), "a finite number > 0", value.temperature);
+        if (normalize !== "sigmoid") throw invalidArgument(field("temperature"), 'absent unless normalize is "sigmoid"', value.temperature);
+    }
 
     if (!isPlainObject(value.score)) throw invalidArgument(field("score"), "an object with a kind", value.score);
     const kind = oneOf(field("score.kind"), value.score.kind, scoreKinds, UnsupportedModelError);
-    if (kind === "logit" || kind === "softmax") nonEmptyString(field("score.token"), value.score.token);
-    if (kind === "softmax") {
+    onlyKnownFields(field("score"), value.score, scoreFields[kind]);
+    if (kind !== "rank") nonEmptyString(field("score.token"), value.score.token);
+    if (kind === "softmax" || kind === "logit-difference") {
         const against = nonEmptyString(field("score.against"), value.score.against);
         if (against === value.score.token) throw invalidArgument(field("score.against"), "a token other than score.token", against);
     }
-    onlyKnownFields(field("score"), value.score, scoreFields[kind]);
+    if (kind === "rank" && format === "template")
+        throw invalidArgument(field("score.kind"), 'one of "logit", "softmax", "logit-difference" for a template profile', kind);
 
-    const format = oneOf(field("format"), value.format, formats, UnsupportedModelError);
     if (format === "flag-embedding") {
         string(field("queryPrefix"), value.queryPrefix);
         string(field("passagePrefix"), value.passagePrefix);
@@ -89,16 +102,71 @@ export function validateProfile(value: unknown, source: string = "profile"): Mod
             );
         string(field("templateSuffix"), value.templateSuffix);
         if (value.textNormalization !== undefined) oneOf(field("textNormalization"), value.textNormalization, ["NFC"] as const, InvalidArgumentError);
-    } else {
+    } else if (format === "encoder-pair") {
         nonEmptyString(field("startToken"), value.startToken);
         stringList(field("pairSeparator"), value.pairSeparator, { nonEmpty: true }).forEach((token, i) =>
             nonEmptyString(`${field("pairSeparator")}[${i}]`, token)
         );
         nonEmptyString(field("endToken"), value.endToken);
         if (value.truncation !== undefined) oneOf(field("truncation"), value.truncation, ["flag-reranker", "longest-first"] as const, InvalidArgumentError);
-    }
-    onlyKnownFields(source, value, [...commonFields, ...formatFields[format]]);
+    } else validateTemplateFields(value, field);
     return value as ModelProfile;
+}
+
+/** The fields of a "template" profile (TemplateProfile in ModelProfile.ts). */
+function validateTemplateFields(value: Record<string, unknown>, field: (name: string) => string): void {
+    const tokenize = oneOf(field("tokenize"), value.tokenize, ["joined", "parts"] as const, InvalidArgumentError);
+    let parts: string[];
+    if (typeof value.template === "string") {
+        if (value.template === "") throw invalidArgument(field("template"), "a non-empty string or array of strings", value.template);
+        parts = [value.template];
+    } else parts = stringList(field("template"), value.template, { nonEmpty: true });
+    const whole = parts.join("");
+    const count = (placeholder: string) => whole.split(placeholder).length - 1;
+    for (const [placeholder, required] of [
+        ["{query}", true],
+        ["{document}", true],
+        ["{instruction}", false]
+    ] as const) {
+        const n = count(placeholder);
+        if (n > 1 || (required && n === 0))
+            throw invalidArgument(field("template"), `a template with ${required ? "exactly one" : "at most one"} ${placeholder}`, value.template);
+    }
+    if (whole.indexOf("{query}") > whole.indexOf("{document}"))
+        throw invalidArgument(field("template"), "a template with {query} before {document}", value.template);
+    if (tokenize === "parts") {
+        const documentPart = parts.find((part) => part.includes("{document}"))!;
+        if (!documentPart.endsWith("{document}"))
+            throw invalidArgument(field("template"), "parts where the part holding {document} ends with it (truncation cuts it from its end)", documentPart);
+    }
+    if (value.bos !== undefined && typeof value.bos !== "boolean") throw invalidArgument(field("bos"), "true or false", value.bos);
+    if (value.instructionTemplate !== undefined) {
+        const instructionTemplate = string(field("instructionTemplate"), value.instructionTemplate);
+        if (instructionTemplate.split("{instruction}").length !== 2 || /\{(query|document)\}/.test(instructionTemplate))
+            throw invalidArgument(field("instructionTemplate"), "a text with one {instruction} and no {query} or {document}", instructionTemplate);
+        if (count("{instruction}") === 0)
+            throw invalidArgument(field("instructionTemplate"), "absent when the template has no {instruction}", instructionTemplate);
+    }
+    if (!isPlainObject(value.truncation)) throw invalidArgument(field("truncation"), 'an object with a budget, e.g. { "budget": "input" }', value.truncation);
+    const truncation = value.truncation;
+    onlyKnownFields(field("truncation"), truncation, ["budget", "queryShare"]);
+    oneOf(field("truncation.budget"), truncation.budget, ["input", "query-to-document", "query-to-document+tail"] as const, InvalidArgumentError);
+    if (truncation.queryShare !== undefined) {
+        const share = truncation.queryShare;
+        if (typeof share !== "number" || !(share > 0 && share <= 1)) throw invalidArgument(field("truncation.queryShare"), "a number in (0, 1]", share);
+    }
+    if (value.textNormalization !== undefined) oneOf(field("textNormalization"), value.textNormalization, ["NFC"] as const, InvalidArgumentError);
+    if (value.stripWhitespace !== undefined && typeof value.stripWhitespace !== "boolean")
+        throw invalidArgument(field("stripWhitespace"), "true or false", value.stripWhitespace);
+    if (value.maxCharacters !== undefined) {
+        if (!isPlainObject(value.maxCharacters)) throw invalidArgument(field("maxCharacters"), "an object with query and/or document", value.maxCharacters);
+        onlyKnownFields(field("maxCharacters"), value.maxCharacters, ["query", "document"]);
+        for (const key of ["query", "document"] as const) {
+            const limit = value.maxCharacters[key];
+            if (limit !== undefined && (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1))
+                throw invalidArgument(field(`maxCharacters.${key}`), "an integer >= 1", limit);
+        }
+    }
 }
 
 function string(name: string, value: unknown): string {
@@ -133,8 +201,11 @@ function oneOf<T extends string>(
 
 function onlyKnownFields(name: string, value: Record<string, unknown>, known: readonly string[]): void {
     const unknown = Object.keys(value).filter((key) => !known.includes(key));
-    if (unknown.length > 0)
-        throw new InvalidArgumentError(
-            `${name} has unknown field${unknown.length === 1 ? "" : "s"} ${unknown.map((key) => JSON.stringify(key)).join(", ")}; known: ${known.join(", ")}`
-        );
+    if (unknown.length === 0) return;
+    const suggestions = unknown
+        .map((key) => closestKey(key, known))
+        .map((closest, i) => (closest ? ` (did you mean ${JSON.stringify(closest)} for ${JSON.stringify(unknown[i])}?)` : ""));
+    throw new InvalidArgumentError(
+        `${name} has unknown field${unknown.length === 1 ? "" : "s"} ${unknown.map((key) => JSON.stringify(key)).join(", ")}${suggestions.join("")}; known: ${known.join(", ")}`
+    );
 }

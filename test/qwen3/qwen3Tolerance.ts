@@ -15,3 +15,15 @@ export const logitDifferenceTolerance = 1e-4;
  * Measured max: 2.8e-7.
  */
 export const scoreTolerance = logitDifferenceTolerance / 4;
+
+/**
+ * Largest |llama.cpp − float64 reference| accepted in one logit, for profiles that score a single
+ * token's logit (zerank: "Yes"), same settings. Measured on the tiny Qwen3 model over the 17 pairs
+ * of qwen3Pairs.ts in zerank's template (17 to 576 tokens): max 1.2e-6, with and without shared
+ * prefixes. The sources are those of the difference above (F32 rounding and summation order), so
+ * the same bound applies: about 80 times the worst measured error.
+ */
+export const logitTolerance = 1e-4;
+
+/** zerank's normalized score is sigmoid(logit / 5): its slope is at most 1/20. */
+export const zerankScoreTolerance = logitTolerance / 20;
