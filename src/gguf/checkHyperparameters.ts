@@ -98,8 +98,8 @@ export function checkAttentionHeads(path: string, architecture: string, hparams:
             `${architecture}.rope.dimension_count is ${String(ropeDims)}; it must be even and at most the head size ${headDim}`
         );
     }
-    // qwen3.cpp:57: GGML_ASSERT(n_embd_head == n_rot)
-    if (architecture === "qwen3" && ropeDims !== headDim) {
-        throw new InvalidModelFileError(path, `qwen3.rope.dimension_count ${ropeDims} differs from the head size ${headDim}`);
+    // qwen3.cpp:57 and qwen2.cpp: GGML_ASSERT(n_embd_head == n_rot)
+    if ((architecture === "qwen3" || architecture === "qwen2") && ropeDims !== headDim) {
+        throw new InvalidModelFileError(path, `${architecture}.rope.dimension_count ${ropeDims} differs from the head size ${headDim}`);
     }
 }

@@ -10,14 +10,31 @@ function positiveInteger(path: string, architecture: string, hparams: Record<str
     return value;
 }
 
-/** Architectures whose graphs the library checks tensor by tensor; both are decoder-only transformers. */
-const extraLayerTensors: Record<string, (headDim: number) => [string, number[]][]> = {
-    gemma: () => [],
+/**
+ * Architectures whose graphs the library checks tensor by tensor, all decoder-only transformers:
+ * the tensors each layer has beyond the common ones (names after `blk.N.`), and those llama.cpp
+ * loads when present (checked then).
+ */
+type LayerTensors = (headDim: number, heads: number, kvHeads: number) => { required: [string, number[]][]; optional: [string, number[]][] };
+const extraLayerTensors: Record<string, LayerTensors> = {
+    gemma: () => ({ required: [], optional: [] }),
+    // qwen2.cpp loads q/k/v biases as optional; Qwen2 models (mxbai-rerank-v2) have them
+    qwen2: (headDim, heads, kvHeads) => ({
+        required: [],
+        optional: [
+            ["attn_q.bias", [heads * headDim]],
+            ["attn_k.bias", [kvHeads * headDim]],
+            ["attn_v.bias", [kvHeads * headDim]]
+        ]
+    }),
     // Qwen3 normalizes each head's queries and keys.
-    qwen3: (headDim) => [
-        ["attn_q_norm", [headDim]],
-        ["attn_k_norm", [headDim]]
-    ]
+    qwen3: (headDim) => ({
+        required: [
+            ["attn_q_norm.weight", [headDim]],
+            ["attn_k_norm.weight", [headDim]]
+        ],
+        optional: []
+    })
 };
 
 export function isCheckedArchitecture(architecture: string): boolean {
@@ -52,24 +69,26 @@ export function checkTransformerTensors(
         ["token_embd.weight", [embedding, vocabularySize]],
         ["output_norm.weight", [embedding]]
     ]);
+    const byName = new Map(tensors.map((tensor) => [tensor.name, tensor.dimensions.map(Number)]));
+    const optional = new Map<string, number[]>(byName.has("output.weight") ? [["output.weight", [embedding, vocabularySize]]] : []);
+    const extra = extras(headDim, heads, kvHeads);
     for (let layer = 0; layer < layers; layer++) {
         const block = `blk.${layer}.`;
         const layerTensors: [string, number[]][] = [
-            ["attn_norm", [embedding]],
-            ["attn_q", [embedding, heads * headDim]],
-            ["attn_k", [embedding, kvHeads * headDim]],
-            ["attn_v", [embedding, kvHeads * headDim]],
-            ["attn_output", [heads * headDim, embedding]],
-            ["ffn_norm", [embedding]],
-            ["ffn_gate", [embedding, feedForward]],
-            ["ffn_up", [embedding, feedForward]],
-            ["ffn_down", [feedForward, embedding]],
-            ...extras(headDim)
+            ["attn_norm.weight", [embedding]],
+            ["attn_q.weight", [embedding, heads * headDim]],
+            ["attn_k.weight", [embedding, kvHeads * headDim]],
+            ["attn_v.weight", [embedding, kvHeads * headDim]],
+            ["attn_output.weight", [heads * headDim, embedding]],
+            ["ffn_norm.weight", [embedding]],
+            ["ffn_gate.weight", [embedding, feedForward]],
+            ["ffn_up.weight", [embedding, feedForward]],
+            ["ffn_down.weight", [feedForward, embedding]],
+            ...extra.required
         ];
-        for (const [name, shape] of layerTensors) expected.set(`${block}${name}.weight`, shape);
+        for (const [name, shape] of layerTensors) expected.set(`${block}${name}`, shape);
+        for (const [name, shape] of extra.optional) if (byName.has(`${block}${name}`)) optional.set(`${block}${name}`, shape);
     }
-    const byName = new Map(tensors.map((tensor) => [tensor.name, tensor.dimensions.map(Number)]));
-    const optional = byName.has("output.weight") ? [["output.weight", [embedding, vocabularySize]] as const] : [];
     for (const [name, shape] of [...expected, ...optional]) {
         const actual = byName.get(name);
         if (!actual) throw new InvalidModelFileError(path, `tensor ${name} is missing`);

@@ -1,5 +1,5 @@
 /**
- * The blocks of the forward pass Gemma-1 and Qwen3 share: pre-norm residual layers of grouped-query
+ * The blocks of the forward pass Gemma-1, Qwen2 and Qwen3 share: pre-norm residual layers of grouped-query
  * causal self-attention and a gated MLP. Activations are flat arrays with one row per position;
  * rows before `firstOutput` are read (as keys and values) but not updated.
  */
@@ -19,6 +19,10 @@ export interface DecoderLayerWeights {
     gate: Float64Array;
     up: Float64Array;
     down: Float64Array;
+    /** Qwen2's q_proj, k_proj and v_proj biases, added to each projection before RoPE. */
+    qBias?: Float64Array;
+    kBias?: Float64Array;
+    vBias?: Float64Array;
 }
 
 /** Turns one projected query or key head, in place, into what attention compares (RoPE, perhaps after a norm). */
@@ -87,6 +91,9 @@ export function addSelfAttention(
     matMulRows(w.q, nEmbd, qWidth, normed, nEmbd, firstOutput, outputs, q, qWidth);
     matMulRows(w.k, nEmbd, kWidth, normed, nEmbd, 0, n, k, kWidth);
     matMulRows(w.v, nEmbd, vWidth, normed, nEmbd, 0, n, v, vWidth);
+    addBias(q, qWidth, w.qBias, firstOutput, n);
+    addBias(k, kWidth, w.kBias, 0, n);
+    addBias(v, vWidth, w.vBias, 0, n);
     for (let t = 0; t < n; t++) {
         for (let h = 0; h < nHeadKv; h++) prepareHead(k, t * kWidth + h * headDim, t, "key");
         if (t < firstOutput) continue;
@@ -118,6 +125,12 @@ export function addGatedFeedForward(
     matMulRows(w.up, nEmbd, nFf, normed, nEmbd, firstOutput, outputs, up, nFf);
     for (let i = firstOutput * nFf; i < n * nFf; i++) gate[i] = activation(gate[i]) * up[i];
     addProjection(w.down, nFf, gate, hidden, n, firstOutput, nEmbd);
+}
+
+/** rows[t] += bias for positions from..n-1, when the projection has a bias. */
+function addBias(rows: Float64Array, width: number, bias: Float64Array | undefined, from: number, n: number): void {
+    if (bias === undefined) return;
+    for (let t = from; t < n; t++) for (let i = 0; i < width; i++) rows[t * width + i] += bias[i]!;
 }
 
 /** The residual update hidden[t] += W x[t] for positions firstOutput..n-1. */

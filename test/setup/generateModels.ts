@@ -3,6 +3,7 @@ import { writeTestModel } from "../../src/dev/testModel/writeTestModel.js";
 import { ensureBertTinyModel, ensureJinaTinyModel } from "../bert/bertTestModel.js";
 import { ensureModernBertTinyModel } from "../modernBert/modernBertTestModel.js";
 import { testModels, testModelsDir } from "../helpers/testModels.js";
+import { ensureQwen2TinyModel } from "../qwen2/qwen2TestModel.js";
 import { ensureQwen3UntiedRankModel } from "../qwen3/qwen3RankTestModels.js";
 import { ensureQwen3TinyModel } from "../qwen3/qwen3TestModel.js";
 
@@ -32,4 +33,5 @@ export default async function generateModels(): Promise<void> {
     await ensureBertTinyModel();
     await ensureJinaTinyModel();
     await ensureModernBertTinyModel();
+    await ensureQwen2TinyModel();
 }

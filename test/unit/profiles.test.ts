@@ -38,11 +38,27 @@ describe("the built-in profiles", () => {
 
     it("are listed by name, once each, and found by name and by architecture", () => {
         const names = listProfiles().map((profile) => profile.name);
-        expect(names).toEqual(["bge-reranker-v2-gemma", "bge-reranker-v2-m3", "gte-reranker-modernbert", "jina-reranker-v2", "qwen3-reranker", "zerank"]);
+        expect(names).toEqual([
+            "bge-reranker-v2-gemma",
+            "bge-reranker-v2-m3",
+            "gte-reranker-modernbert",
+            "jina-reranker-v2",
+            "mxbai-rerank-v2",
+            "qwen3-reranker",
+            "zerank"
+        ]);
         expect(new Set(names).size).toBe(names.length);
         expect(getProfile("qwen3-reranker").format).toBe("chat-template");
         expect(detectProfile("gemma", ["some gemma"])?.name).toBe("bge-reranker-v2-gemma");
         expect(detectProfile("bert", ["bge-reranker-v2-m3"])?.name).toBe("bge-reranker-v2-m3");
+        // the converter's general.name (the model's directory) and general.basename of both sizes
+        for (const names of [
+            ["mxbai-rerank-base-v2", "mxbai-rerank-base"],
+            ["Mxbai Rerank Large V2", "mxbai-rerank"]
+        ])
+            expect(detectProfile("qwen2", names)?.name).toBe("mxbai-rerank-v2");
+        // the name alone does not pick it: mxbai-rerank-base-v1 is a DeBERTa-v2 (llama.cpp serves none)
+        expect(detectProfile("deberta-v2", ["mxbai-rerank-base-v1"])).toBeUndefined();
         expect(detectProfile("llama", [])).toBeUndefined();
         // two bert families: the name decides, then jina-reranker-v2's fused QKV tensor, then bge
         const fused = ["token_embd.weight", "blk.0.attn_qkv.weight"];

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from "../../errors/errors.js";
 import { RerankError } from "../../errors/RerankError.js";
 import { integerFlag, requiredString } from "../../cli/commonOptions.js";
 
-const usage = `npm run make-test-model -- --out FILE [--preset tiny|mid|bench|gemma-2b|qwen3-tiny|qwen3-rank-tiny|qwen3-rank-untied-tiny|bert-tiny|bert-bench]
+const usage = `npm run make-test-model -- --out FILE [--preset tiny|mid|bench|gemma-2b|qwen3-tiny|qwen3-rank-tiny|qwen3-rank-untied-tiny|qwen2-mxbai-tiny|bert-tiny|bert-bench]
                               [--seed N] [--f16 | --bf16] [--weight-scale X] [--tokenizer-dir DIR (bert-tiny)] [--if-missing]`;
 
 async function makeTestModel(args: string[]): Promise<number> {
@@ -46,6 +46,10 @@ async function makeTestModel(args: string[]): Promise<number> {
         const { writeQwen3TestModel } = await import("../testModel/qwen3/writeQwen3TestModel.js");
         const rerankHeadRows = preset === "qwen3-rank-untied-tiny" ? "untied" : "matching";
         written = await writeQwen3TestModel({ outPath, seed, weightType, rerankHeadRows });
+    } else if (preset === "qwen2-mxbai-tiny") {
+        // a Qwen2ForCausalLM as converted from mxbai-rerank-base-v2, with the Qwen2.5 vocabulary
+        const { writeQwen2TestModel } = await import("../testModel/qwen2/writeQwen2TestModel.js");
+        written = await writeQwen2TestModel({ outPath, seed, weightType });
     } else if (preset === "bert-tiny" || preset === "bert-bench") {
         if (weightType === "bf16") throw new InvalidArgumentError(`--bf16 is not available for the ${preset} preset (F32 or --f16)`);
         const { writeBertTestModel } = await import("../testModel/bert/writeBertTestModel.js");
@@ -63,7 +67,7 @@ async function makeTestModel(args: string[]): Promise<number> {
         written = await writeTestModel({ outPath, preset, seed, weightType, weightScale });
     } else {
         throw new InvalidArgumentError(
-            `--preset expects tiny, mid, bench, gemma-2b, qwen3-tiny, qwen3-rank-tiny, qwen3-rank-untied-tiny, bert-tiny or bert-bench, got ${preset}`
+            `--preset expects tiny, mid, bench, gemma-2b, qwen3-tiny, qwen3-rank-tiny, qwen3-rank-untied-tiny, qwen2-mxbai-tiny, bert-tiny or bert-bench, got ${preset}`
         );
     }
     console.error(
