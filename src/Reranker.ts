@@ -318,6 +318,7 @@ export class Reranker implements Scorer {
             scoreTokens: this.scoreTokenTexts.map((token) => token.text),
             labels: this.summary.rankHead?.labels ?? [],
             customPrompt: this.prompt !== this.profile.prompt,
+            temperature: this.profile.temperature,
             randomWeights: this.summary.generatedTestModel === true,
             unknownTokenIds,
             maxLength: this.encoder.builder.maxLength

@@ -15,6 +15,8 @@ export type ScoreFamily = {
     labels: string[];
     /** The load scores with a prompt other than the profile's own. */
     customPrompt: boolean;
+    /** A logit's log-odds are logit / temperature (zerank's 5: its normalized score is sigmoid(logit / 5)). Default 1. */
+    temperature?: number;
 };
 
 export type Diagnosis = { findings: ModelHealthWarning[]; notes: string[] };
@@ -37,9 +39,9 @@ const saturatedProbability = 1 / (1 + Math.exp(saturatedLogOdds));
 /** The fewest canaries whose order is judged before a consistent inversion is reported. */
 export const fewestOrderedCanaries = 2;
 
-/** A score as log-odds: the logit itself, or logit(p) for a probability. */
-export function logOdds(score: number, scale: ScoreFamily["scale"]): number {
-    return scale === "logit" ? score : Math.log(score) - Math.log1p(-score);
+/** A score as log-odds: the logit over the profile's temperature, or logit(p) for a probability. */
+export function logOdds(score: number, scale: ScoreFamily["scale"], temperature: number = 1): number {
+    return scale === "logit" ? score / temperature : Math.log(score) - Math.log1p(-score);
 }
 
 /**
@@ -55,7 +57,7 @@ export function diagnoseCanaryScores(canaries: CanaryScores[], family: ScoreFami
     const nonFinite = scores.filter((score) => !Number.isFinite(score));
     if (nonFinite.length > 0) return { findings: [nonFiniteFinding(family, nonFinite.length, scores.length)], notes };
 
-    const odds = scores.map((score) => logOdds(score, family.scale));
+    const odds = scores.map((score) => logOdds(score, family.scale, family.temperature));
     if (odds.every((value) => value <= -saturatedLogOdds) || odds.every((value) => value >= saturatedLogOdds))
         return { findings: [saturatedFinding(family, scores, odds[0]! > 0)], notes };
 
@@ -68,7 +70,10 @@ export function diagnoseCanaryScores(canaries: CanaryScores[], family: ScoreFami
 
     if (!judgeOrdering) return { findings: [], notes };
     const order = canaries.map((canary) => {
-        const [relevant, irrelevant] = [logOdds(canary.relevant, family.scale), logOdds(canary.irrelevant, family.scale)];
+        const [relevant, irrelevant] = [
+            logOdds(canary.relevant, family.scale, family.temperature),
+            logOdds(canary.irrelevant, family.scale, family.temperature)
+        ];
         const gap = relevant - irrelevant;
         const tie = roundingTolerance([relevant, irrelevant]);
         return gap > tie ? "right" : gap < -tie ? "inverted" : "tie";

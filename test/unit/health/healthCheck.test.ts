@@ -305,3 +305,18 @@ describe("the server's /health", () => {
         }
     });
 });
+
+describe("diagnoseCanaryScores: a profile's temperature (zerank's 5)", () => {
+    const zerank: ScoreFamily = { ...gemmaLogit, profile: "zerank", architecture: "qwen3", temperature: 5 };
+    const logits = (relevant: number[], irrelevant: number[]) => canariesFromLogOdds(zerank, relevant, irrelevant);
+
+    it("judges saturation on logit / temperature, the log-odds its normalized score sigmoid(logit / 5) has", () => {
+        // confident but sane zerank logits (sigmoid(-40 / 5) = 3.4e-4): saturated only without the temperature
+        const confident = logits([-20, -25, -30, -22], [-40, -45, -50, -42]);
+        expect(codes(confident, zerank)).toEqual([]);
+        expect(codes(confident, { ...zerank, temperature: undefined })).toEqual(["HEALTH_SATURATED_SCORES"]);
+        // beyond ln(2^24) after the temperature: saturated either way
+        const collapsed = logits([-90, -95, -100, -92], [-110, -115, -120, -112]);
+        expect(codes(collapsed, zerank)).toEqual(["HEALTH_SATURATED_SCORES"]);
+    });
+});
