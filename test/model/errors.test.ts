@@ -97,7 +97,8 @@ describe("bad arguments get a typed error and leave the reranker usable", () => 
         await expect(reranker.score([["q", "p"]], { normalize: "yes" } as never)).rejects.toThrow(/normalize/);
         await expect(reranker.buildInput(1 as never, "p")).rejects.toThrow(InvalidArgumentError);
         // An option this version does not have is refused by name, never ignored.
-        await expect(reranker.rerank("q", ["p"], { overflow: "max-window" } as never)).rejects.toThrow(/Unknown option "overflow"/);
+        await expect(reranker.rerank("q", ["p"], { chunking: "max" } as never)).rejects.toThrow(/Unknown option "chunking"/);
+        await expect(reranker.rerank("q", ["p"], { overflow: "max-chunk" } as never)).rejects.toThrow(/"truncate", "max-window"/);
         await expect(reranker.score([["q", "p"]], { normalise: true } as never)).rejects.toThrow(/did you mean "normalize"\?/);
         await expect(reranker.rerank("q", ["p"], { topn: 1 } as never)).rejects.toThrow(/did you mean "topN"\?/);
         await expect(reranker.scoreTokens([[2, 5]], { normalize: true } as never)).rejects.toThrow(/Unknown option "normalize"/);
