@@ -5,8 +5,12 @@ import type { GemmaVocabulary } from "./GemmaVocabulary.js";
 import { syntheticGemmaVocabulary } from "./syntheticGemmaVocabulary.js";
 import { planGemmaModel, writeGemmaModel } from "./writeGemmaModel.js";
 
-/** The presets `llm-rerank bench` generates: Gemma-2b's layer width with 2 layers, or its whole depth. */
-export type BenchModelPreset = "bench" | "gemma-2b";
+/**
+ * The presets `llm-rerank bench` generates: Gemma-2b's layer width with 2 layers, or its whole
+ * depth; "tiny" (n_embd 64, 2 layers, ~66 MB with the synthetic vocabulary) for `bench --concurrent`,
+ * where a decode is mostly fixed overhead.
+ */
+export type BenchModelPreset = "bench" | "gemma-2b" | "tiny";
 
 export type BenchModelSpec = {
     readonly preset: BenchModelPreset;
