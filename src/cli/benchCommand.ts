@@ -25,7 +25,7 @@ const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--mo
                  [--passages P] [--short] [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
                  [--build auto|prebuilt|local] [--no-build-compare] [--bf16 | --bf16-model M-bf16.gguf]
                  [--sgemm-peak GFLOPS] [--seed N] [--json FILE] [--svg FILE] [--dry-run]
-llm-rerank bench --precision-table [--preset bench|gemma-2b] [--weight-types f32,bf16,f16,q8_0] [--delete-generated]
+llm-rerank bench --precision-table [--preset gemma-2b|bench|tiny] [--weight-types f32,bf16,f16,q8_0] [--delete-generated]
                  [--models REF.gguf,B.gguf,...] [--passages P] [--short] [--rounds K] [--gpu G] [--threads T] [--json FILE]
 llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf | --models A.gguf,B.gguf]
                  [--slots default,4] [--long-call L] [--gpu G] [--threads T] [--seed N] [--json FILE]
@@ -111,7 +111,9 @@ export const benchCommand = async (args: string[]): Promise<number> => {
     }
     const modelDir = values["model-dir"] ?? defaultModelsDirectory();
     const preset = values.preset ?? "bench";
-    if (preset !== "bench" && preset !== "gemma-2b") throw new InvalidArgumentError(`--preset expects bench or gemma-2b, got ${preset}`);
+    // tiny: the small preset --concurrent uses; a quick --precision-table
+    if (preset !== "bench" && preset !== "gemma-2b" && preset !== "tiny")
+        throw new InvalidArgumentError(`--preset expects bench, gemma-2b or tiny, got ${preset}`);
     if (values.model !== undefined && values.preset !== undefined) throw new InvalidArgumentError("--model and --preset exclude each other");
     const spec: BenchModelSpec = { preset, seed: benchModelSeed, weightType: "f32" };
     if (values["dry-run"]) return dryRun(values.model, modelDir, spec, values.bf16 === true && values["bf16-model"] === undefined);
@@ -275,7 +277,7 @@ function parseSlotSettings(value: string | boolean | undefined): (number | undef
  * `bench --precision-table`: the same pairs scored with the preset generated in each weight type
  * (or with the --models files, the first the reference), pairs/s against |Δ| and Kendall τ.
  */
-async function precisionTable(values: Record<string, string | boolean | undefined>, modelDir: string, preset: "bench" | "gemma-2b"): Promise<number> {
+async function precisionTable(values: Record<string, string | boolean | undefined>, modelDir: string, preset: BenchModelSpec["preset"]): Promise<number> {
     const gpu = parseGpu(values.gpu as string | undefined);
     let models: PrecisionTableModel[];
     if (typeof values.models === "string") {

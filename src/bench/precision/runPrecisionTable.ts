@@ -147,6 +147,12 @@ export async function runPrecisionTable(options: PrecisionTableOptions): Promise
                           ),
                 repeatable: rounds.every((r) => r.scores.every((score, i) => Object.is(score, scores[i])))
             });
+            // each row as it ends: a run at gemma-2b depth takes many minutes a row
+            const comparison = rows.at(-1)!.comparison;
+            if (comparison)
+                console.error(
+                    `bench: ${model.label}: max |Δ| ${comparison.maxAbsDiff.toExponential(2)}, mean |Δ| ${comparison.meanAbsDiff.toExponential(2)}, Kendall τ ${comparison.kendallTau.toFixed(4)} against ${rows[0]!.label}`
+                );
         } finally {
             await reranker.dispose();
         }
