@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../errors/errors.js";
@@ -12,19 +13,24 @@ import { formatSweepReport } from "../bench/SweepReport.js";
 import { renderSweepChartSvg } from "../bench/SweepSvgChart.js";
 import { benchModelSeed, ensureBenchModel, generatedModelNote, planBenchModel, type BenchModelSpec } from "../testModel/benchModel.js";
 import { defaultModelsDirectory } from "../model/resolveModelSource.js";
-import { formatConcurrentReport } from "../bench/concurrent/ConcurrentBenchReport.js";
+import { formatConcurrentReport, type ConcurrentBenchReport } from "../bench/concurrent/ConcurrentBenchReport.js";
+import { formatConcurrentSummary, summarizeConcurrentRuns } from "../bench/concurrent/ConcurrentSummary.js";
 import { runConcurrentBench } from "../bench/concurrent/runConcurrentBench.js";
 import { preferPrebuiltEnvironmentVariable } from "../bench/workerProtocol.js";
 import { formatGpuRunReport } from "../bench/gpuRun/GpuRunReport.js";
 import { runGpuRun } from "../bench/gpuRun/runGpuRun.js";
+import { formatPrecisionTable, runPrecisionTable, type PrecisionTableModel } from "../bench/precision/runPrecisionTable.js";
+import { testModelWeightTypes, type TestModelWeightType } from "../testModel/commonMetadata.js";
 import { integerFlag } from "./commonOptions.js";
 
 const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--model-dir D] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q]
                  [--passages P] [--short] [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
                  [--build auto|prebuilt|local] [--no-build-compare] [--bf16 | --bf16-model M-bf16.gguf]
                  [--sgemm-peak GFLOPS] [--seed N] [--json FILE] [--svg FILE] [--dry-run]
-llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf] [--gpu G] [--threads T] [--slots S]
-                 [--seed N] [--json FILE]
+llm-rerank bench --precision-table [--preset gemma-2b|bench|tiny] [--weight-types f32,bf16,f16,q8_0] [--delete-generated]
+                 [--models REF.gguf,B.gguf,...] [--passages P] [--short] [--rounds K] [--gpu G] [--threads T] [--json FILE]
+llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf | --models A.gguf,B.gguf]
+                 [--slots default,4] [--long-call L] [--gpu G] [--threads T] [--seed N] [--json FILE]
 
 Scores Q queries × P passages (default 1 × 64; passages 150–250 tokens, --short 30–60, queries ~30) with
   (a) one pair per decode, (b) batched slots, (c) batched slots + shared query prefix (the default
@@ -37,7 +43,16 @@ default run takes about 4 minutes on 2 cores); use more for medians. --sgemm-pea
 measured F32 GEMM rate (tools/sgemm-peak.c); each row's executed GFLOP/s is also shown as a share of it.
 --concurrent N: N clients each send R small rerank requests (default 4) of P passages (default 4, 15–40
 words) to one Reranker, (a) one call at a time through a queue against (b) all at once; pairs/s and
-p50/p95 latency per request for each, their ratio, and exact checks (rounds: default 3, alternating).
+p50/p95 latency per request for each, their ratio, and exact checks (rounds: default 3, alternating), plus one
+long call (1 query × L passages of 150–250 tokens, default 16; 0: none) timed alone. Runs on each model (default:
+the tiny preset and the bench preset, generated on first use) with each --slots setting (default: the library's
+default and 4, the old CPU default), then prints one table of every run and checks that the long call's scores
+agree across slot settings within the packing tolerance.
+--precision-table: 1 query × P passages (default 16, 150–250 tokens) scored with the preset generated in each
+weight type (default f32,bf16,f16,q8_0: the same seeded values, rounded or quantized as llama.cpp's converters
+would), one file at a time; pairs/s, tokens/s, and max/mean |Δ| and Kendall τ against the F32 file's scores on
+the same pairs. --delete-generated deletes each file this run generated after its row (gemma-2b: F32 ~10 GB).
+--models: any files instead (same vocabulary), the reference first.
 Default model: the bench preset, gemma-2b's layer width with 2 layers (~3 GB F32); --preset gemma-2b: the real
 depth of bge-reranker-v2-gemma (18 layers, ~10 GB F32). Either is generated on first use into the model cache
 folder (--model-dir D, else $LLM_RERANK_MODELS_DIR, else ~/.cache/llm-rerank/models), named by preset, seed and
@@ -97,6 +112,11 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             "gpu-run": { type: "boolean" },
             "agreement-preset": { type: "string" },
             "agreement-pairs": { type: "string" },
+            "precision-table": { type: "boolean" },
+            "long-call": { type: "string" },
+            "weight-types": { type: "string" },
+            models: { type: "string" },
+            "delete-generated": { type: "boolean" },
             help: { type: "boolean", short: "h" }
         }
     });
@@ -107,11 +127,14 @@ export const benchCommand = async (args: string[]): Promise<number> => {
     const modelDir = values["model-dir"] ?? defaultModelsDirectory();
     if (values["gpu-run"]) return gpuRun(values, modelDir);
     const preset = values.preset ?? "bench";
-    if (preset !== "bench" && preset !== "gemma-2b") throw new InvalidArgumentError(`--preset expects bench or gemma-2b, got ${preset}`);
+    // tiny: the small preset --concurrent uses; a quick --precision-table
+    if (preset !== "bench" && preset !== "gemma-2b" && preset !== "tiny")
+        throw new InvalidArgumentError(`--preset expects bench, gemma-2b or tiny, got ${preset}`);
     if (values.model !== undefined && values.preset !== undefined) throw new InvalidArgumentError("--model and --preset exclude each other");
     const spec: BenchModelSpec = { preset, seed: benchModelSeed, weightType: "f32" };
     if (values["dry-run"]) return dryRun(values.model, modelDir, spec, values.bf16 === true && values["bf16-model"] === undefined);
     if (values.concurrent !== undefined) return concurrentBench(values, modelDir);
+    if (values["precision-table"]) return precisionTable(values, modelDir, preset);
     const quick = values.quick === true;
     if (values.model !== undefined && !existsSync(values.model)) throw new InvalidArgumentError(`--model ${values.model} does not exist`);
     if (values.sweep) return sweep(values, values.model ?? (await generatedModel(modelDir, spec)), quick);
@@ -250,27 +273,117 @@ function parseGrid(value: string | boolean | undefined, name: string): number[] 
     return numbers;
 }
 
-/** `bench --concurrent N`: its own runner, since it compares call patterns, not scheduling configurations. */
+/**
+ * `bench --concurrent N`: its own runner, since it compares call patterns, not scheduling
+ * configurations. One run per model × slot setting, one after another in this process (default:
+ * the tiny preset and the bench-width preset, each with the library's default slots and with 4,
+ * the old CPU default), then one table of them all.
+ */
 async function concurrentBench(values: Record<string, string | boolean | undefined>, modelDir: string): Promise<number> {
-    if (values.preset !== undefined) throw new InvalidArgumentError("--concurrent runs on the bench preset or --model; it takes no --preset");
-    const model =
-        typeof values.model === "string" ? values.model : await generatedModel(modelDir, { preset: "bench", seed: benchModelSeed, weightType: "f32" });
-    if (!existsSync(model)) throw new InvalidArgumentError(`--model ${model} does not exist`);
-    const report = await runConcurrentBench({
-        model,
+    if (values.preset !== undefined)
+        throw new InvalidArgumentError("--concurrent runs on --model, --models or the tiny and bench presets; it takes no --preset");
+    if (values.model !== undefined && values.models !== undefined) throw new InvalidArgumentError("--model and --models exclude each other");
+    const listed =
+        typeof values.models === "string" ? values.models.split(",").map((file) => file.trim()) : typeof values.model === "string" ? [values.model] : undefined;
+    for (const file of listed ?? []) if (!existsSync(file)) throw new InvalidArgumentError(`--model ${file} does not exist`);
+    const slotSettings = parseSlotSettings(values.slots);
+    const longCallPassages = integerFlag(values, "long-call") ?? 16;
+    if (longCallPassages < 0) throw new InvalidArgumentError(`--long-call expects a passage count (0: none), got ${longCallPassages}`);
+    const options = {
         gpu: parseGpu(values.gpu as string | undefined),
         threads: integerFlag(values, "threads"),
-        slots: integerFlag(values, "slots"),
         clients: positive(integerFlag(values, "concurrent")!, "concurrent"),
         requestsPerClient: positive(integerFlag(values, "requests") ?? 4, "requests"),
         passagesPerRequest: positive(integerFlag(values, "passages") ?? 4, "passages"),
         rounds: positive(integerFlag(values, "rounds") ?? 3, "rounds"),
+        seed: integerFlag(values, "seed") ?? 1,
+        longCall: longCallPassages > 0 ? { passages: longCallPassages, passageTokens: { min: 150, max: 250 } } : undefined
+    };
+    // generated only now, once every flag is known to be right
+    const models = listed ?? [
+        await generatedModel(modelDir, { preset: "tiny", seed: benchModelSeed, weightType: "f32" }),
+        await generatedModel(modelDir, { preset: "bench", seed: benchModelSeed, weightType: "f32" })
+    ];
+    const reports: ConcurrentBenchReport[] = [];
+    for (const model of models) {
+        for (const slots of slotSettings) {
+            const report = await runConcurrentBench({ ...options, model, slots });
+            console.log(formatConcurrentReport(report));
+            console.log("");
+            reports.push(report);
+        }
+    }
+    const summary = summarizeConcurrentRuns(reports);
+    console.log(formatConcurrentSummary(summary));
+    if (listed === undefined) console.log(generatedModelNote);
+    if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify({ runs: reports, summary }, null, 2)}\n`);
+    return reports.every((report) => report.checks.every((check) => check.passed)) && summary.checks.every((check) => check.passed) ? 0 : 1;
+}
+
+/** --slots: a list of KV slot counts and "default" (the library's own choice); default "default,4". */
+function parseSlotSettings(value: string | boolean | undefined): (number | undefined)[] {
+    if (typeof value !== "string") return [undefined, 4];
+    return value.split(",").map((part) => {
+        const text = part.trim();
+        if (text === "default") return undefined;
+        const slots = Number(text);
+        if (!Number.isInteger(slots) || slots < 1) throw new InvalidArgumentError(`--slots expects slot counts (positive integers) or "default", got ${text}`);
+        return slots;
+    });
+}
+
+/**
+ * `bench --precision-table`: the same pairs scored with the preset generated in each weight type
+ * (or with the --models files, the first the reference), pairs/s against |Δ| and Kendall τ.
+ */
+async function precisionTable(values: Record<string, string | boolean | undefined>, modelDir: string, preset: BenchModelSpec["preset"]): Promise<number> {
+    const gpu = parseGpu(values.gpu as string | undefined);
+    let models: PrecisionTableModel[];
+    if (typeof values.models === "string") {
+        if (values.model !== undefined || values.preset !== undefined || values["weight-types"] !== undefined)
+            throw new InvalidArgumentError("--models names the files itself: it takes no --model, --preset or --weight-types");
+        const files = values.models.split(",").map((file) => file.trim());
+        if (files.length < 2) throw new InvalidArgumentError("--models expects at least two comma-separated files, the reference (F32) first");
+        for (const file of files) if (!existsSync(file)) throw new InvalidArgumentError(`--models: ${file} does not exist`);
+        models = files.map((file) => ({ label: path.basename(file, ".gguf"), file: async () => file }));
+    } else {
+        if (values.model !== undefined)
+            throw new InvalidArgumentError("--precision-table takes --preset (generated files) or --models A.gguf,B.gguf,..., not --model");
+        const types = (typeof values["weight-types"] === "string" ? values["weight-types"] : "f32,bf16,f16,q8_0").split(",").map((type) => type.trim());
+        for (const type of types)
+            if (!testModelWeightTypes.includes(type as TestModelWeightType))
+                throw new InvalidArgumentError(`--weight-types expects a list of ${testModelWeightTypes.join(", ")}, got ${type}`);
+        if (types[0] !== "f32") throw new InvalidArgumentError("--weight-types must start with f32: the other rows are compared against it");
+        const deleteGenerated = values["delete-generated"] === true;
+        models = types.map((type) => {
+            const spec: BenchModelSpec = { preset, seed: benchModelSeed, weightType: type as TestModelWeightType };
+            let generatedNow = false;
+            return {
+                label: type.toUpperCase(),
+                file: async () => {
+                    generatedNow = !planBenchModel(modelDir, spec).exists;
+                    return generatedModel(modelDir, spec);
+                },
+                // only files this run wrote: a file the user had already generated stays
+                done: async (file) => {
+                    if (deleteGenerated && generatedNow) await rm(file, { force: true });
+                }
+            };
+        });
+    }
+    const report = await runPrecisionTable({
+        models,
+        gpu,
+        threads: integerFlag(values, "threads"),
+        passages: positive(integerFlag(values, "passages") ?? 16, "passages"),
+        passageTokens: values.short ? { min: 30, max: 60 } : { min: 150, max: 250 },
+        rounds: positive(integerFlag(values, "rounds") ?? 1, "rounds"),
         seed: integerFlag(values, "seed") ?? 1
     });
-    console.log(formatConcurrentReport(report));
-    if (values.model === undefined) console.log(generatedModelNote);
+    console.log(formatPrecisionTable(report));
+    if (values.models === undefined) console.log(generatedModelNote);
     if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
-    return report.checks.every((check) => check.passed) ? 0 : 1;
+    return report.rows.every((row) => row.repeatable) ? 0 : 1;
 }
 
 /** The generated model for `spec` in the cache folder, written first when missing (once; later runs reuse it). */

@@ -1,12 +1,13 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { endianness } from "node:os";
-import { GgmlType, bytesPerElement } from "./GgmlType.js";
+import { GgmlType, blockElements, tensorBytes } from "./GgmlType.js";
 import type { GgufMetadataEntry } from "./GgufMetadataEntry.js";
 import type { GgufTensorSource } from "./GgufTensorSource.js";
 import { GgufValueType } from "./GgufValueType.js";
 import { LittleEndianBuilder } from "./LittleEndianBuilder.js";
 import { float32ToBfloat16Bits } from "./bfloat16.js";
 import { float32ToFloat16Bits } from "./float16.js";
+import { quantizeQ8_0 } from "./quantizeQ8_0.js";
 
 const ggufMagic = 0x46554747; // "GGUF" read as a little-endian uint32
 const ggufVersion = 3;
@@ -80,6 +81,10 @@ export class GgufWriter {
         if (tensor.shape.length === 0 || tensor.shape.length > maxDimensions)
             throw new Error(`GGUF tensor "${tensor.name}" must have 1 to ${maxDimensions} dimensions`);
         for (const dimension of tensor.shape) assertInteger(`shape of ${tensor.name}`, dimension, 1, Number.MAX_SAFE_INTEGER);
+        if (tensor.shape[0]! % blockElements(tensor.type) !== 0)
+            throw new Error(
+                `GGUF tensor "${tensor.name}": its rows (${tensor.shape[0]}) must be a multiple of ${blockElements(tensor.type)} for a quantized type`
+            );
 
         this.tensors.push(tensor);
         return this;
@@ -133,7 +138,7 @@ export class GgufWriter {
         let offset = 0;
         return this.tensors.map((tensor) => {
             const elementCount = tensor.shape.reduce((product, dimension) => product * dimension, 1);
-            const byteLength = elementCount * bytesPerElement(tensor.type);
+            const byteLength = tensorBytes(tensor.type, elementCount);
             const planned = { ...tensor, elementCount, byteLength, offset };
             offset += alignUp(byteLength, this.alignment);
             return planned;
@@ -170,12 +175,13 @@ export class GgufWriter {
      * be in flight at once, hence explicit file positions rather than the file cursor.
      */
     private async writeTensorData(file: FileHandle, tensor: PlannedTensor, filePosition: number): Promise<number> {
-        const bytesPerValue = bytesPerElement(tensor.type);
-        const chunkElements = Math.min(this.chunkElements, tensor.elementCount);
-        const toHalves = tensor.type === GgmlType.F16 ? float32ToFloat16Bits : tensor.type === GgmlType.BF16 ? float32ToBfloat16Bits : undefined;
+        // a whole number of blocks per chunk (rows are whole blocks, so the tensor is too)
+        const block = blockElements(tensor.type);
+        const chunkElements = Math.min(Math.floor(this.chunkElements / block) * block || block, tensor.elementCount);
+        const encode = encoderFor(tensor.type);
         const slots = [0, 1].map(() => ({
             values: new Float32Array(chunkElements),
-            halves: toHalves ? new Uint16Array(chunkElements) : undefined,
+            encoded: encode ? new Uint8Array(tensorBytes(tensor.type, chunkElements)) : undefined,
             pendingWrite: Promise.resolve()
         }));
 
@@ -189,13 +195,14 @@ export class GgufWriter {
                 const values = count === chunkElements ? slot.values : slot.values.subarray(0, count);
                 tensor.fill(values, firstElement);
 
+                const byteCount = tensorBytes(tensor.type, count);
                 let bytes: Buffer;
-                if (slot.halves != null && toHalves) {
-                    toHalves(values, slot.halves, count);
-                    bytes = Buffer.from(slot.halves.buffer, slot.halves.byteOffset, count * 2);
-                } else bytes = Buffer.from(values.buffer, values.byteOffset, count * 4);
+                if (slot.encoded != null && encode) {
+                    encode(values, slot.encoded, count);
+                    bytes = Buffer.from(slot.encoded.buffer, slot.encoded.byteOffset, byteCount);
+                } else bytes = Buffer.from(values.buffer, values.byteOffset, byteCount);
 
-                slot.pendingWrite = writeFully(file, bytes, filePosition + firstElement * bytesPerValue);
+                slot.pendingWrite = writeFully(file, bytes, filePosition + tensorBytes(tensor.type, firstElement));
                 // a failure is rethrown when the slot is awaited; this only stops Node from
                 // reporting it as unhandled while the next chunk is being filled
                 slot.pendingWrite.catch(() => undefined);
@@ -213,6 +220,14 @@ export class GgufWriter {
 
         return tensor.byteLength + padding;
     }
+}
+
+/** How a chunk of float32 values becomes the tensor's bytes; undefined for F32 (written as is). */
+function encoderFor(type: GgmlType): ((values: Float32Array, target: Uint8Array, count: number) => void) | undefined {
+    if (type === GgmlType.Q8_0) return quantizeQ8_0;
+    const toHalves = type === GgmlType.F16 ? float32ToFloat16Bits : type === GgmlType.BF16 ? float32ToBfloat16Bits : undefined;
+    if (toHalves === undefined) return undefined;
+    return (values, target, count) => toHalves(values, new Uint16Array(target.buffer, target.byteOffset, count), count);
 }
 
 function encodeMetadataValue(builder: LittleEndianBuilder, entry: GgufMetadataEntry): void {

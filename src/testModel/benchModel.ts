@@ -8,8 +8,9 @@ import { planGemmaModel, writeGemmaModel } from "./writeGemmaModel.js";
 
 /**
  * The presets `llm-rerank bench` generates: Gemma-2b's layer width with 2 layers ("bench"), or its
- * whole depth ("gemma-2b"); the GPU run (bench --gpu-run) also generates the shallow test shapes
- * ("tiny", "mid") for its CPU agreement check.
+ * whole depth ("gemma-2b"); "tiny" (n_embd 64, 2 layers, ~66 MB with the synthetic vocabulary) for
+ * `bench --concurrent`, where a decode is mostly fixed overhead; the GPU run (bench --gpu-run) also
+ * generates the shallow test shapes ("tiny", "mid") for its CPU agreement check.
  */
 export type BenchModelPreset = TestModelPresetName;
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildConcurrentWorkload } from "../../src/bench/concurrent/ConcurrentWorkload.js";
 import type { ConcurrentBenchReport } from "../../src/bench/concurrent/ConcurrentBenchReport.js";
+import type { ConcurrentSummary } from "../../src/bench/concurrent/ConcurrentSummary.js";
 import { Reranker } from "../../src/index.js";
 import { testModels } from "../helpers/testModels.js";
 
@@ -30,6 +31,10 @@ describe("llm-rerank bench --concurrent", () => {
                 String(spec.seed),
                 "--rounds",
                 "2",
+                "--long-call",
+                "3",
+                "--slots",
+                "default,2",
                 "--model",
                 testModels.tiny,
                 "--gpu",
@@ -41,7 +46,19 @@ describe("llm-rerank bench --concurrent", () => {
             ],
             { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 }
         );
-        const report = JSON.parse(readFileSync(jsonPath, "utf8")) as ConcurrentBenchReport;
+        const { runs, summary } = JSON.parse(readFileSync(jsonPath, "utf8")) as { runs: ConcurrentBenchReport[]; summary: ConcurrentSummary };
+        // one run per slot setting, the library's default first
+        expect(runs.map((run) => run.backend.slots)).toEqual([runs[0]!.backend.slots, 2]);
+        expect(runs[0]!.backend.slots).toBeGreaterThan(4);
+        expect(summary.rows.map((row) => row.slots)).toEqual(runs.map((run) => run.backend.slots));
+        for (const run of runs) {
+            expect(run.longCall!.passages).toBe(3);
+            expect(run.longCall!.roundSeconds).toHaveLength(2);
+            expect(run.longCall!.scores.every(Number.isFinite)).toBe(true);
+        }
+        expect(summary.checks.map((check) => check.name)).toEqual([`long call scores agree across slot settings (${path.basename(testModels.tiny)})`]);
+        for (const check of summary.checks) expect(check.passed, `${check.name}: ${check.detail}`).toBe(true);
+        const report = runs[0]!;
         expect(report.modes.map((mode) => mode.key)).toEqual(["serialized", "concurrent"]);
         for (const mode of report.modes) {
             expect(mode.requestsPerRound).toBe(12);

@@ -25,6 +25,15 @@ export type ConcurrentBenchReport = {
     modes: ConcurrentModeSummary[];
     /** (b) ÷ (a) in pairs/s: median over rounds of the ratio within each round. */
     concurrentOverSerialized: number;
+    /** One long call (1 query × many 150–250-token passages) alone, rounds interleaved with the modes; its scores for comparing slot settings. */
+    longCall?: {
+        passages: number;
+        passageTokens: { min: number; max: number };
+        tokens: number;
+        pairsPerSecond: number;
+        roundSeconds: number[];
+        scores: number[];
+    };
     maxScoreDifference: number;
     checks: BenchCheck[];
     notes: string[];
@@ -54,6 +63,12 @@ export function formatConcurrentReport(report: ConcurrentBenchReport): string {
         ...rows.map(line),
         "",
         `concurrent ÷ serialized, pairs/s: ${report.concurrentOverSerialized.toFixed(3)}`,
+        ...(report.longCall
+            ? [
+                  `one long call (1 query × ${report.longCall.passages} passages of ${report.longCall.passageTokens.min}–${report.longCall.passageTokens.max} tokens, ` +
+                      `${report.longCall.tokens} tokens): ${report.longCall.pairsPerSecond.toFixed(2)} pairs/s`
+              ]
+            : []),
         "",
         ...report.checks.map((check) => `${check.passed ? "ok  " : "FAIL"} ${check.name}: ${check.detail}`),
         ...report.notes

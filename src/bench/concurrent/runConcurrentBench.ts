@@ -6,6 +6,7 @@ import { median, percentile } from "../BenchStatistics.js";
 import type { ConcurrentBenchReport, ConcurrentModeSummary } from "./ConcurrentBenchReport.js";
 import { buildConcurrentWorkload, type WorkloadRequest } from "./ConcurrentWorkload.js";
 import { SerialQueue } from "./SerialQueue.js";
+import { BenchWorkload } from "../BenchWorkload.js";
 
 export type ConcurrentBenchOptions = {
     model: string;
@@ -18,6 +19,8 @@ export type ConcurrentBenchOptions = {
     passagesPerRequest: number;
     rounds: number;
     seed: number;
+    /** One call of 1 query × passages long passages, timed alone (rounds interleaved with the others): does a large batch lose anything? */
+    longCall?: { passages: number; passageTokens: { min: number; max: number } };
 };
 
 type Mode = ConcurrentModeSummary["key"];
@@ -68,9 +71,36 @@ export async function runConcurrentBench(options: ConcurrentBenchOptions): Promi
         // One request first, so neither mode pays for the first decode's warm-up.
         await reranker.rerank(workload[0]![0]!.query, workload[0]![0]!.passages);
 
+        let longCall: { query: string; passages: string[]; tokens: number } | undefined;
+        if (options.longCall !== undefined) {
+            const base = (await reranker.buildInput("", "")).length;
+            const built = await BenchWorkload.build(
+                {
+                    queries: 1,
+                    passagesPerQuery: options.longCall.passages,
+                    queryTokens: { min: 20, max: 28 },
+                    passageTokens: options.longCall.passageTokens,
+                    seed: options.seed
+                },
+                async (text) => (await reranker.buildInput("", text)).length - base,
+                "",
+                ""
+            );
+            const { query, passages } = built.items[0]!;
+            let tokens = 0;
+            for (const passage of passages) tokens += (await reranker.buildInput(query, passage)).length;
+            longCall = { query, passages, tokens };
+        }
+
         const rounds: Record<Mode, RoundResult[]> = { serialized: [], concurrent: [] };
+        const longRounds: { seconds: number; scores: number[] }[] = [];
         for (let round = 0; round < options.rounds; round++) {
             for (const mode of ["serialized", "concurrent"] as const) rounds[mode].push(await runRound(reranker, workload, mode));
+            if (longCall !== undefined) {
+                const t0 = performance.now();
+                const scores = await reranker.score(longCall.passages.map((passage): [string, string] => [longCall!.query, passage]));
+                longRounds.push({ seconds: (performance.now() - t0) / 1000, scores });
+            }
         }
 
         const requestsPerRound = options.clients * options.requestsPerClient;
@@ -143,6 +173,17 @@ export async function runConcurrentBench(options: ConcurrentBenchOptions): Promi
             },
             modes,
             concurrentOverSerialized: ratio,
+            longCall:
+                longCall === undefined
+                    ? undefined
+                    : {
+                          passages: longCall.passages.length,
+                          passageTokens: options.longCall!.passageTokens,
+                          tokens: longCall.tokens,
+                          pairsPerSecond: longCall.passages.length / median(longRounds.map((round) => round.seconds)),
+                          roundSeconds: longRounds.map((round) => round.seconds),
+                          scores: longRounds[0]!.scores
+                      },
             maxScoreDifference,
             checks,
             notes: [
