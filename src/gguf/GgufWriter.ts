@@ -1,12 +1,13 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { endianness } from "node:os";
-import { GgmlType, bytesPerElement } from "./GgmlType.js";
+import { GgmlType, bytesPerElement, q8_0BlockElements } from "./GgmlType.js";
 import type { GgufMetadataEntry } from "./GgufMetadataEntry.js";
 import type { GgufTensorSource } from "./GgufTensorSource.js";
 import { GgufValueType } from "./GgufValueType.js";
 import { LittleEndianBuilder } from "./LittleEndianBuilder.js";
 import { float32ToBfloat16Bits } from "./bfloat16.js";
 import { float32ToFloat16Bits } from "./float16.js";
+import { quantizeQ8_0 } from "./quantizeQ8_0.js";
 
 const ggufMagic = 0x46554747; // "GGUF" read as a little-endian uint32
 const ggufVersion = 3;
@@ -121,6 +122,8 @@ export class GgufWriter {
         let offset = 0;
         return this.tensors.map((tensor) => {
             const elementCount = tensor.shape.reduce((product, dimension) => product * dimension, 1);
+            if (tensor.type === GgmlType.Q8_0 && tensor.shape[0]! % q8_0BlockElements !== 0)
+                throw new RangeError(`${tensor.name}: a Q8_0 tensor's rows must hold whole blocks of ${q8_0BlockElements}, got ${tensor.shape[0]}`);
             const byteLength = elementCount * bytesPerElement(tensor.type);
             const planned = { ...tensor, elementCount, byteLength, offset };
             offset += alignUp(byteLength, this.alignment);
@@ -164,6 +167,7 @@ export class GgufWriter {
         const slots = [0, 1].map(() => ({
             values: new Float32Array(chunkElements),
             halves: toHalves ? new Uint16Array(chunkElements) : undefined,
+            blocks: tensor.type === GgmlType.Q8_0 ? new Uint8Array(Math.ceil(chunkElements * bytesPerValue)) : undefined,
             pendingWrite: Promise.resolve()
         }));
 
@@ -178,7 +182,10 @@ export class GgufWriter {
                 tensor.fill(values, firstElement);
 
                 let bytes: Buffer;
-                if (slot.halves != null && toHalves) {
+                if (slot.blocks != null) {
+                    quantizeQ8_0(values, slot.blocks, count);
+                    bytes = Buffer.from(slot.blocks.buffer, slot.blocks.byteOffset, count * bytesPerValue);
+                } else if (slot.halves != null && toHalves) {
                     toHalves(values, slot.halves, count);
                     bytes = Buffer.from(slot.halves.buffer, slot.halves.byteOffset, count * 2);
                 } else bytes = Buffer.from(values.buffer, values.byteOffset, count * 4);
