@@ -28,7 +28,7 @@ const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--mo
                  [--passages P] [--short] [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
                  [--build auto|prebuilt|local] [--no-build-compare] [--bf16 | --bf16-model M-bf16.gguf]
                  [--sgemm-peak GFLOPS] [--seed N] [--json FILE] [--svg FILE] [--dry-run]
-llm-rerank bench --preset desktop [--weights q8_0|bf16|f16|f32 | --model M.gguf] [--passages P] [--threads N] [--rows R,...]
+llm-rerank bench --preset desktop [--weights q8_0|bf16|f16|f32 | --model M.gguf] [--passages P] [--passage-tokens MIN-MAX] [--threads N] [--rows R,...]
                  [--batch-size B] [--ubatch-size U] [--slots S] [--flash-attention] [--sgemm-peak GFLOPS] [--seed N] [--json FILE]
 llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf] [--gpu G] [--threads T] [--slots S]
                  [--seed N] [--json FILE]
@@ -100,6 +100,7 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             concurrent: { type: "string" },
             requests: { type: "string" },
             weights: { type: "string" },
+            "passage-tokens": { type: "string" },
             rows: { type: "string" },
             "batch-size": { type: "string" },
             "ubatch-size": { type: "string" },
@@ -113,7 +114,8 @@ export const benchCommand = async (args: string[]): Promise<number> => {
     }
     const modelDir = values["model-dir"] ?? defaultModelsDirectory();
     const preset = values.preset ?? "bench";
-    if (preset !== "bench" && preset !== "gemma-2b" && preset !== "desktop") throw new InvalidArgumentError(`--preset expects bench, gemma-2b or desktop, got ${preset}`);
+    if (preset !== "bench" && preset !== "gemma-2b" && preset !== "desktop")
+        throw new InvalidArgumentError(`--preset expects bench, gemma-2b or desktop, got ${preset}`);
     if (preset === "desktop") return desktopBench(values, modelDir);
     if (values.model !== undefined && values.preset !== undefined) throw new InvalidArgumentError("--model and --preset exclude each other");
     const spec: BenchModelSpec = { preset, seed: benchModelSeed, weightType: "f32" };
@@ -205,6 +207,15 @@ async function sweep(values: Record<string, string | boolean | undefined>, model
     return report.checks.every((check) => check.passed) ? 0 : 1;
 }
 
+/** "MIN-MAX" tokens, for --passage-tokens. */
+function parseTokenRange(value: string | undefined): { min: number; max: number } | undefined {
+    if (value === undefined) return undefined;
+    const match = /^(\d+)-(\d+)$/.exec(value);
+    const [min, max] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+    if (!match || min < 1 || max < min) throw new InvalidArgumentError(`--passage-tokens expects MIN-MAX tokens, 1 ≤ MIN ≤ MAX, got ${value}`);
+    return { min, max };
+}
+
 function parseGrid(value: string | boolean | undefined, name: string): number[] | undefined {
     if (typeof value !== "string") return undefined;
     const numbers = value.split(",").map((part) => Number(part.trim()));
@@ -217,14 +228,16 @@ function parseGrid(value: string | boolean | undefined, name: string): number[] 
 /** `bench --preset desktop`: one query × 30 long chunks on a Qwen3-Reranker-0.6B shaped model, against node-llama-cpp. */
 async function desktopBench(values: Record<string, string | boolean | undefined>, modelDir: string): Promise<number> {
     const model = values.model as string | undefined;
-    if (model !== undefined && values.weights !== undefined) throw new InvalidArgumentError("--weights picks a generated model; with --model, the file decides");
+    if (model !== undefined && values.weights !== undefined)
+        throw new InvalidArgumentError("--weights picks a generated model; with --model, the file decides");
     if (model !== undefined && !existsSync(model)) throw new InvalidArgumentError(`--model ${model} does not exist`);
     const weightType = (values.weights as string | undefined) ?? desktopDefaultWeights;
     if (!testModelWeightTypes.includes(weightType as TestModelWeightType))
         throw new InvalidArgumentError(`--weights expects ${testModelWeightTypes.join(", ")}, got ${weightType}`);
     const rows = typeof values.rows === "string" ? values.rows.split(",").map((row) => row.trim()) : [...desktopRowKinds];
     for (const row of rows)
-        if (!desktopRowKinds.includes(row as DesktopRowKind)) throw new InvalidArgumentError(`--rows expects a list of ${desktopRowKinds.join(", ")}, got ${row}`);
+        if (!desktopRowKinds.includes(row as DesktopRowKind))
+            throw new InvalidArgumentError(`--rows expects a list of ${desktopRowKinds.join(", ")}, got ${row}`);
     let sgemmPeakGflops: number | undefined;
     if (values["sgemm-peak"] !== undefined) {
         sgemmPeakGflops = Number(values["sgemm-peak"]);
@@ -236,7 +249,7 @@ async function desktopBench(values: Record<string, string | boolean | undefined>
     const options: DesktopBenchOptions = {
         model: "",
         passages: positive(integerFlag(values, "passages") ?? 30, "passages"),
-        passageTokens: { min: 150, max: 1000 },
+        passageTokens: parseTokenRange(values["passage-tokens"] as string | undefined) ?? { min: 150, max: 1000 },
         queryTokens: { min: 6, max: 12 },
         seed: integerFlag(values, "seed") ?? 1,
         threads: positive(integerFlag(values, "threads") ?? os.availableParallelism(), "threads"),

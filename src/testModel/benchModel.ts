@@ -44,7 +44,9 @@ function desktopModelOptions(outPath: string, spec: BenchModelSpec): Qwen3ModelO
 }
 
 function plannedWriter(outPath: string, spec: BenchModelSpec): GgufWriter {
-    return spec.preset === "desktop" ? planQwen3Model(desktopModelOptions(outPath, spec), desktopVocabulary()) : planGemmaModel({ outPath, ...spec, preset: spec.preset }, benchVocabulary());
+    return spec.preset === "desktop"
+        ? planQwen3Model(desktopModelOptions(outPath, spec), desktopVocabulary())
+        : planGemmaModel({ outPath, ...spec, preset: spec.preset }, benchVocabulary());
 }
 
 /**

@@ -61,7 +61,8 @@ const qwen2PreTokenizer =
  * random weights never do. The same vocabulary every time (no randomness).
  */
 export function syntheticQwen3Vocabulary(size: number = qwen3RerankerVocabularySize): BpeVocabulary {
-    if (size < firstAddedTokenId + addedTokens.length) throw new RangeError(`a synthetic Qwen3 vocabulary needs ${firstAddedTokenId + addedTokens.length} tokens, got ${size}`);
+    if (size < firstAddedTokenId + addedTokens.length)
+        throw new RangeError(`a synthetic Qwen3 vocabulary needs ${firstAddedTokenId + addedTokens.length} tokens, got ${size}`);
     const tokens: string[] = [];
     const seen = new Set<string>();
     const add = (token: string): void => {
@@ -85,7 +86,8 @@ export function syntheticQwen3Vocabulary(size: number = qwen3RerankerVocabularyS
             add(symbols[0]! + symbols[1]!);
         }
     }
-    if (tokens.length > firstAddedTokenId) throw new RangeError(`the synthetic Qwen3 vocabulary's merges need ${tokens.length} ids, more than ${firstAddedTokenId}`);
+    if (tokens.length > firstAddedTokenId)
+        throw new RangeError(`the synthetic Qwen3 vocabulary's merges need ${tokens.length} ids, more than ${firstAddedTokenId}`);
     for (let id = tokens.length; id < firstAddedTokenId; id++) add(`[FILL${id}]`);
     const tokenTypes = new Int32Array(size).fill(TokenType.normal);
     addedTokens.forEach((token, i) => {

@@ -10,6 +10,8 @@ export type DesktopLibrarySettings = {
     batchSize?: number;
     ubatchSize?: number;
     flashAttention?: boolean;
+    /** Tokens of the longest input: set above the longest chunk plus template, so no chunk is truncated (the profile's default is 1,024). */
+    maxLength?: number;
 };
 
 /** What the parent sends a row's child process. */

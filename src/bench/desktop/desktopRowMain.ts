@@ -50,7 +50,7 @@ async function runLibrary(request: DesktopRowRequest): Promise<DesktopRowResult>
             cpuSeconds,
             scores,
             tally: instrumented?.recorder.takeTally(),
-            setup: `${slots} slots, batch ${batchSize}, ubatch ${ubatchSize}${flashAttention ? ", flash attention" : ""}`,
+            setup: `${slots} slots, batch ${batchSize}, ubatch ${ubatchSize}${flashAttention ? ", flash attention" : ""}, maxLength ${description.maxLength}`,
             peakRssBytes: peakRssBytes(),
             backend: `${description.backend.build}${description.backend.blas ? ` + ${description.backend.blas.vendor}` : ""}, ${description.model.weightType}`
         };
@@ -86,7 +86,15 @@ async function runPeer(request: DesktopRowRequest): Promise<DesktopRowResult> {
         );
         const seconds = (performance.now() - started) / 1000;
         const { cpuSeconds } = cpuUsageSince(cpuStarted);
-        return { kind: request.kind, loadSeconds, seconds, cpuSeconds, scores, peakRssBytes: peakRssBytes(), backend: `node-llama-cpp ${llama.buildType} build` };
+        return {
+            kind: request.kind,
+            loadSeconds,
+            seconds,
+            cpuSeconds,
+            scores,
+            peakRssBytes: peakRssBytes(),
+            backend: `node-llama-cpp ${llama.buildType} build`
+        };
     } finally {
         for (const context of contexts) await context.dispose();
         await model.dispose();

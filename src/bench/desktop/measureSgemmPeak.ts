@@ -30,5 +30,7 @@ export function measureSgemmPeak(threads: number, repeats = 5): SgemmPeak | unde
     if (run.status !== 0) return undefined;
     const [gflops, version] = run.stdout.trim().split(/\s+/);
     const value = Number(gflops);
-    return Number.isFinite(value) && value > 0 ? { gflops: value, source: `numpy ${version} (its OpenBLAS) SGEMM, ${threads} threads, best of ${repeats}` } : undefined;
+    return Number.isFinite(value) && value > 0
+        ? { gflops: value, source: `numpy ${version} (its OpenBLAS) SGEMM, ${threads} threads, best of ${repeats}` }
+        : undefined;
 }

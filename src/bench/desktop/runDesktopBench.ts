@@ -67,8 +67,12 @@ export async function runDesktopBench(options: DesktopBenchOptions, onProgress: 
     const loadBefore = os.loadavg();
     const flops = await ModelFlops.fromModelFile(options.model);
 
+    // Every chunk whole, as node-llama-cpp scores it: the chunk, the template (~70 tokens) and the
+    // query, rounded up to whole 256-cell KV blocks (1,280 for the preset).
+    const maxLength = Math.ceil((options.passageTokens.max + options.queryTokens.max + 128) / 256) * 256;
+    const settings = { maxLength, ...options.settings };
     // the workload, tokenized as the library tokenizes it; the model is freed before any row starts
-    const tokenizer = await loadInstrumentedReranker({ model: options.model, gpu: false, slots: 1, threads: options.threads });
+    const tokenizer = await loadInstrumentedReranker({ model: options.model, gpu: false, slots: 1, threads: options.threads, maxLength });
     let workload: BenchWorkload;
     let inputLengths: number[];
     try {
@@ -108,7 +112,7 @@ export async function runDesktopBench(options: DesktopBenchOptions, onProgress: 
             query,
             documents: passages,
             threads: options.threads,
-            settings: kind === "in-process" || kind === "isolated" ? options.settings : {},
+            settings: kind === "in-process" || kind === "isolated" ? settings : {},
             warmUp: ["warm up", "A short passage to warm up the context."]
         });
         if (result.tally) libraryTally = result.tally;
@@ -179,7 +183,9 @@ export function formatDesktopReport(report: DesktopBenchReport): string {
         `${report.machine.cpu} (${report.machine.cores} cores), ${report.threads} threads; load ${report.machine.loadBefore.map((l) => l.toFixed(2)).join(" ")} before, ${report.machine.loadAfter.map((l) => l.toFixed(2)).join(" ")} after`,
         `1 query × ${workload.passages} chunks of ${workload.passageTokens.min}–${workload.passageTokens.max} tokens (seed ${workload.seed}); ` +
             `the library evaluates ${workload.tokensEvaluated} tokens, node-llama-cpp ${workload.tokensWithoutSharing} (every pair's whole input)`,
-        sgemmPeak ? `F32 GEMM peak ${sgemmPeak.gflops.toFixed(0)} GFLOP/s (${sgemmPeak.source})` : "F32 GEMM peak: not measured (no python3 with numpy; give --sgemm-peak)",
+        sgemmPeak
+            ? `F32 GEMM peak ${sgemmPeak.gflops.toFixed(0)} GFLOP/s (${sgemmPeak.source})`
+            : "F32 GEMM peak: not measured (no python3 with numpy; give --sgemm-peak)",
         "",
         `${"row".padEnd(44)} ${"s/query".padStart(8)} ${"CPU s".padStart(7)} ${"pairs/s".padStart(8)} ${"peak RSS".padStart(9)} ${"GFLOP/s".padStart(8)} ${"of peak".padStart(8)} ${"max |Δ|".padStart(9)}  setup`
     ];
