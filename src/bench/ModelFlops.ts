@@ -19,8 +19,11 @@ export class ModelFlops {
     readonly perAttendedKey: number;
     /** Parameters outside the token embedding (and a tied output matrix): the usual "2·N" base. */
     readonly nonEmbeddingParameters: number;
+    /** The last layer's FFN, per token: what a rank-pooling context (every token an output) adds per token. */
+    readonly lastLayerFeedForward: number;
 
-    private constructor(perToken: number, perOutput: number, perAttendedKey: number, nonEmbeddingParameters: number) {
+    private constructor(perToken: number, perOutput: number, perAttendedKey: number, nonEmbeddingParameters: number, lastLayerFeedForward: number) {
+        this.lastLayerFeedForward = lastLayerFeedForward;
         this.perToken = perToken;
         this.perOutput = perOutput;
         this.perAttendedKey = perAttendedKey;
@@ -64,7 +67,7 @@ export class ModelFlops {
         const outputMatrix = elements.get("output.weight") ?? elements.get("token_embd.weight") ?? 0;
         const perOutput = 2 * layerTensors(layerCount - 1, ffnKinds) + 2 * outputMatrix;
         const perAttendedKey = layerCount * 2 * headCount * (keyLength + valueLength);
-        return new ModelFlops(perToken, perOutput, perAttendedKey, nonEmbedding);
+        return new ModelFlops(perToken, perOutput, perAttendedKey, nonEmbedding, 2 * layerTensors(layerCount - 1, ffnKinds));
     }
 
     readonly explanation =

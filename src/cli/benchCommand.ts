@@ -20,13 +20,21 @@ import { preferPrebuiltEnvironmentVariable } from "../bench/workerProtocol.js";
 import { formatGpuRunReport } from "../bench/gpuRun/GpuRunReport.js";
 import { runGpuRun } from "../bench/gpuRun/runGpuRun.js";
 import { formatPrecisionTable, runPrecisionTable, type PrecisionTableModel } from "../bench/precision/runPrecisionTable.js";
-import { testModelWeightTypes, type TestModelWeightType } from "../testModel/commonMetadata.js";
 import { integerFlag } from "./commonOptions.js";
+import os from "node:os";
+import { desktopRowKinds, type DesktopRowKind } from "../bench/desktop/DesktopRow.js";
+import { formatDesktopReport, runDesktopBench, type DesktopBenchOptions } from "../bench/desktop/runDesktopBench.js";
+import { testModelWeightTypes, type TestModelWeightType } from "../testModel/commonMetadata.js";
+
+// the weight type `bench --preset desktop` generates and runs unless --weights names another
+const desktopDefaultWeights = "q8_0";
 
 const usage = `llm-rerank bench [--model M.gguf | --preset bench|gemma-2b] [--model-dir D] [--gpu auto|cuda|metal|vulkan|cpu] [--queries Q]
                  [--passages P] [--short] [--rounds N] [--quick] [--threads N] [--compare-threads | --compare-builds]
                  [--build auto|prebuilt|local] [--no-build-compare] [--bf16 | --bf16-model M-bf16.gguf]
                  [--sgemm-peak GFLOPS] [--seed N] [--json FILE] [--svg FILE] [--dry-run]
+llm-rerank bench --preset desktop [--weights q8_0|bf16|f16|f32 | --model M.gguf] [--passages P] [--passage-tokens MIN-MAX] [--threads N] [--rows R,...]
+                 [--batch-size B] [--ubatch-size U] [--slots S] [--flash-attention] [--sgemm-peak GFLOPS] [--seed N] [--json FILE]
 llm-rerank bench --precision-table [--preset gemma-2b|bench|tiny] [--weight-types f32,bf16,f16,q8_0] [--delete-generated]
                  [--models REF.gguf,B.gguf,...] [--passages P] [--short] [--rounds K] [--gpu G] [--threads T] [--json FILE]
 llm-rerank bench --concurrent N [--requests R] [--passages P] [--rounds K] [--model M.gguf | --models A.gguf,B.gguf]
@@ -59,6 +67,14 @@ folder (--model-dir D, else $LLM_RERANK_MODELS_DIR, else ~/.cache/llm-rerank/mod
 weight type, and reused afterwards: seeded random weights and a synthetic vocabulary of Gemma's size, so it
 runs at a real model's speed, but its scores mean nothing. --dry-run: print the model file the bench would
 use, its size and whether it exists, and stop (nothing generated, nothing loaded).
+
+llm-rerank bench --preset desktop: the desktop workload, 1 query × P chunks (default 30) of 150–1,000 tokens on a
+  Qwen3-Reranker-0.6B shaped model (28 layers, n_embd 1024; generated on first use in the --weights type, default
+  Q8_0; or --model, any Qwen3-Reranker GGUF), CPU only. Rows, each alone in a child process, one after another:
+  this library in-process and isolated (isolation "process"), node-llama-cpp's rankAll with one context and with
+  four (--rows in-process,isolated,peer-1,peer-4 picks some); seconds per query, pairs/s, peak RSS, executed GFLOP/s
+  and its share of the F32 GEMM peak measured in the same run (numpy's OpenBLAS, if python3 has numpy; else
+  --sgemm-peak). --batch-size, --ubatch-size, --slots and --flash-attention set this library's rows.
 
 llm-rerank bench --sweep [--slots-grid 1,4,16,64] [--batch-grid 512,2048,8192] [--quick] ...
   scores the same workload (default 4 queries × 32 passages, --quick 2 × 8) at every slots × batch-size
@@ -117,6 +133,12 @@ export const benchCommand = async (args: string[]): Promise<number> => {
             "weight-types": { type: "string" },
             models: { type: "string" },
             "delete-generated": { type: "boolean" },
+            weights: { type: "string" },
+            "passage-tokens": { type: "string" },
+            rows: { type: "string" },
+            "batch-size": { type: "string" },
+            "ubatch-size": { type: "string" },
+            "flash-attention": { type: "boolean" },
             help: { type: "boolean", short: "h" }
         }
     });
@@ -127,9 +149,10 @@ export const benchCommand = async (args: string[]): Promise<number> => {
     const modelDir = values["model-dir"] ?? defaultModelsDirectory();
     if (values["gpu-run"]) return gpuRun(values, modelDir);
     const preset = values.preset ?? "bench";
-    // tiny: the small preset --concurrent uses; a quick --precision-table
-    if (preset !== "bench" && preset !== "gemma-2b" && preset !== "tiny")
-        throw new InvalidArgumentError(`--preset expects bench, gemma-2b or tiny, got ${preset}`);
+    // tiny: the small preset --concurrent uses, and a quick --precision-table; desktop: its own workload
+    if (preset !== "bench" && preset !== "gemma-2b" && preset !== "tiny" && preset !== "desktop")
+        throw new InvalidArgumentError(`--preset expects bench, gemma-2b, tiny or desktop, got ${preset}`);
+    if (preset === "desktop") return desktopBench(values, modelDir);
     if (values.model !== undefined && values.preset !== undefined) throw new InvalidArgumentError("--model and --preset exclude each other");
     const spec: BenchModelSpec = { preset, seed: benchModelSeed, weightType: "f32" };
     if (values["dry-run"]) return dryRun(values.model, modelDir, spec, values.bf16 === true && values["bf16-model"] === undefined);
@@ -264,6 +287,15 @@ async function gpuRun(values: Record<string, string | boolean | undefined>, mode
     return report.checks.every((check) => check.passed) ? 0 : 1;
 }
 
+/** "MIN-MAX" tokens, for --passage-tokens. */
+function parseTokenRange(value: string | undefined): { min: number; max: number } | undefined {
+    if (value === undefined) return undefined;
+    const match = /^(\d+)-(\d+)$/.exec(value);
+    const [min, max] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+    if (!match || min < 1 || max < min) throw new InvalidArgumentError(`--passage-tokens expects MIN-MAX tokens, 1 ≤ MIN ≤ MAX, got ${value}`);
+    return { min, max };
+}
+
 function parseGrid(value: string | boolean | undefined, name: string): number[] | undefined {
     if (typeof value !== "string") return undefined;
     const numbers = value.split(",").map((part) => Number(part.trim()));
@@ -271,6 +303,51 @@ function parseGrid(value: string | boolean | undefined, name: string): number[] 
         throw new InvalidArgumentError(`--${name} expects comma-separated positive integers, got ${value}`);
     }
     return numbers;
+}
+
+/** `bench --preset desktop`: one query × 30 long chunks on a Qwen3-Reranker-0.6B shaped model, against node-llama-cpp. */
+async function desktopBench(values: Record<string, string | boolean | undefined>, modelDir: string): Promise<number> {
+    const model = values.model as string | undefined;
+    if (model !== undefined && values.weights !== undefined)
+        throw new InvalidArgumentError("--weights picks a generated model; with --model, the file decides");
+    if (model !== undefined && !existsSync(model)) throw new InvalidArgumentError(`--model ${model} does not exist`);
+    const weightType = (values.weights as string | undefined) ?? desktopDefaultWeights;
+    if (!testModelWeightTypes.includes(weightType as TestModelWeightType))
+        throw new InvalidArgumentError(`--weights expects ${testModelWeightTypes.join(", ")}, got ${weightType}`);
+    const rows = typeof values.rows === "string" ? values.rows.split(",").map((row) => row.trim()) : [...desktopRowKinds];
+    for (const row of rows)
+        if (!desktopRowKinds.includes(row as DesktopRowKind))
+            throw new InvalidArgumentError(`--rows expects a list of ${desktopRowKinds.join(", ")}, got ${row}`);
+    let sgemmPeakGflops: number | undefined;
+    if (values["sgemm-peak"] !== undefined) {
+        sgemmPeakGflops = Number(values["sgemm-peak"]);
+        if (!Number.isFinite(sgemmPeakGflops) || sgemmPeakGflops <= 0)
+            throw new InvalidArgumentError(`--sgemm-peak expects GFLOP/s, a positive number, got ${String(values["sgemm-peak"])}`);
+    }
+    const spec: BenchModelSpec = { preset: "desktop", seed: benchModelSeed, weightType: weightType as TestModelWeightType };
+    if (values["dry-run"]) return dryRun(model, modelDir, spec, false);
+    const options: DesktopBenchOptions = {
+        model: "",
+        passages: positive(integerFlag(values, "passages") ?? 30, "passages"),
+        passageTokens: parseTokenRange(values["passage-tokens"] as string | undefined) ?? { min: 150, max: 1000 },
+        queryTokens: { min: 6, max: 12 },
+        seed: integerFlag(values, "seed") ?? 1,
+        threads: positive(integerFlag(values, "threads") ?? os.availableParallelism(), "threads"),
+        rows: rows as DesktopRowKind[],
+        settings: {
+            slots: integerFlag(values, "slots"),
+            batchSize: integerFlag(values, "batch-size"),
+            ubatchSize: integerFlag(values, "ubatch-size"),
+            flashAttention: values["flash-attention"] === true ? true : undefined
+        },
+        sgemmPeakGflops
+    };
+    options.model = model ?? (await generatedModel(modelDir, spec));
+    const report = await runDesktopBench(options, (line) => console.error(line));
+    console.log(formatDesktopReport(report));
+    if (model === undefined) console.log(generatedModelNote);
+    if (typeof values.json === "string") writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    return 0;
 }
 
 /**

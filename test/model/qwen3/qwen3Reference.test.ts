@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { qwen3TinyShape } from "../../../src/dev/testModel/qwen3/Qwen3Shape.js";
+import { qwen3TinyShape } from "../../../src/testModel/Qwen3Shape.js";
 import { Qwen3Reference, silu } from "../../reference/qwen3/Qwen3Reference.js";
 import { hfEncode, modelCard } from "../../qwen3/modelCardInput.js";
 import { ensureQwen3TinyModel } from "../../qwen3/qwen3TestModel.js";

@@ -1,5 +1,5 @@
 import { SentencePieceTokenType } from "../../../testModel/SentencePieceTokenType.js";
-import type { BpeVocabulary } from "../qwen3/BpeVocabulary.js";
+import type { BpeVocabulary } from "../../../testModel/BpeVocabulary.js";
 import { xlmRobertaMaskToken, xlmRobertaSpecialTokens, type UnigramVocabulary } from "./UnigramVocabulary.js";
 
 export type UnigramVocabularyOptions = {

@@ -1,5 +1,5 @@
 import { SentencePieceTokenType } from "../../../testModel/SentencePieceTokenType.js";
-import type { BpeVocabulary } from "../qwen3/BpeVocabulary.js";
+import type { BpeVocabulary } from "../../../testModel/BpeVocabulary.js";
 
 /** ModernBERT's special tokens (its tokenizer_config.json), all `special`, in its id order. */
 export const modernBertSpecialTokens = ["[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]"] as const;

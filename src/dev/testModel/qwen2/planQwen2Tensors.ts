@@ -1,6 +1,6 @@
 import { GgmlType } from "../../../gguf/GgmlType.js";
 import { matrixGgmlType, type TestModelWeightType } from "../../../testModel/commonMetadata.js";
-import type { Qwen3TensorSpec as TensorSpec, UniformValues } from "../qwen3/Qwen3TensorSpec.js";
+import type { Qwen3TensorSpec as TensorSpec, UniformValues } from "../../../testModel/Qwen3TensorSpec.js";
 import type { Qwen2Shape } from "./Qwen2Shape.js";
 
 export type Qwen2TensorOptions = {

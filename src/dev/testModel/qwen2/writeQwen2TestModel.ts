@@ -3,8 +3,8 @@ import { setGeneralMetadata, setTestModelProvenance, testModelWeightTypes, type 
 import { writeGgufAtomically, type WrittenTestModel } from "../../../testModel/writeGgufAtomically.js";
 import { convertQwen3Vocabulary } from "../qwen3/convertQwen3Vocabulary.js";
 import { readQwen3TokenizerFiles, type Qwen3TokenizerFiles } from "../qwen3/Qwen3TokenizerFiles.js";
-import { seededTensorFill } from "../qwen3/seededTensorFill.js";
-import type { BpeVocabulary } from "../qwen3/BpeVocabulary.js";
+import { seededTensorFill } from "../../../testModel/seededTensorFill.js";
+import type { BpeVocabulary } from "../../../testModel/BpeVocabulary.js";
 import { planQwen2Tensors } from "./planQwen2Tensors.js";
 import { qwen25TokenizerFiles } from "./qwen25TokenizerFiles.js";
 import { qwen2TinyShape, type Qwen2Shape } from "./Qwen2Shape.js";

@@ -1,6 +1,6 @@
 import { looksLikeControlToken } from "../convertGemmaVocabulary.js";
 import { SentencePieceTokenType as TokenType } from "../../../testModel/SentencePieceTokenType.js";
-import type { BpeVocabulary } from "./BpeVocabulary.js";
+import type { BpeVocabulary } from "../../../testModel/BpeVocabulary.js";
 import type { HfAddedToken, Qwen3TokenizerFiles, Qwen3TokenizerJson } from "./Qwen3TokenizerFiles.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { BpeVocabulary } from "./BpeVocabulary.js";
+import type { BpeVocabulary } from "../../../testModel/BpeVocabulary.js";
 import { convertQwen3Vocabulary } from "./convertQwen3Vocabulary.js";
 import { readQwen3TokenizerFiles, type Qwen3TokenizerFiles } from "./Qwen3TokenizerFiles.js";
 

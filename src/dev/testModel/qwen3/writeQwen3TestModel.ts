@@ -1,14 +1,11 @@
-import { GgufWriter } from "../../../gguf/GgufWriter.js";
-import { testModelWeightTypes, type TestModelWeightType } from "../../../testModel/commonMetadata.js";
-import { writeGgufAtomically, type WrittenTestModel } from "../../../testModel/writeGgufAtomically.js";
+import type { TestModelWeightType } from "../../../testModel/commonMetadata.js";
+import { qwen3TinyShape } from "../../../testModel/Qwen3Shape.js";
+import { qwen3RerankerVocabularySize } from "../../../testModel/syntheticQwen3Vocabulary.js";
+import type { WrittenTestModel } from "../../../testModel/writeGgufAtomically.js";
+import { writeQwen3Model } from "../../../testModel/writeQwen3Model.js";
 import { loadQwen3Vocabulary } from "./loadQwen3Vocabulary.js";
-import { planQwen3Tensors } from "./planQwen3Tensors.js";
-import { qwen3TinyShape } from "./Qwen3Shape.js";
-import { seededTensorFill } from "./seededTensorFill.js";
-import { setQwen3Metadata } from "./setQwen3Metadata.js";
 
-/** config.json's vocab_size of Qwen3-Reranker-0.6B/4B/8B: the tokenizer's 151669 ids, unpadded (base Qwen3 models pad to 151936). */
-export const qwen3RerankerVocabularySize = 151669;
+export { qwen3RerankerVocabularySize };
 
 export type WriteQwen3TestModelOptions = {
     readonly outPath: string;
@@ -41,26 +38,18 @@ export type WriteQwen3TestModelOptions = {
  */
 export async function writeQwen3TestModel(options: WriteQwen3TestModelOptions): Promise<WrittenTestModel> {
     const { outPath, seed = 42, weightType = "f32", vocabularySize = qwen3RerankerVocabularySize, rerankHead = true } = options;
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
-    if (!testModelWeightTypes.includes(weightType))
-        throw new Error(`weightType must be one of ${testModelWeightTypes.join(", ")}, got "${String(weightType)}"`);
-
     const vocabulary = await loadQwen3Vocabulary(vocabularySize);
-    const shape = qwen3TinyShape;
-    const writer = new GgufWriter();
-    setQwen3Metadata(writer, shape, vocabulary, { name: "llm-rerank test Qwen3-Reranker tiny", seed, weightType, rerankHead });
-    const yes = requireToken(vocabulary.tokens, "yes");
-    const no = requireToken(vocabulary.tokens, "no");
-    const rows = options.rerankHeadRows ?? "matching";
-    const rerankRows = rerankHead ? (rows === "swapped" ? ([no, yes] as const) : ([yes, no] as const)) : undefined;
-    const specs = planQwen3Tensors(shape, { weightType, vocabularySize, rerankRows, untiedHead: rows === "untied" });
-    for (const spec of specs) writer.addTensor({ name: spec.name, shape: spec.shape, type: spec.type, fill: seededTensorFill(seed, spec, specs) });
-    return writeGgufAtomically(writer, outPath);
-}
-
-/** The converter's convert_tokens_to_ids: the id of the vocabulary entry spelled exactly so. */
-function requireToken(tokens: readonly string[], text: string): number {
-    const id = tokens.indexOf(text);
-    if (id < 0) throw new Error(`The Qwen3 vocabulary has no "${text}" token`);
-    return id;
+    return writeQwen3Model(
+        {
+            outPath,
+            shape: qwen3TinyShape,
+            name: "llm-rerank test Qwen3-Reranker tiny",
+            preset: "qwen3-tiny",
+            seed,
+            weightType,
+            rerankHead,
+            rerankHeadRows: options.rerankHeadRows
+        },
+        vocabulary
+    );
 }

@@ -1,5 +1,5 @@
-import type { GgufTensorFill } from "../../../gguf/GgufTensorSource.js";
-import { seededUniformFill } from "../../../testModel/seededUniformFill.js";
+import type { GgufTensorFill } from "../gguf/GgufTensorSource.js";
+import { seededUniformFill } from "./seededUniformFill.js";
 import type { Qwen3TensorSpec, UniformValues } from "./Qwen3TensorSpec.js";
 
 /**

@@ -1,5 +1,5 @@
-import { GgmlType } from "../../../gguf/GgmlType.js";
-import { matrixGgmlType, type TestModelWeightType } from "../../../testModel/commonMetadata.js";
+import { GgmlType } from "../gguf/GgmlType.js";
+import { matrixGgmlType, type TestModelWeightType } from "./commonMetadata.js";
 import type { Qwen3Shape } from "./Qwen3Shape.js";
 import type { Qwen3TensorSpec, UniformValues } from "./Qwen3TensorSpec.js";
 

@@ -1,4 +1,4 @@
-import type { GgmlType } from "../../../gguf/GgmlType.js";
+import type { GgmlType } from "../gguf/GgmlType.js";
 
 /** Seeded uniform values with this mean and standard deviation. */
 export type UniformValues = {

@@ -1,5 +1,5 @@
-import type { GgufWriter } from "../../../gguf/GgufWriter.js";
-import { setGeneralMetadata, setTestModelProvenance, type TestModelWeightType } from "../../../testModel/commonMetadata.js";
+import type { GgufWriter } from "../gguf/GgufWriter.js";
+import { setGeneralMetadata, setTestModelProvenance, type TestModelWeightType } from "./commonMetadata.js";
 import type { BpeVocabulary } from "./BpeVocabulary.js";
 import type { Qwen3Shape } from "./Qwen3Shape.js";
 
@@ -23,6 +23,8 @@ export type Qwen3ModelDescription = {
     readonly weightType: TestModelWeightType;
     /** Whether the file carries the converter's Qwen3-Reranker keys (its cls.output.weight is planned elsewhere). */
     readonly rerankHead: boolean;
+    /** The preset name recorded in the file's provenance keys. Default "qwen3-tiny". */
+    readonly preset?: string;
 };
 
 /**
@@ -65,5 +67,5 @@ export function setQwen3Metadata(writer: GgufWriter, shape: Qwen3Shape, vocabula
         .setBool("tokenizer.ggml.add_bos_token", vocabulary.addBosToken);
     if (vocabulary.chatTemplate != null) writer.setString("tokenizer.chat_template", vocabulary.chatTemplate);
 
-    setTestModelProvenance(writer, { preset: "qwen3-tiny", seed: description.seed, weightType: description.weightType });
+    setTestModelProvenance(writer, { preset: description.preset ?? "qwen3-tiny", seed: description.seed, weightType: description.weightType });
 }
