@@ -68,18 +68,7 @@ export async function runPeerRankingBench(options: PeerRankingOptions): Promise<
                 try {
                     await contexts[0]!.rankAll(query, documents.slice(0, 1));
                     const started = performance.now();
-                    // qmd's pattern: documents dealt round-robin to the contexts, all ranked at once
-                    const shares = contexts.map((_, c) => documents.flatMap((document, i) => (i % contextCount === c ? [{ document, i }] : [])));
-                    const scores = new Array<number>(documents.length);
-                    await Promise.all(
-                        contexts.map(async (context, c) => {
-                            const ranked = await context.rankAll(
-                                query,
-                                shares[c]!.map(({ document }) => document)
-                            );
-                            shares[c]!.forEach(({ i }, k) => (scores[i] = ranked[k]!));
-                        })
-                    );
+                    const scores = await rankAcrossContexts(contexts, query, documents);
                     row(
                         `node-llama-cpp rankAll, ${contextCount} context${contextCount > 1 ? "s" : ""}, ${peerThreads} threads`,
                         (performance.now() - started) / 1000,
@@ -107,4 +96,23 @@ export function formatPeerRankingReport(report: PeerRankingReport): string {
         `prefix sharing: ${report.tokensEvaluated} tokens evaluated of ${report.tokensWithoutSharing}; ideal speedup ${report.idealSharingSpeedup.toFixed(2)}×`
     );
     return lines.join("\n");
+}
+
+/**
+ * qmd's pattern: the documents dealt round-robin to the contexts, all ranked at once with
+ * rankAll; the scores in the documents' order.
+ */
+export async function rankAcrossContexts(contexts: readonly LlamaRankingContext[], query: string, documents: readonly string[]): Promise<number[]> {
+    const shares = contexts.map((_, c) => documents.flatMap((document, i) => (i % contexts.length === c ? [{ document, i }] : [])));
+    const scores = new Array<number>(documents.length);
+    await Promise.all(
+        contexts.map(async (context, c) => {
+            const ranked = await context.rankAll(
+                query,
+                shares[c]!.map(({ document }) => document)
+            );
+            shares[c]!.forEach(({ i }, k) => (scores[i] = ranked[k]!));
+        })
+    );
+    return scores;
 }

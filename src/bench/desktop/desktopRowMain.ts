@@ -5,6 +5,7 @@ import { InProcessHost } from "../../native/InProcessHost.js";
 import { Reranker } from "../../Reranker.js";
 import type { RerankerLoadOptions } from "../../RerankerOptions.js";
 import { loadInstrumentedReranker } from "../loadInstrumentedReranker.js";
+import { rankAcrossContexts } from "../peerRankingBench.js";
 import { cpuUsage, cpuUsageSince } from "../processUsage.js";
 import type { DesktopRowRequest, DesktopRowResult } from "./DesktopRow.js";
 
@@ -73,17 +74,7 @@ async function runPeer(request: DesktopRowRequest): Promise<DesktopRowResult> {
         const { documents, query } = request;
         const cpuStarted = cpuUsage();
         const started = performance.now();
-        const shares = contexts.map((_, c) => documents.flatMap((document, i) => (i % contextCount === c ? [{ document, i }] : [])));
-        const scores = new Array<number>(documents.length);
-        await Promise.all(
-            contexts.map(async (context, c) => {
-                const ranked = await context.rankAll(
-                    query,
-                    shares[c]!.map(({ document }) => document)
-                );
-                shares[c]!.forEach(({ i }, k) => (scores[i] = ranked[k]!));
-            })
-        );
+        const scores = await rankAcrossContexts(contexts, query, documents);
         const seconds = (performance.now() - started) / 1000;
         const { cpuSeconds } = cpuUsageSince(cpuStarted);
         return {

@@ -1,10 +1,11 @@
 import { CheckedTensors } from "../CheckedTensors.js";
-import { addGatedFeedForward, addSelfAttention, embedTokens, loadDecoderLayerWeights, runLayers, type DecoderLayerWeights } from "../decoderBlocks.js";
+import { addGatedFeedForward, addSelfAttention, loadDecoderLayerWeights, type DecoderLayerWeights } from "../decoderBlocks.js";
+import { RopeDecoderReference } from "../RopeDecoderReference.js";
 import { GgufFile } from "../GgufFile.js";
 import { OutputHead } from "../OutputHead.js";
 import { silu } from "../qwen3/Qwen3Reference.js";
 import { TransformerConfig } from "../TransformerConfig.js";
-import { applyNeoxRope, ropeInverseFrequencies } from "../transformerMath.js";
+import { applyNeoxRope } from "../transformerMath.js";
 
 /** Qwen2's attention projections q, k and v carry biases. */
 interface Qwen2LayerWeights extends DecoderLayerWeights {
@@ -30,28 +31,19 @@ export type Qwen2ReferenceOptions = {
  * GGUF with its own reader and shares no code with llama.cpp, so tests can hold llama.cpp's logits
  * against it.
  */
-export class Qwen2Reference {
-    readonly config: TransformerConfig;
-    private readonly layers: Qwen2LayerWeights[] = [];
-    private readonly head: OutputHead;
-    private readonly inverseFrequencies: Float64Array;
-
+export class Qwen2Reference extends RopeDecoderReference<Qwen2LayerWeights> {
     static open(path: string, options: Qwen2ReferenceOptions = {}): Qwen2Reference {
         return new Qwen2Reference(GgufFile.open(path), options);
     }
 
-    constructor(
-        readonly gguf: GgufFile,
-        options: Qwen2ReferenceOptions = {}
-    ) {
+    constructor(gguf: GgufFile, options: Qwen2ReferenceOptions = {}) {
         const config = TransformerConfig.fromGguf(gguf, "qwen2");
         const { nEmbd, nHead, nHeadKv, headDim } = config;
         // Qwen2 has no head_dim of its own: queries, keys and values are n_embd / n_head wide.
         if (headDim * nHead !== nEmbd) throw new Error(`key_length ${headDim} × head_count ${nHead} != n_embd ${nEmbd}`);
         if (config.valueDim !== headDim) throw new Error(`value_length ${config.valueDim} != key_length ${headDim}`);
-        this.config = config;
         const tensors = new CheckedTensors(gguf);
-        this.head = OutputHead.load(gguf, tensors, config);
+        super(gguf, config, OutputHead.load(gguf, tensors, config));
         for (let l = 0; l < config.nLayer; l++) {
             const bias = (suffix: string, width: number) => {
                 const values = tensors.load(`blk.${l}.${suffix}.bias`, [width]);
@@ -65,32 +57,9 @@ export class Qwen2Reference {
             });
         }
         tensors.rejectUnused("Qwen2");
-        this.inverseFrequencies = ropeInverseFrequencies(headDim, config.ropeBase);
     }
 
-    /** Logits of the requested vocab ids at the last position. */
-    lastLogits(tokens: number[], tokenIds: number[]): number[] {
-        return this.head.logits(this.lastHidden(tokens), tokenIds);
-    }
-
-    /** The final-norm hidden state at the last position: what the output projection reads. */
-    lastHidden(tokens: number[]): Float64Array {
-        return this.forward(tokens, true);
-    }
-
-    /** Final-norm hidden states of every position (n rows of n_embd); lets tests check causality. */
-    allHidden(tokens: number[]): Float64Array {
-        return this.forward(tokens, false);
-    }
-
-    private forward(tokens: number[], onlyLast: boolean): Float64Array {
-        const n = tokens.length;
-        const hidden = embedTokens(this.gguf, tokens, this.config);
-        runLayers(this.layers, n, onlyLast, (w, firstOutput) => this.runLayer(w, hidden, n, firstOutput));
-        return this.head.normalize(hidden, n, onlyLast ? n - 1 : 0);
-    }
-
-    private runLayer(w: Qwen2LayerWeights, hidden: Float64Array, n: number, firstOutput: number): void {
+    protected runLayer(w: Qwen2LayerWeights, hidden: Float64Array, n: number, firstOutput: number): void {
         const { headDim } = this.config;
         // the biases are added by addSelfAttention, before RoPE rotates each query and key head
         addSelfAttention(w, hidden, n, firstOutput, this.config, (vector, offset, position) =>

@@ -1,9 +1,10 @@
 import { CheckedTensors } from "../CheckedTensors.js";
-import { addGatedFeedForward, addSelfAttention, embedTokens, loadDecoderLayerWeights, runLayers, type DecoderLayerWeights } from "../decoderBlocks.js";
+import { addGatedFeedForward, addSelfAttention, loadDecoderLayerWeights, type DecoderLayerWeights } from "../decoderBlocks.js";
+import { RopeDecoderReference } from "../RopeDecoderReference.js";
 import { GgufFile } from "../GgufFile.js";
 import { OutputHead } from "../OutputHead.js";
 import { TransformerConfig } from "../TransformerConfig.js";
-import { applyNeoxRope, rmsNorm, ropeInverseFrequencies } from "../transformerMath.js";
+import { applyNeoxRope, rmsNorm } from "../transformerMath.js";
 
 /** Qwen3 adds a per-head RMSNorm weight for queries and for keys (QK-norm). */
 interface Qwen3LayerWeights extends DecoderLayerWeights {
@@ -18,24 +19,18 @@ interface Qwen3LayerWeights extends DecoderLayerWeights {
  * and an output projection tied to token_embd unless the file has output.weight. It shares no
  * code with llama.cpp, so tests can hold llama.cpp's logits against it.
  */
-export class Qwen3Reference {
-    readonly config: TransformerConfig;
-    private readonly layers: Qwen3LayerWeights[] = [];
-    private readonly head: OutputHead;
-    private readonly inverseFrequencies: Float64Array;
-
+export class Qwen3Reference extends RopeDecoderReference<Qwen3LayerWeights> {
     static open(path: string): Qwen3Reference {
         return new Qwen3Reference(GgufFile.open(path));
     }
 
-    constructor(readonly gguf: GgufFile) {
+    constructor(gguf: GgufFile) {
         const config = TransformerConfig.fromGguf(gguf, "qwen3");
         // Qwen3 has one head_dim for queries, keys and values, all of it rotated.
         if (config.valueDim !== config.headDim) throw new Error(`value_length ${config.valueDim} != key_length ${config.headDim}`);
-        this.config = config;
         const { nEmbd, headDim } = config;
         const tensors = new CheckedTensors(gguf);
-        this.head = OutputHead.load(gguf, tensors, config);
+        super(gguf, config, OutputHead.load(gguf, tensors, config));
         // The converter's Qwen3-Reranker head: llama.cpp applies it only when pooling embeddings,
         // never to the logits this reference computes. Its shape is still checked.
         if (gguf.hasTensor("cls.output.weight")) tensors.checkDims("cls.output.weight", [nEmbd, gguf.tensor("cls.output.weight").dims[1]]);
@@ -48,32 +43,9 @@ export class Qwen3Reference {
             });
         }
         tensors.rejectUnused("Qwen3");
-        this.inverseFrequencies = ropeInverseFrequencies(headDim, config.ropeBase);
     }
 
-    /** Logits of the requested vocab ids at the last position. */
-    lastLogits(tokens: number[], tokenIds: number[]): number[] {
-        return this.head.logits(this.lastHidden(tokens), tokenIds);
-    }
-
-    /** The final-norm hidden state at the last position: what the output projection reads. */
-    lastHidden(tokens: number[]): Float64Array {
-        return this.forward(tokens, true);
-    }
-
-    /** Final-norm hidden states of every position (n rows of n_embd); lets tests check causality. */
-    allHidden(tokens: number[]): Float64Array {
-        return this.forward(tokens, false);
-    }
-
-    private forward(tokens: number[], onlyLast: boolean): Float64Array {
-        const n = tokens.length;
-        const hidden = embedTokens(this.gguf, tokens, this.config);
-        runLayers(this.layers, n, onlyLast, (w, firstOutput) => this.runLayer(w, hidden, n, firstOutput));
-        return this.head.normalize(hidden, n, onlyLast ? n - 1 : 0);
-    }
-
-    private runLayer(w: Qwen3LayerWeights, hidden: Float64Array, n: number, firstOutput: number): void {
+    protected runLayer(w: Qwen3LayerWeights, hidden: Float64Array, n: number, firstOutput: number): void {
         const { headDim, rmsEps } = this.config;
         // Qwen3's QK-norm: every query and key head is RMS-normalized on its own, then rotated.
         addSelfAttention(w, hidden, n, firstOutput, this.config, (vector, offset, position, role) => {
