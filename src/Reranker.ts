@@ -3,6 +3,7 @@ import type { Scorer, ScorerDescription } from "./Scorer.js";
 import { isRerankError } from "./errors/errorTransport.js";
 import { DisposedError, InvalidArgumentError, SequenceTooLongError } from "./errors/errors.js";
 import { PairScorer } from "./engine/PairScorer.js";
+import { fillerBudget } from "./engine/fillerBudget.js";
 import { ScoringEngine } from "./engine/ScoringEngine.js";
 import { WindowedScorer, type WindowedCallbacks } from "./engine/WindowedScorer.js";
 import { PassageWindower, type WindowSettings } from "./input/PassageWindower.js";
@@ -95,7 +96,7 @@ export type RerankerDescription = ScorerDescription & {
     /** Each cache's use: entries and bytes held (bytes as LruCache counts them), with their bounds. */
     caches: { tokens: CacheStats; scores: CacheStats };
     /** Decodes and tokens since load, over all calls (concurrent calls share decodes); calls accepted and not yet settled. */
-    engine: { decodes: number; tokensEvaluated: number; calls: number; pendingCalls: number };
+    engine: { decodes: number; tokensEvaluated: number; fillerTokens: number; calls: number; pendingCalls: number };
     /** The last health check's report (at load, or checkHealth()); null when none ran (healthCheck: false). */
     health: ModelHealthReport | null;
 };
@@ -151,7 +152,21 @@ export class Reranker implements Scorer {
             slots: parts.settings.slots,
             batchSize: parts.settings.batchSize,
             head,
-            encoder: parts.encoderOnly
+            encoder: parts.encoderOnly,
+            // A logits head reads its output at a flagged token, so filler after it changes nothing;
+            // rank pooling reads the sequence's last token in the micro-batch, so it gets none.
+            ...(head.kind === "logits" && !parts.encoderOnly
+                ? {
+                      sequenceCells: this.sequenceCapacity,
+                      fillerBudget: fillerBudget({
+                          fileBytes: parts.summary.fileBytes,
+                          parameterCount: modelDescription.parameterCount,
+                          vocabularySize: modelDescription.vocabularySize,
+                          embeddingLength: parts.summary.computeShape.embeddingLength,
+                          batchSize: parts.settings.batchSize
+                      })
+                  }
+                : {})
         });
         this.scorer = new PairScorer({
             engine: this.engine,

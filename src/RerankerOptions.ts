@@ -209,6 +209,12 @@ export type CallUsage = {
     inputTokens: number;
     /** Tokens this call's sequences put into decodes: inputTokens less the prefix cells reused or copied. */
     tokensEvaluated: number;
+    /**
+     * Tokens decoded after a finishing sequence's last token so that its decode ran as one llama.cpp
+     * micro-batch with the others (filler: the sequence's last token repeated; it changes no score,
+     * since the score is read at the last real token). Not part of tokensEvaluated.
+     */
+    fillerTokens: number;
     /** llama_decode calls that held at least one of this call's tokens. */
     decodes: number;
     /** Of those, decodes that also held another call's tokens (continuous batching). */

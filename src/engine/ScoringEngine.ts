@@ -4,7 +4,7 @@ import { SequenceTooLongError } from "../errors/SequenceTooLongError.js";
 import type { ScoreHead } from "../heads/ScoreHead.js";
 import { MemoryEdit, type AddonContext } from "../native/AddonTypes.js";
 import { emptySchedulerStats, type SchedulerStats, type ScoringGroup, type ScoringSequence } from "./ScoringGroup.js";
-import { packBatch, type RunningSequence } from "./packBatch.js";
+import { packBatch, packEqualBatch, type RunningSequence } from "./packBatch.js";
 
 export type EngineJobOptions = {
     signal?: AbortSignal;
@@ -33,6 +33,15 @@ export type ScoringEngineOptions = {
      * memory edit is ever sent.
      */
     encoder?: boolean;
+    /**
+     * Pack every decode so that llama.cpp runs it as one micro-batch (packEqualBatch): each sequence
+     * brings the same number of tokens, finishing ones padded with up to this many filler tokens.
+     * Only for a logits head on a cache with one KV stream per slot (filler after the output token
+     * changes nothing there); unset: packBatch, sequences in start order, no filler.
+     */
+    fillerBudget?: number;
+    /** KV cells each slot holds (llama_n_ctx_seq); needed with fillerBudget. */
+    sequenceCells?: number;
 };
 
 /** A group of one call, with the sequences not yet started. */
@@ -97,7 +106,7 @@ export class ScoringEngine {
     private looping = false;
     private closedWith: Error | undefined;
     /** Counters over the engine's life: every decode, whichever calls shared it. */
-    readonly totals = { decodes: 0, tokensEvaluated: 0, calls: 0 };
+    readonly totals = { decodes: 0, tokensEvaluated: 0, fillerTokens: 0, calls: 0 };
 
     constructor(context: AddonContext, options: ScoringEngineOptions) {
         this.context = context;
@@ -195,7 +204,7 @@ export class ScoringEngine {
                     break;
                 }
                 running.sort((a, b) => a.startOrder - b.startOrder);
-                const batch = packBatch(running, this.options.batchSize, this.options.encoder === true);
+                const batch = this.pack(running);
                 const edits = Int32Array.from(this.edits);
                 this.edits = [];
                 let rows: Float32Array;
@@ -207,13 +216,20 @@ export class ScoringEngine {
                     continue;
                 }
                 this.totals.decodes++;
-                this.totals.tokensEvaluated += batch.arrays.tokens.length;
-                this.account(batch.tokensPerSlot, decodeStartedAt);
+                this.totals.tokensEvaluated += batch.arrays.tokens.length - batch.fillerTokens;
+                this.totals.fillerTokens += batch.fillerTokens;
+                this.account(batch.tokensPerSlot, batch.fillerPerSlot, decodeStartedAt);
                 this.collect(batch.finished, rows);
             }
         } finally {
             this.looping = false;
         }
+    }
+
+    private pack(running: RunningSequence[]): ReturnType<typeof packEqualBatch> {
+        const { batchSize, fillerBudget, sequenceCells, encoder } = this.options;
+        if (fillerBudget !== undefined && sequenceCells !== undefined && !encoder) return packEqualBatch(running, { batchSize, sequenceCells, fillerBudget });
+        return { ...packBatch(running, batchSize, encoder === true), fillerPerSlot: new Map<number, number>(), fillerTokens: 0 };
     }
 
     private dropCancelledJobs(): void {
@@ -292,12 +308,13 @@ export class ScoringEngine {
         group.job.running++;
     }
 
-    private account(tokensPerSlot: Map<number, number>, decodeStartedAt: number): void {
+    private account(tokensPerSlot: Map<number, number>, fillerPerSlot: Map<number, number>, decodeStartedAt: number): void {
         const counted = new Set<Job>();
         for (const [slotId, tokens] of tokensPerSlot) {
             const slot = this.slots[slotId]!;
             const running = slot.running!;
             running.job.stats.tokensEvaluated += tokens;
+            running.job.stats.fillerTokens += fillerPerSlot.get(slotId) ?? 0;
             if (!counted.has(running.job)) running.job.stats.decodes++;
             counted.add(running.job);
             if (slot.group === running.group) slot.holding = running.cursor;

@@ -17,6 +17,8 @@ export type ScoringGroup = {
 export type SchedulerStats = {
     decodes: number;
     tokensEvaluated: number;
+    /** Filler tokens decoded after the job's finishing sequences (packEqualBatch); not in tokensEvaluated. */
+    fillerTokens: number;
     /** Decodes that also held another job's tokens. */
     sharedDecodes: number;
     /** From run() to the job's first decode (to its end when it never got one). */
@@ -26,5 +28,5 @@ export type SchedulerStats = {
 };
 
 export function emptySchedulerStats(): SchedulerStats {
-    return { decodes: 0, tokensEvaluated: 0, sharedDecodes: 0, queueMs: 0, computeMs: 0 };
+    return { decodes: 0, tokensEvaluated: 0, fillerTokens: 0, sharedDecodes: 0, queueMs: 0, computeMs: 0 };
 }

@@ -33,8 +33,11 @@ describe.each([
         expect(Math.max(...alone) - Math.min(...alone)).toBeGreaterThan(0.05);
     });
 
-    it("scores a sequence inside a packed batch as it scores it alone, in any order", async () => {
+    it("scores a sequence inside a packed batch as it scores it alone, in any order, filler included", async () => {
+        const fillerBefore = reranker.describe().engine.fillerTokens;
         const packed = await reranker.scoreTokens(sequences);
+        // Finishing sequences were padded after their last token to keep each decode one micro-batch.
+        expect(reranker.describe().engine.fillerTokens).toBeGreaterThan(fillerBefore);
         const reversedOrder = [...sequences.keys()].reverse();
         const reversed = await reranker.scoreTokens(reversedOrder.map((i) => sequences[i]!));
         const rotatedOrder = sequences.map((_, i) => (i + 3) % sequences.length);

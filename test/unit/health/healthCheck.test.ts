@@ -207,6 +207,7 @@ class FakeTarget implements CanaryTarget {
             cachedItems: 0,
             inputTokens,
             tokensEvaluated: inputTokens - 1,
+            fillerTokens: 0,
             decodes: 1,
             sharedDecodes: 0,
             tokenizeMs: 0,

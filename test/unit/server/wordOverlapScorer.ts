@@ -39,6 +39,7 @@ export class WordOverlapScorer implements Scorer {
             cachedItems: 0,
             inputTokens,
             tokensEvaluated: inputTokens,
+            fillerTokens: 0,
             decodes: 1,
             sharedDecodes: 0,
             tokenizeMs: 0,
