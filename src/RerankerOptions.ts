@@ -18,7 +18,8 @@ type GeneralWarning = {
         | "RERANK_TEMPLATE_IGNORED"
         | "SLOTS_REDUCED"
         | "FP16_ARITHMETIC"
-        | "UNVERIFIED_CLASSIFIER_POOLING";
+        | "UNVERIFIED_CLASSIFIER_POOLING"
+        | "SLOWER_LLAMA_BUILD";
     message: string;
 };
 

@@ -15,6 +15,7 @@ import { ChildProcessHost } from "../isolation/ChildProcessHost.js";
 import { resolveModelSource } from "../model/resolveModelSource.js";
 import type { AddonModel, ModelHost } from "../native/AddonTypes.js";
 import { InProcessHost } from "../native/InProcessHost.js";
+import { readLocalBuildRecord } from "../native/LocalBuildRecord.js";
 import type { ModelProfile } from "../profiles/ModelProfile.js";
 import { readPromptRecord } from "../profiles/PromptRecord.js";
 import { resolveProfileOption } from "../profiles/readProfileFile.js";
@@ -22,6 +23,7 @@ import { Reranker } from "../Reranker.js";
 import { scoredTokenTexts } from "../scoring/combineScore.js";
 import { readMemoryBudget } from "../sizing/readMemoryBudget.js";
 import { checkWeightsFit } from "../sizing/sizeContext.js";
+import { chooseLlamaBuild } from "./chooseLlamaBuild.js";
 import type { LoadSeams } from "./LoadSeams.js";
 import { planContext } from "./planContext.js";
 import { planModel, type ModelPlan } from "./planModel.js";
@@ -49,7 +51,15 @@ export async function openReranker(options: unknown, seams: LoadSeams): Promise<
         chosenProfile
     ); // 2. profile, head, prompt: pure
     for (const warning of plan.warnings) request.warn(warning);
-    const host = await startHost(request); // 3. the first native work (or child process)
+    const buildChoice = chooseLlamaBuild({
+        asked: request.llamaBuild,
+        weightType: summary.weightType,
+        record: request.llamaBuild === "auto" ? readLocalBuildRecord().record : undefined,
+        loadedInProcess: InProcessHost.loadedBuild,
+        isolated: request.isolation === "process"
+    });
+    if (buildChoice.warning) request.warn(buildChoice.warning);
+    const host = await startHost({ ...request, llamaBuild: buildChoice.build }); // 3. the first native work (or child process)
     seams.observeHost?.(host);
     let reranker: Reranker;
     try {

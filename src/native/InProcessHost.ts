@@ -19,6 +19,9 @@ import { readLocalBuildRecord } from "./LocalBuildRecord.js";
 export class InProcessHost implements ModelHost {
     private static readonly hosts = new Map<string, Promise<InProcessHost>>();
 
+    /** The llama.cpp build this process loaded, once a host is up (one libllama per process). */
+    static loadedBuild: "prebuilt" | "local" | undefined;
+
     /** Whether ggml-vulkan started with FP16 off in this process; it reads the switch once. */
     private static vulkanF16DisabledAtStart: boolean | undefined;
 
@@ -124,6 +127,7 @@ export class InProcessHost implements ModelHost {
                 );
             }
         }
+        InProcessHost.loadedBuild = loadedBuild;
         return new InProcessHost(addon, llama, {
             gpu: placement,
             binary,
