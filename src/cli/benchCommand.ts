@@ -19,6 +19,8 @@ import { runConcurrentBench } from "../bench/concurrent/runConcurrentBench.js";
 import { preferPrebuiltEnvironmentVariable } from "../bench/workerProtocol.js";
 import { formatGpuRunReport } from "../bench/gpuRun/GpuRunReport.js";
 import { runGpuRun } from "../bench/gpuRun/runGpuRun.js";
+import { isCpuBlasBuild } from "../load/chooseLlamaBuild.js";
+import { readLocalBuildRecord } from "../native/LocalBuildRecord.js";
 import { formatPrecisionTable, runPrecisionTable, type PrecisionTableModel } from "../bench/precision/runPrecisionTable.js";
 import { integerFlag } from "./commonOptions.js";
 import os from "node:os";
@@ -60,7 +62,8 @@ agree across slot settings within the packing tolerance.
 weight type (default f32,bf16,f16,q8_0: the same seeded values, rounded or quantized as llama.cpp's converters
 would), one file at a time; pairs/s, tokens/s, and max/mean |Δ| and Kendall τ against the F32 file's scores on
 the same pairs. --delete-generated deletes each file this run generated after its row (gemma-2b: F32 ~10 GB).
---models: any files instead (same vocabulary), the reference first.
+--models: any files instead (same vocabulary), the reference first. Every row runs on the prebuilt llama.cpp; with
+--gpu cpu and a local BLAS build (build-llama --blas), the reference file also runs on that build, in a child process.
 Default model: the bench preset, gemma-2b's layer width with 2 layers (~3 GB F32); --preset gemma-2b: the real
 depth of bge-reranker-v2-gemma (18 layers, ~10 GB F32). Either is generated on first use into the model cache
 folder (--model-dir D, else $LLM_RERANK_MODELS_DIR, else ~/.cache/llm-rerank/models), named by preset, seed and
@@ -447,6 +450,16 @@ async function precisionTable(values: Record<string, string | boolean | undefine
                 }
             };
         });
+    }
+    // With a local CPU build that has ggml's BLAS backend: the reference F32 file again on it, in a
+    // child process (one libllama per process; every other row runs on the prebuilt binaries).
+    if (gpu === false && isCpuBlasBuild(readLocalBuildRecord().record)) {
+        const reference = models[0]!;
+        models = [
+            { ...reference, done: undefined },
+            { label: `${reference.label} + BLAS`, file: reference.file, done: reference.done, build: "local", isolated: true },
+            ...models.slice(1)
+        ];
     }
     const report = await runPrecisionTable({
         models,

@@ -24,12 +24,7 @@ export function packBatch(running: RunningSequence[], batchSize: number, whole =
     let total = 0;
     for (const entry of running) total += entry.sequence.tokens.length - entry.cursor;
     const size = Math.min(total, batchSize);
-    const arrays: AddonBatch = {
-        tokens: new Int32Array(size),
-        positions: new Int32Array(size),
-        sequenceIds: new Int32Array(size),
-        outputs: new Uint8Array(size)
-    };
+    const arrays = emptyBatch(size);
     const finished: RunningSequence[] = [];
     const tokensPerSlot = new Map<number, number>();
     let filled = 0;
@@ -59,6 +54,10 @@ export function packBatch(running: RunningSequence[], batchSize: number, whole =
         arrays.outputs = arrays.outputs.slice(0, filled);
     }
     return { arrays, finished, tokensPerSlot };
+}
+
+function emptyBatch(size: number): AddonBatch {
+    return { tokens: new Int32Array(size), positions: new Int32Array(size), sequenceIds: new Int32Array(size), outputs: new Uint8Array(size) };
 }
 
 /** llama.cpp sizes a micro-batch's KV view in multiples of this many cells. */
@@ -110,12 +109,7 @@ export function packEqualBatch(running: RunningSequence[], options: EqualPackOpt
         })
         .sort((a, b) => a.entry.slot - b.entry.slot);
     const size = plans.reduce((sum, plan) => sum + plan.real + plan.filler, 0);
-    const arrays: AddonBatch = {
-        tokens: new Int32Array(size),
-        positions: new Int32Array(size),
-        sequenceIds: new Int32Array(size),
-        outputs: new Uint8Array(size)
-    };
+    const arrays = emptyBatch(size);
     const finished: RunningSequence[] = [];
     const tokensPerSlot = new Map<number, number>();
     let filled = 0;

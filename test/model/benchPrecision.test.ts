@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { PrecisionTableReport } from "../../src/bench/precision/runPrecisionTable.js";
+import { isCpuBlasBuild } from "../../src/load/chooseLlamaBuild.js";
+import { readLocalBuildRecord } from "../../src/native/LocalBuildRecord.js";
 
 // `llm-rerank bench --precision-table` on the tiny preset, generated in each weight type into a
 // scratch folder (about 100 MB): which files it scored, and that it compared them on the same
@@ -41,7 +43,18 @@ describe("llm-rerank bench --precision-table", () => {
             ],
             { stdio: ["ignore", "pipe", "pipe"], timeout: 300_000 }
         );
-        const report = JSON.parse(readFileSync(jsonPath, "utf8")) as PrecisionTableReport;
+        const full = JSON.parse(readFileSync(jsonPath, "utf8")) as PrecisionTableReport;
+        // Every row on the prebuilt binaries; with a local BLAS build, the reference file once more on
+        // it (second row, in a child process), within the builds' agreement of 1e-3.
+        const blasRows = full.rows.filter((row) => row.build !== "prebuilt");
+        expect(blasRows.map((row) => row.label)).toEqual(isCpuBlasBuild(readLocalBuildRecord().record) ? ["F32 + BLAS"] : []);
+        for (const row of blasRows) {
+            expect(full.rows.indexOf(row)).toBe(1);
+            expect(row.build).toMatch(/^localBuild \+ /);
+            expect(row.cores).toBeNull();
+            expect(row.comparison!.maxAbsDiff).toBeLessThanOrEqual(1e-3);
+        }
+        const report = { ...full, rows: full.rows.filter((row) => !blasRows.includes(row)) };
         // the files the generator wrote, named by type, and llama.cpp read them as that type
         expect(report.rows.map((row) => row.weightType)).toEqual(["F32", "Q8_0", "F32"]);
         expect(report.rows.map((row) => path.basename(row.path))).toEqual(["f32", "q8_0", "f32"].map((type) => `llm-rerank-bench-tiny-seed42-${type}.gguf`));

@@ -43,6 +43,41 @@ describe.skipIf("skipReason" in found)("the local BLAS build", () => {
         expect(backend.blas.libraryPath).toMatch(blasVendors["vendor" in found ? found.vendor : "openblas"].library);
     });
 
+    it('gives a BF16 file the prebuilt binaries under llamaBuild "auto" (a fresh process), an F32 file the BLAS build', () => {
+        const describeIn = (model: string) =>
+            JSON.parse(
+                execFileSync(process.execPath, [path.resolve("dist/cli/cli.js"), "describe", "--model", model, "--gpu", "cpu"], {
+                    encoding: "utf8",
+                    stdio: ["ignore", "pipe", "pipe"]
+                })
+            ).backend;
+        const bf16 = describeIn(testModels.tinyBf16);
+        expect(bf16.build).toBe("prebuilt");
+        expect(bf16.blas).toBeNull();
+        expect(describeIn(testModels.tiny).build).toBe("localBuild");
+    });
+
+    it("keeps this process's build for a later BF16 load, warning SLOWER_LLAMA_BUILD; an isolated load gets the prebuilt binaries", async () => {
+        const first = await Reranker.load({ model: testModels.tiny, gpu: false });
+        const codes: string[] = [];
+        const later = await Reranker.load({ model: testModels.tinyBf16, gpu: false, onWarning: (warning) => codes.push(warning.code) });
+        const isolated = await Reranker.load({
+            model: testModels.tinyBf16,
+            gpu: false,
+            isolation: "process",
+            onWarning: (warning) => codes.push(`isolated ${warning.code}`)
+        });
+        try {
+            expect(first.describe().backend.build).toBe("localBuild");
+            expect(later.describe().backend.build).toBe("localBuild");
+            expect(codes).toContain("SLOWER_LLAMA_BUILD");
+            expect(codes).not.toContain("isolated SLOWER_LLAMA_BUILD");
+            expect(isolated.describe().backend.build).toBe("prebuilt");
+        } finally {
+            await Promise.all([first.dispose(), later.dispose(), isolated.dispose()]);
+        }
+    });
+
     describe("scores the golden pairs as the float64 reference does", () => {
         const pairs = loadGoldenPairs();
         let reranker: Reranker;

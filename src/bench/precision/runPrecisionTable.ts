@@ -15,6 +15,14 @@ export type PrecisionTableModel = {
     file: () => Promise<string>;
     /** Called after the row, e.g. to delete a generated multi-GB file the table no longer needs. */
     done?: (file: string) => Promise<void>;
+    /** The llama.cpp build the row runs on (default: the prebuilt binaries, the same for every row). */
+    build?: "prebuilt" | "local";
+    /**
+     * Score in a child process (isolation "process"): a process holds one libllama, so a row on
+     * another build than the rest runs in its own. Its cores and private memory are the child's,
+     * which this process does not see: reported as null.
+     */
+    isolated?: boolean;
 };
 
 export type PrecisionTableOptions = {
@@ -37,7 +45,8 @@ export type PrecisionTableRow = {
     pairsPerSecond: number;
     tokensPerSecond: number;
     /** CPU seconds ÷ wall seconds while scoring: how much of the machine the row got. */
-    cores: number;
+    /** CPU seconds per wall second of this process during the rounds; null for a row in a child process. */
+    cores: number | null;
     /** RSS after scoring: the weights' mmap'd pages this row touched (and any still mapped from earlier rows) plus private memory. */
     rssMiB: number;
     /** Private memory (RssAnon) after scoring, where /proc has it: buffers, KV cache, repacked weights. */
@@ -84,6 +93,8 @@ export async function runPrecisionTable(options: PrecisionTableOptions): Promise
             model: file,
             gpu: options.gpu,
             threads: options.threads,
+            llamaBuild: model.build ?? "prebuilt",
+            isolation: model.isolated ? "process" : "none",
             scoreCacheSize: 0,
             onWarning: () => undefined // every non-F32 file warns LOW_PRECISION_WEIGHTS: that is what the table measures
         });
@@ -132,9 +143,9 @@ export async function runPrecisionTable(options: PrecisionTableOptions): Promise
                 fileBytes: statSync(file).size,
                 pairsPerSecond: pairs.length / seconds,
                 tokensPerSecond: scoredTokens / seconds,
-                cores: median(rounds.map((r) => r.cpuSeconds / r.seconds)),
+                cores: model.isolated ? null : median(rounds.map((r) => r.cpuSeconds / r.seconds)),
                 rssMiB: process.memoryUsage().rss / 2 ** 20,
-                privateMiB: privateMemoryBytes() === null ? null : privateMemoryBytes()! / 2 ** 20,
+                privateMiB: model.isolated || privateMemoryBytes() === null ? null : privateMemoryBytes()! / 2 ** 20,
                 roundSeconds: rounds.map((r) => r.seconds),
                 comparison:
                     rows.length === 0
@@ -189,7 +200,7 @@ export function formatPrecisionTable(report: PrecisionTableReport): string {
         row.build,
         row.pairsPerSecond.toFixed(3),
         row.tokensPerSecond.toFixed(1),
-        row.cores.toFixed(2),
+        row.cores === null ? "–" : row.cores.toFixed(2),
         (row.fileBytes / 2 ** 20).toFixed(0),
         row.privateMiB === null ? "?" : row.privateMiB.toFixed(0),
         row.comparison ? row.comparison.maxAbsDiff.toExponential(2) : "(reference)",
