@@ -441,7 +441,8 @@ async function precisionTable(values: Record<string, string | boolean | undefine
             return {
                 label: type.toUpperCase(),
                 file: async () => {
-                    generatedNow = !planBenchModel(modelDir, spec).exists;
+                    // a second row on the same file (the BLAS row) must not forget that this run wrote it
+                    generatedNow ||= !planBenchModel(modelDir, spec).exists;
                     return generatedModel(modelDir, spec);
                 },
                 // only files this run wrote: a file the user had already generated stays
