@@ -125,3 +125,26 @@ export function cpuAgreementTolerance(setup: GpuAgreementSetup): { tolerance: nu
     if (gpuBudget === null) return null;
     return { tolerance: gpuBudget + cpuF32ReferenceTolerance, gpuBudget, cpuBudget: cpuF32ReferenceTolerance, estimated: measured === null };
 }
+
+/**
+ * Largest |score in a batch with other sequences − score alone| accepted for one pair on ggml's own
+ * CPU kernels (the prebuilt binaries, or a local build without BLAS). Packing changes only the order
+ * of F32 reductions and which activations meet ggml's FP16 GELU table together: measured 2.4e-7 on
+ * the tiny model and 5.4e-6 on the mid model (test/model/scoring.test.ts's pairs); 5e-5 leaves ten
+ * times that. A sequence read from the wrong slot or position moves a score by ~0.1.
+ */
+export const packingTolerance = 5e-5;
+
+/**
+ * The same on a local build with ggml's BLAS backend (build-llama --blas). OpenBLAS blocks and
+ * threads a product by its row count, so a row's result depends on the batch it sits in: measured
+ * 5.5e-5 on the tiny model and 1.56e-4 on the mid model (OpenBLAS 0.3.21, the same pairs in six
+ * orders and with prefix sharing). 1e-3 is the bound within which a BLAS build's scores agree with
+ * ggml's own kernels (bench --compare-builds checks it), six times the worst packing difference.
+ */
+export const blasPackingTolerance = 1e-3;
+
+/** The packing tolerance of the build a Reranker runs on (describe().backend.blas). */
+export function packingToleranceOf(backend: { blas: unknown }): number {
+    return backend.blas ? blasPackingTolerance : packingTolerance;
+}

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortedError, DisposedError, Reranker } from "../../src/index.js";
 import { samplePassages, sampleQuery } from "../helpers/pairs.js";
 import { testModels } from "../helpers/testModels.js";
+import { packingTolerance } from "../helpers/packingTolerance.js";
 
-// The packing tolerance test/scoring.test.ts justifies: a sequence scored among others, in any
-// slot, matches its score alone within 5e-5 (measured 2.4e-7 on tiny).
-const packingTolerance = 5e-5;
+// The packing tolerance (src/bench/errorBudget.ts): a sequence scored among others, in any slot,
+// matches its score alone within it.
 // Repeated runs of the same concurrent scenario on a real context. The scheduler's interleavings
 // themselves (aborts, close, fairness, slot reuse) are covered deterministically and exhaustively
 // by test/unit/engine/*, against a KV-cache simulator; these runs check llama.cpp's side.

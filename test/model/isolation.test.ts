@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackendCrashedError, DisposedError, GpuUnavailableError, InvalidArgumentError, RerankError, Reranker, isRerankError } from "../../src/index.js";
 import { samplePassages, sampleQuery } from "../helpers/pairs.js";
 import { testModels } from "../helpers/testModels.js";
+import { packingTolerance } from "../helpers/packingTolerance.js";
 
 // isolation: "process" runs llama.cpp in a child started from dist/isolation/childMain.js
 // (npm test builds dist/ first). The child is real: a real fork, real IPC, a real abort.
@@ -76,7 +77,7 @@ describe('isolation: "process"', () => {
     it("serves concurrent calls and disposes like the in-process mode", async () => {
         const results = await Promise.all(pairs.map((pair) => isolated.score([pair])));
         const alone = await inProcess.score(pairs);
-        results.forEach(([score], i) => expect(Math.abs(score! - alone[i]!)).toBeLessThanOrEqual(5e-5));
+        results.forEach(([score], i) => expect(Math.abs(score! - alone[i]!)).toBeLessThanOrEqual(packingTolerance));
         const other = await Reranker.load({ model: testModels.tiny, gpu: false, isolation: "process" });
         const running = expect(other.score(pairs)).rejects.toBeInstanceOf(DisposedError);
         await other.dispose();

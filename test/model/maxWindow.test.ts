@@ -7,12 +7,12 @@ import { lastUsage } from "../helpers/lastUsage.js";
 import { testModels } from "../helpers/testModels.js";
 import { send } from "../server/httpClient.js";
 import { startServer } from "../server/serverFixture.js";
+import { packingTolerance } from "../helpers/packingTolerance.js";
 
 // The packing tolerance test/model/scoring.test.ts derives: a sequence scored among others in one
 // decode differs from the same sequence scored alone only by the order of float reductions (at
 // most 5.4e-6 measured there); a window read from the wrong slot or cut at the wrong token moves a
 // score by ~0.1.
-const packingTolerance = 5e-5;
 
 const query = "how do tides work?";
 

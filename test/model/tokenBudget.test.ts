@@ -3,10 +3,10 @@ import { Reranker } from "../../src/index.js";
 import type { AddonBatch, AddonContext } from "../../src/native/AddonTypes.js";
 import { samplePassages } from "../helpers/pairs.js";
 import { testModels } from "../helpers/testModels.js";
+import { packingTolerance } from "../helpers/packingTolerance.js";
 
 // Issue: batching bounded by tokens, not by 4 slots. With the default settings on the CPU, a decode
 // takes as many sequences as fit its token budget from every pending call.
-const packingTolerance = 5e-5; // test/scoring.test.ts
 
 /** Watches the engine's decodes through the load's seam: how many sequences each one held. */
 function watchDecodes(context: AddonContext, sequencesPerDecode: number[]): AddonContext {

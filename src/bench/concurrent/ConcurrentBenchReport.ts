@@ -20,7 +20,7 @@ export type ConcurrentBenchReport = {
     wallSeconds: number;
     machine: { cpu: string; cores: number; platform: string; node: string };
     model: { path: string; profile: string };
-    backend: { gpu: string | false; build: string; threads: number; slots: number; batchSize: number };
+    backend: { gpu: string | false; build: string; blas: string | null; threads: number; slots: number; batchSize: number };
     workload: { clients: number; requestsPerClient: number; passagesPerRequest: number; seed: number; rounds: number; scoredTokensPerRound: number };
     modes: ConcurrentModeSummary[];
     /** (b) ÷ (a) in pairs/s: median over rounds of the ratio within each round. */

@@ -2,8 +2,7 @@ import path from "node:path";
 import type { BenchCheck } from "../BenchReport.js";
 import type { ConcurrentBenchReport } from "./ConcurrentBenchReport.js";
 
-// as in runConcurrentBench: a sequence's score in a batch of others moves in its last bits only
-const packingTolerance = 5e-5;
+import { packingToleranceOf } from "../errorBudget.js";
 
 export type ConcurrentSummaryRow = {
     model: string;
@@ -33,6 +32,8 @@ export function summarizeConcurrentRuns(reports: readonly ConcurrentBenchReport[
         const runs = reports.filter((report) => report.model.path === model && report.longCall !== undefined);
         if (runs.length < 2) continue;
         const first = runs[0]!.longCall!.scores;
+        // as in runConcurrentBench: a sequence's score in a batch of others moves in its last bits only
+        const packingTolerance = Math.max(...runs.map((run) => packingToleranceOf(run.backend)));
         const difference = Math.max(...runs.slice(1).flatMap((run) => run.longCall!.scores.map((score, i) => Math.abs(score - first[i]!))));
         checks.push({
             name: `long call scores agree across slot settings (${path.basename(model)})`,

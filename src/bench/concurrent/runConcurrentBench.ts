@@ -7,6 +7,7 @@ import type { ConcurrentBenchReport, ConcurrentModeSummary } from "./ConcurrentB
 import { buildConcurrentWorkload, type WorkloadRequest } from "./ConcurrentWorkload.js";
 import { SerialQueue } from "./SerialQueue.js";
 import { BenchWorkload } from "../BenchWorkload.js";
+import { packingToleranceOf } from "../errorBudget.js";
 
 export type ConcurrentBenchOptions = {
     model: string;
@@ -32,10 +33,6 @@ type RoundResult = {
     scores: number[][][];
     answeredInFull: boolean;
 };
-
-// Concurrent calls may share decodes once the engine batches across calls; a pair's score then
-// moves in its last bits only, within the packing tolerance test/scoring.test.ts justifies.
-const packingTolerance = 5e-5;
 
 const labels: Record<Mode, string> = {
     serialized: "(a) serialized: one call at a time through a queue",
@@ -133,6 +130,9 @@ export async function runConcurrentBench(options: ConcurrentBenchOptions): Promi
                 if (!Object.is(score, rounds.serialized[0]!.scores[c]![q]![p])) repeatable = false;
             });
         }
+        // Concurrent calls share decodes: a pair's score moves in its last bits only, within the
+        // packing tolerance of the build (errorBudget.ts; a BLAS build's is wider).
+        const packingTolerance = packingToleranceOf(reranker.describe().backend);
         const checks: BenchCheck[] = [
             {
                 name: "every request answered in full",
@@ -159,6 +159,7 @@ export async function runConcurrentBench(options: ConcurrentBenchOptions): Promi
             backend: {
                 gpu: description.backend.gpu,
                 build: description.backend.build,
+                blas: description.backend.blas?.vendor ?? null,
                 threads: description.settings.threads,
                 slots: description.settings.slots,
                 batchSize: description.settings.batchSize

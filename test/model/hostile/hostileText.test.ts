@@ -6,6 +6,7 @@ import { flagEmbeddingDefaults, hfBosTokenId, hfEncode as hfGemmaEncode } from "
 import { testModels } from "../../helpers/testModels.js";
 import { hfEncode as hfQwen3Encode, modelCard } from "../../qwen3/modelCardInput.js";
 import { ensureQwen3TinyModel } from "../../qwen3/qwen3TestModel.js";
+import { blasBuildInUse, packingTolerance } from "../../helpers/packingTolerance.js";
 
 // Defined behaviour for text a user (or an attacker) can type. Small maxLength values keep every
 // truncation path busy and the run short.
@@ -58,7 +59,10 @@ describe("hostile text", () => {
                     [lone!, "p"],
                     [replaced!, "p"]
                 ]);
-                expect(a).toBe(b);
+                // The same tokens in one decode: the same bits on ggml's kernels; a BLAS build's products
+                // depend on a row's place in the batch.
+                if (blasBuildInUse) expect(Math.abs(a! - b!)).toBeLessThanOrEqual(packingTolerance);
+                else expect(a).toBe(b);
             }
         }
     });
@@ -105,8 +109,8 @@ describe("hostile text", () => {
             const byIndex = new Map(ranked.map((result) => [result.index, result.score]));
             for (const index of [0, 1, 1_999, 3_999]) {
                 const [alone] = await reranker.score([["which passage?", passages[index]!]]);
-                // packing tolerance: test/scoring.test.ts measures a packed sequence within 5e-5 of it alone
-                expect(Math.abs(byIndex.get(index)! - alone!)).toBeLessThan(5e-5);
+                // the packing tolerance (src/bench/errorBudget.ts): a packed sequence against it alone
+                expect(Math.abs(byIndex.get(index)! - alone!)).toBeLessThanOrEqual(packingTolerance);
             }
         } finally {
             await reranker.dispose();

@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Reranker, type PassageWindows } from "../../../src/index.js";
 import { zerank } from "../../../src/profiles/builtin/zerank.js";
 import { ensureQwen3TinyModel } from "../../qwen3/qwen3TestModel.js";
+import { packingTolerance } from "../../helpers/packingTolerance.js";
 
 // overflow "max-window" through a template profile: a "joined" template whose document's run of
 // text starts with template text ("user\n"), written as a profile file (zerank without its
 // character cut, which windows would otherwise have to respect). The tolerance is
 // test/model/maxWindow.test.ts's: a sequence packed with others differs from it scored alone only
 // by the order of float reductions.
-const packingTolerance = 5e-5;
 const query = "how do tides work?";
 const maxLength = 96;
 

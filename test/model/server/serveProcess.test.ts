@@ -5,11 +5,11 @@ import { sampleQuery, samplePassages } from "../../helpers/pairs.js";
 import { testModels } from "../../helpers/testModels.js";
 import { send } from "../../server/httpClient.js";
 import { loadTinyReranker } from "../../server/serverFixture.js";
+import { packingTolerance } from "../../helpers/packingTolerance.js";
 
 // The server runs in a child process here, so its scores come from another llama.cpp context than
 // the test's own Reranker: the same model, build and pairs in the same order and batches, but the
 // test claims only the packing tolerance that test/scoring.test.ts justifies (observed <= 5.4e-6).
-const packingTolerance = 5e-5;
 
 type Served = { child: ChildProcess; url: string; stderr: () => string; exited: Promise<number | null> };
 

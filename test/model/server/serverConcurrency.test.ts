@@ -5,11 +5,11 @@ import { benchWords } from "../../../src/bench/benchWords.js";
 import { SeededRandom } from "../../../src/testModel/SeededRandom.js";
 import { send } from "../../server/httpClient.js";
 import { loadTinyReranker, startServer } from "../../server/serverFixture.js";
+import { packingTolerance } from "../../helpers/packingTolerance.js";
 
 // Concurrent requests may share decodes (the engine batches across calls), and a pair's score
 // then depends on which other sequences share its batch in the last bits only: within the packing
 // tolerance that test/scoring.test.ts measures and justifies (observed up to 5.4e-6).
-const packingTolerance = 5e-5;
 
 function seededText(random: SeededRandom, words: number): string {
     return Array.from({ length: words }, () => benchWords[random.nextUint32() % benchWords.length]).join(" ");

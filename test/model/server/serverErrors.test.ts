@@ -5,10 +5,10 @@ import { RerankServer } from "../../../src/server/RerankServer.js";
 import { sampleQuery, samplePassages } from "../../helpers/pairs.js";
 import { send, type HttpAnswer } from "../../server/httpClient.js";
 import { loadTinyReranker, startServer } from "../../server/serverFixture.js";
+import { packingTolerance } from "../../helpers/packingTolerance.js";
 
 // test/scoring.test.ts measures and justifies this bound on how much a pair's score moves with
 // the other sequences that share its decodes.
-const packingTolerance = 5e-5;
 
 const errorOf = (answer: HttpAnswer) => (answer.body as { error: { message: string; type: string; code: number } }).error;
 
