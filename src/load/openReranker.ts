@@ -15,7 +15,6 @@ import { ChildProcessHost } from "../isolation/ChildProcessHost.js";
 import { resolveModelSource } from "../model/resolveModelSource.js";
 import type { AddonModel, ModelHost } from "../native/AddonTypes.js";
 import { InProcessHost } from "../native/InProcessHost.js";
-import { readLocalBuildRecord } from "../native/LocalBuildRecord.js";
 import type { ModelProfile } from "../profiles/ModelProfile.js";
 import { readPromptRecord } from "../profiles/PromptRecord.js";
 import { resolveProfileOption } from "../profiles/readProfileFile.js";
@@ -23,7 +22,7 @@ import { Reranker } from "../Reranker.js";
 import { scoredTokenTexts } from "../scoring/combineScore.js";
 import { readMemoryBudget } from "../sizing/readMemoryBudget.js";
 import { checkWeightsFit } from "../sizing/sizeContext.js";
-import { chooseLlamaBuild } from "./chooseLlamaBuild.js";
+import { llamaBuildForFile } from "./llamaBuildForFile.js";
 import type { LoadSeams } from "./LoadSeams.js";
 import { planContext } from "./planContext.js";
 import { planModel, type ModelPlan } from "./planModel.js";
@@ -51,13 +50,7 @@ export async function openReranker(options: unknown, seams: LoadSeams): Promise<
         chosenProfile
     ); // 2. profile, head, prompt: pure
     for (const warning of plan.warnings) request.warn(warning);
-    const buildChoice = chooseLlamaBuild({
-        asked: request.llamaBuild,
-        weightType: summary.weightType,
-        record: request.llamaBuild === "auto" ? readLocalBuildRecord().record : undefined,
-        loadedInProcess: InProcessHost.loadedBuild,
-        isolated: request.isolation === "process"
-    });
+    const buildChoice = llamaBuildForFile({ asked: request.llamaBuild, gpu: request.gpu, isolated: request.isolation === "process" }, summary.weightType);
     if (buildChoice.warning) request.warn(buildChoice.warning);
     const host = await startHost({ ...request, llamaBuild: buildChoice.build }); // 3. the first native work (or child process)
     seams.observeHost?.(host);

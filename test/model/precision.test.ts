@@ -11,7 +11,9 @@ const cli = path.resolve("dist/cli/cli.js");
 
 async function loadCollectingWarnings(options: Parameters<typeof Reranker.load>[0]) {
     const warnings: RerankWarning[] = [];
-    const reranker = await Reranker.load({ gpu: false, ...options, onWarning: (warning) => warnings.push(warning) });
+    // SLOWER_LLAMA_BUILD depends on the machine (a local BLAS build, and which file this process loaded
+    // first), not on what these tests judge.
+    const reranker = await Reranker.load({ gpu: false, ...options, onWarning: (warning) => warning.code !== "SLOWER_LLAMA_BUILD" && warnings.push(warning) });
     return { reranker, warnings };
 }
 

@@ -8,6 +8,8 @@ import { loadInstrumentedReranker } from "../loadInstrumentedReranker.js";
 import { rankAcrossContexts } from "../peerRankingBench.js";
 import { cpuUsage, cpuUsageSince } from "../processUsage.js";
 import type { DesktopRowRequest, DesktopRowResult } from "./DesktopRow.js";
+import { inspectModelFile } from "../../gguf/inspectModelFile.js";
+import { llamaBuildForFile } from "../../load/llamaBuildForFile.js";
 
 /**
  * One row of `bench --preset desktop`, alone in this process so that its peak RSS is its own and
@@ -64,7 +66,10 @@ async function runLibrary(request: DesktopRowRequest): Promise<DesktopRowResult>
 async function runPeer(request: DesktopRowRequest): Promise<DesktopRowResult> {
     const contextCount = request.kind === "peer-4" ? 4 : 1;
     const loadStarted = performance.now();
-    const { llama } = await InProcessHost.get(false, "auto");
+    // the build the library's rows get for this file (chooseLlamaBuild: with a local BLAS build,
+    // the prebuilt binaries for anything but F32), so both contenders run the same llama.cpp
+    const { build } = llamaBuildForFile({ asked: "auto", gpu: false, isolated: false }, (await inspectModelFile(request.model)).weightType);
+    const { llama } = await InProcessHost.get(false, build);
     const model = await llama.loadModel({ modelPath: request.model, gpuLayers: 0 });
     const contexts: LlamaRankingContext[] = [];
     try {

@@ -46,8 +46,10 @@ describe("bge-reranker-v2-m3 on bert-tiny against the float64 XLM-R reference", 
         expect(new Set(packed).size).toBe(packed.length);
         expect(Math.max(...packed) - Math.min(...packed)).toBeGreaterThan(1);
         expect(packed.some((score) => score < 0 || score > 1)).toBe(true);
+        // the same three pairs in the same batch, raw: on a BLAS build a score depends on its batch
+        const raw = await reranker.score(pairs.slice(0, 3));
         const normalized = await reranker.score(pairs.slice(0, 3), { normalize: true });
-        normalized.forEach((score, i) => expect(score).toBeCloseTo(1 / (1 + Math.exp(-packed[i]!)), 6));
+        normalized.forEach((score, i) => expect(score).toBeCloseTo(1 / (1 + Math.exp(-raw[i]!)), 6));
     });
 
     it("scores each pair alone as it scores it packed with others", async () => {

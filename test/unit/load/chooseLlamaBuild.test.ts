@@ -11,6 +11,7 @@ const record = (cmakeOptions: Record<string, string>, gpu: LocalBuildRecord["gpu
 });
 const openblas = record({ GGML_BLAS: "ON", GGML_BLAS_VENDOR: "OpenBLAS" });
 const plainLocal = record({ GGML_NATIVE: "ON" });
+const fresh = { asked: "auto", gpu: false, record: openblas, environmentNamesBuild: false, loadedInProcess: undefined, isolated: false } as const;
 
 describe("chooseLlamaBuild", () => {
     it("reads a CPU BLAS build from its record, and nothing else as one", () => {
@@ -20,46 +21,36 @@ describe("chooseLlamaBuild", () => {
         expect(isCpuBlasBuild(undefined)).toBe(false);
     });
 
-    it("gives a fresh process the BLAS build for F32 and the prebuilt binaries for every other weight type", () => {
-        const choose = (weightType: string) => chooseLlamaBuild({ asked: "auto", weightType, record: openblas, loadedInProcess: undefined, isolated: false });
-        expect(choose("F32")).toEqual({ build: "local" });
-        for (const type of ["Q8_0", "BF16", "F16", "Q4_K"]) expect(choose(type)).toEqual({ build: "prebuilt" });
+    it("sends every weight type but F32 to the prebuilt binaries in a fresh process; F32 keeps auto (the BLAS build)", () => {
+        for (const gpu of [false, "auto"] as const) {
+            expect(chooseLlamaBuild({ ...fresh, gpu, weightType: "F32" })).toEqual({ build: "auto" });
+            for (const type of ["Q8_0", "BF16", "F16", "Q4_K"]) expect(chooseLlamaBuild({ ...fresh, gpu, weightType: type })).toEqual({ build: "prebuilt" });
+        }
     });
 
-    it("leaves auto as it is without a BLAS build, and never overrides an explicit build", () => {
-        expect(chooseLlamaBuild({ asked: "auto", weightType: "Q8_0", record: plainLocal, loadedInProcess: undefined, isolated: false })).toEqual({
-            build: "auto"
-        });
-        expect(chooseLlamaBuild({ asked: "auto", weightType: "Q8_0", record: undefined, loadedInProcess: undefined, isolated: false })).toEqual({
-            build: "auto"
-        });
-        expect(chooseLlamaBuild({ asked: "local", weightType: "Q8_0", record: openblas, loadedInProcess: "prebuilt", isolated: false })).toEqual({
-            build: "local"
-        });
-        expect(chooseLlamaBuild({ asked: "prebuilt", weightType: "F32", record: openblas, loadedInProcess: undefined, isolated: false })).toEqual({
-            build: "prebuilt"
-        });
+    it("changes nothing without a BLAS build, for an explicit build or GPU, or when NODE_LLAMA_CPP_CMAKE_OPTION_* names one", () => {
+        expect(chooseLlamaBuild({ ...fresh, weightType: "Q8_0", record: plainLocal })).toEqual({ build: "auto" });
+        expect(chooseLlamaBuild({ ...fresh, weightType: "Q8_0", record: undefined })).toEqual({ build: "auto" });
+        expect(chooseLlamaBuild({ ...fresh, weightType: "Q8_0", asked: "local", loadedInProcess: "prebuilt" })).toEqual({ build: "local" });
+        expect(chooseLlamaBuild({ ...fresh, weightType: "F32", asked: "prebuilt" })).toEqual({ build: "prebuilt" });
+        for (const gpu of ["cuda", "vulkan", "metal"] as const) expect(chooseLlamaBuild({ ...fresh, gpu, weightType: "Q8_0" })).toEqual({ build: "auto" });
+        expect(chooseLlamaBuild({ ...fresh, weightType: "Q8_0", environmentNamesBuild: true })).toEqual({ build: "auto" });
     });
 
     it("keeps the build this process already loaded, warning when it is the slower one for the file", () => {
-        const quantizedAfterBlas = chooseLlamaBuild({ asked: "auto", weightType: "Q8_0", record: openblas, loadedInProcess: "local", isolated: false });
-        expect(quantizedAfterBlas.build).toBe("local");
+        const quantizedAfterBlas = chooseLlamaBuild({ ...fresh, weightType: "Q8_0", loadedInProcess: "local" });
+        expect(quantizedAfterBlas.build).toBe("auto");
         expect(quantizedAfterBlas.warning?.code).toBe("SLOWER_LLAMA_BUILD");
         expect(quantizedAfterBlas.warning?.message).toMatch(/Q8_0/);
-        const f32AfterPrebuilt = chooseLlamaBuild({ asked: "auto", weightType: "F32", record: openblas, loadedInProcess: "prebuilt", isolated: false });
+        const f32AfterPrebuilt = chooseLlamaBuild({ ...fresh, weightType: "F32", loadedInProcess: "prebuilt" });
         expect(f32AfterPrebuilt.build).toBe("prebuilt");
         expect(f32AfterPrebuilt.warning?.code).toBe("SLOWER_LLAMA_BUILD");
-        expect(chooseLlamaBuild({ asked: "auto", weightType: "BF16", record: openblas, loadedInProcess: "prebuilt", isolated: false })).toEqual({
-            build: "prebuilt"
-        });
+        expect(chooseLlamaBuild({ ...fresh, weightType: "BF16", loadedInProcess: "prebuilt" })).toEqual({ build: "prebuilt" });
+        expect(chooseLlamaBuild({ ...fresh, weightType: "F32", loadedInProcess: "local" })).toEqual({ build: "auto" });
     });
 
     it("gives a child process (isolation: process) the file's build whatever this process loaded", () => {
-        expect(chooseLlamaBuild({ asked: "auto", weightType: "Q8_0", record: openblas, loadedInProcess: "local", isolated: true })).toEqual({
-            build: "prebuilt"
-        });
-        expect(chooseLlamaBuild({ asked: "auto", weightType: "F32", record: openblas, loadedInProcess: "prebuilt", isolated: true })).toEqual({
-            build: "local"
-        });
+        expect(chooseLlamaBuild({ ...fresh, weightType: "Q8_0", loadedInProcess: "local", isolated: true })).toEqual({ build: "prebuilt" });
+        expect(chooseLlamaBuild({ ...fresh, weightType: "F32", loadedInProcess: "prebuilt", isolated: true })).toEqual({ build: "auto" });
     });
 });
