@@ -157,14 +157,16 @@ export class Reranker implements Scorer {
             // rank pooling reads the sequence's last token in the micro-batch, so it gets none.
             ...(head.kind === "logits" && !parts.encoderOnly
                 ? {
-                      sequenceCells: this.sequenceCapacity,
-                      fillerBudget: fillerBudget({
-                          fileBytes: parts.summary.fileBytes,
-                          parameterCount: modelDescription.parameterCount,
-                          vocabularySize: modelDescription.vocabularySize,
-                          embeddingLength: parts.summary.computeShape.embeddingLength,
-                          batchSize: parts.settings.batchSize
-                      })
+                      equalSpans: {
+                          sequenceCells: this.sequenceCapacity,
+                          fillerBudget: fillerBudget({
+                              fileBytes: parts.summary.fileBytes,
+                              parameterCount: modelDescription.parameterCount,
+                              vocabularySize: modelDescription.vocabularySize,
+                              embeddingLength: parts.summary.computeShape.embeddingLength,
+                              batchSize: parts.settings.batchSize
+                          })
+                      }
                   }
                 : {})
         });

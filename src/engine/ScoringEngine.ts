@@ -4,7 +4,7 @@ import { SequenceTooLongError } from "../errors/SequenceTooLongError.js";
 import type { ScoreHead } from "../heads/ScoreHead.js";
 import { MemoryEdit, type AddonContext } from "../native/AddonTypes.js";
 import { emptySchedulerStats, type SchedulerStats, type ScoringGroup, type ScoringSequence } from "./ScoringGroup.js";
-import { packBatch, packEqualBatch, type RunningSequence } from "./packBatch.js";
+import { packBatch, packEqualBatch, type EqualPackOptions, type RunningSequence } from "./packBatch.js";
 
 export type EngineJobOptions = {
     signal?: AbortSignal;
@@ -35,13 +35,11 @@ export type ScoringEngineOptions = {
     encoder?: boolean;
     /**
      * Pack every decode so that llama.cpp runs it as one micro-batch (packEqualBatch): each sequence
-     * brings the same number of tokens, finishing ones padded with up to this many filler tokens.
-     * Only for a logits head on a cache with one KV stream per slot (filler after the output token
+     * brings the same number of tokens, finishing ones padded with filler within the budget. Only
+     * for a logits head on a cache with one KV stream per slot (filler after the output token
      * changes nothing there); unset: packBatch, sequences in start order, no filler.
      */
-    fillerBudget?: number;
-    /** KV cells each slot holds (llama_n_ctx_seq); needed with fillerBudget. */
-    sequenceCells?: number;
+    equalSpans?: Omit<EqualPackOptions, "batchSize">;
 };
 
 /** A group of one call, with the sequences not yet started. */
@@ -227,8 +225,8 @@ export class ScoringEngine {
     }
 
     private pack(running: RunningSequence[]): ReturnType<typeof packEqualBatch> {
-        const { batchSize, fillerBudget, sequenceCells, encoder } = this.options;
-        if (fillerBudget !== undefined && sequenceCells !== undefined && !encoder) return packEqualBatch(running, { batchSize, sequenceCells, fillerBudget });
+        const { batchSize, equalSpans, encoder } = this.options;
+        if (equalSpans && !encoder) return packEqualBatch(running, { batchSize, ...equalSpans });
         return { ...packBatch(running, batchSize, encoder === true), fillerPerSlot: new Map<number, number>(), fillerTokens: 0 };
     }
 

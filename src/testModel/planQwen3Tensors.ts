@@ -1,7 +1,7 @@
-import { GgmlType } from "../gguf/GgmlType.js";
-import { matrixGgmlType, type TestModelWeightType } from "./commonMetadata.js";
+import type { TestModelWeightType } from "./commonMetadata.js";
+import { planRopeDecoderTensors, tensorMakers, uniform } from "./planRopeDecoderTensors.js";
 import type { Qwen3Shape } from "./Qwen3Shape.js";
-import type { Qwen3TensorSpec, UniformValues } from "./Qwen3TensorSpec.js";
+import type { Qwen3TensorSpec } from "./Qwen3TensorSpec.js";
 
 export type Qwen3TensorOptions = {
     readonly weightType: TestModelWeightType;
@@ -35,58 +35,29 @@ const embeddingGain = 1;
  * is tied to token_embd, as in Qwen3-0.6B (tie_word_embeddings), and llama.cpp falls back to it.
  */
 export function planQwen3Tensors(shape: Qwen3Shape, options: Qwen3TensorOptions): Qwen3TensorSpec[] {
-    const matrixType = matrixGgmlType(options.weightType);
-    const { embeddingLength: nEmbd, feedForwardLength: nFf, headDim } = shape;
+    const make = tensorMakers(options.weightType);
+    const { embeddingLength: nEmbd, headDim } = shape;
     const nQ = shape.headCount * headDim;
     const nKv = shape.headCountKv * headDim;
-    const uniform = (center: number, standardDeviation: number): UniformValues => ({ kind: "uniform", center, standardDeviation });
-    const projection = (name: string, inputs: number, outputs: number): Qwen3TensorSpec => ({
-        name,
-        shape: [inputs, outputs],
-        type: matrixType,
-        values: uniform(0, 1 / Math.sqrt(inputs))
-    });
-    // 1-D tensors stay F32 in F16 and BF16 files, as the converter keeps them
-    const norm = (name: string, width: number, center: number = 1): Qwen3TensorSpec => ({
-        name,
-        shape: [width],
-        type: GgmlType.F32,
-        values: uniform(center, normWeightSpread * center)
-    });
-
-    const tensors: Qwen3TensorSpec[] = [
-        {
-            name: "token_embd.weight",
-            shape: [nEmbd, options.vocabularySize],
-            type: matrixType,
-            values: uniform(0, embeddingGain / Math.sqrt(nEmbd))
-        }
-    ];
-
-    for (let block = 0; block < shape.blockCount; block++) {
-        const prefix = `blk.${block}`;
-        tensors.push(
-            norm(`${prefix}.attn_norm.weight`, nEmbd),
-            projection(`${prefix}.attn_q.weight`, nEmbd, nQ),
-            projection(`${prefix}.attn_k.weight`, nEmbd, nKv),
-            projection(`${prefix}.attn_v.weight`, nEmbd, nKv),
+    const norm = (name: string, width: number, center: number) => make.vector(name, width, uniform(center, normWeightSpread * center));
+    const tensors = planRopeDecoderTensors(shape, make, {
+        vocabularySize: options.vocabularySize,
+        embeddingGain,
+        normWeightSpread,
+        attention: (prefix) => [
+            make.projection(`${prefix}.attn_q.weight`, nEmbd, nQ),
+            make.projection(`${prefix}.attn_k.weight`, nEmbd, nKv),
+            make.projection(`${prefix}.attn_v.weight`, nEmbd, nKv),
             norm(`${prefix}.attn_q_norm.weight`, headDim, queryNormGain),
-            norm(`${prefix}.attn_k_norm.weight`, headDim),
-            projection(`${prefix}.attn_output.weight`, nQ, nEmbd),
-            norm(`${prefix}.ffn_norm.weight`, nEmbd),
-            projection(`${prefix}.ffn_gate.weight`, nEmbd, nFf),
-            projection(`${prefix}.ffn_up.weight`, nEmbd, nFf),
-            projection(`${prefix}.ffn_down.weight`, nFf, nEmbd)
-        );
-    }
-    tensors.push(norm("output_norm.weight", nEmbd));
-
+            norm(`${prefix}.attn_k_norm.weight`, headDim, 1)
+        ]
+    });
     // convert_hf_to_gguf.py's Qwen3-Reranker path: the lm_head rows of "yes" and "no", stacked
     if (options.rerankRows != null)
         tensors.push({
             name: "cls.output.weight",
             shape: [nEmbd, 2],
-            type: matrixType,
+            type: make.matrixType,
             values:
                 options.untiedHead === true
                     ? uniform(0, embeddingGain / Math.sqrt(nEmbd))

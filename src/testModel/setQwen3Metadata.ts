@@ -2,6 +2,7 @@ import type { GgufWriter } from "../gguf/GgufWriter.js";
 import { setGeneralMetadata, setTestModelProvenance, type TestModelWeightType } from "./commonMetadata.js";
 import type { BpeVocabulary } from "./BpeVocabulary.js";
 import type { Qwen3Shape } from "./Qwen3Shape.js";
+import { setQwenGpt2Vocabulary, setRopeDecoderHyperparameters } from "./ropeDecoderMetadata.js";
 
 // gguf-py's PoolingType.RANK
 const poolingTypeRank = 4;
@@ -35,15 +36,7 @@ export type Qwen3ModelDescription = {
  */
 export function setQwen3Metadata(writer: GgufWriter, shape: Qwen3Shape, vocabulary: BpeVocabulary, description: Qwen3ModelDescription): void {
     setGeneralMetadata(writer, { architecture: "qwen3", name: description.name, weightType: description.weightType });
-    writer
-        .setUint32("qwen3.block_count", shape.blockCount)
-        .setUint32("qwen3.context_length", shape.contextLength)
-        .setUint32("qwen3.embedding_length", shape.embeddingLength)
-        .setUint32("qwen3.feed_forward_length", shape.feedForwardLength)
-        .setUint32("qwen3.attention.head_count", shape.headCount)
-        .setUint32("qwen3.attention.head_count_kv", shape.headCountKv)
-        .setFloat32("qwen3.rope.freq_base", shape.ropeFreqBase)
-        .setFloat32("qwen3.attention.layer_norm_rms_epsilon", shape.rmsNormEpsilon)
+    setRopeDecoderHyperparameters(writer, "qwen3", shape)
         // Qwen3's config.json sets head_dim, which need not be n_embd / n_head
         .setUint32("qwen3.attention.key_length", shape.headDim)
         .setUint32("qwen3.attention.value_length", shape.headDim);
@@ -55,16 +48,7 @@ export function setQwen3Metadata(writer: GgufWriter, shape: Qwen3Shape, vocabula
             .setString("tokenizer.chat_template.rerank", rerankChatTemplate)
             .setStringArray("tokenizer.chat_templates", ["rerank"]);
 
-    writer
-        .setString("tokenizer.ggml.model", "gpt2")
-        .setString("tokenizer.ggml.pre", "qwen2")
-        .setStringArray("tokenizer.ggml.tokens", vocabulary.tokens)
-        .setInt32Array("tokenizer.ggml.token_type", vocabulary.tokenTypes)
-        .setStringArray("tokenizer.ggml.merges", vocabulary.merges)
-        .setUint32("tokenizer.ggml.eos_token_id", vocabulary.eosTokenId)
-        .setUint32("tokenizer.ggml.padding_token_id", vocabulary.paddingTokenId)
-        .setUint32("tokenizer.ggml.bos_token_id", vocabulary.bosTokenId)
-        .setBool("tokenizer.ggml.add_bos_token", vocabulary.addBosToken);
+    setQwenGpt2Vocabulary(writer, vocabulary);
     if (vocabulary.chatTemplate != null) writer.setString("tokenizer.chat_template", vocabulary.chatTemplate);
 
     setTestModelProvenance(writer, { preset: description.preset ?? "qwen3-tiny", seed: description.seed, weightType: description.weightType });

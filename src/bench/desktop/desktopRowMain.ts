@@ -10,6 +10,7 @@ import { cpuUsage, cpuUsageSince } from "../processUsage.js";
 import type { DesktopRowRequest, DesktopRowResult } from "./DesktopRow.js";
 import { inspectModelFile } from "../../gguf/inspectModelFile.js";
 import { llamaBuildForFile } from "../../load/llamaBuildForFile.js";
+import { buildLabel } from "../buildLabel.js";
 
 /**
  * One row of `bench --preset desktop`, alone in this process so that its peak RSS is its own and
@@ -55,7 +56,7 @@ async function runLibrary(request: DesktopRowRequest): Promise<DesktopRowResult>
             tally: instrumented?.recorder.takeTally(),
             setup: `${slots} slots, batch ${batchSize}, ubatch ${ubatchSize}${flashAttention ? ", flash attention" : ""}, maxLength ${description.maxLength}`,
             peakRssBytes: peakRssBytes(),
-            backend: `${description.backend.build}${description.backend.blas ? ` + ${description.backend.blas.vendor}` : ""}, ${description.model.weightType}`
+            backend: `${buildLabel(description.backend)}, ${description.model.weightType}`
         };
     } finally {
         await reranker.dispose();

@@ -5,6 +5,7 @@ import { compareScores, type ScoreComparison } from "../../check/compareScores.j
 import type { GpuOption } from "../../native/HostDescription.js";
 import { Reranker } from "../../Reranker.js";
 import { BenchWorkload } from "../BenchWorkload.js";
+import { buildLabel } from "../buildLabel.js";
 import { median } from "../BenchStatistics.js";
 import { cpuUsage, cpuUsageSince, privateMemoryBytes } from "../processUsage.js";
 
@@ -139,7 +140,7 @@ export async function runPrecisionTable(options: PrecisionTableOptions): Promise
                 label: model.label,
                 path: file,
                 weightType: description.model.weightType,
-                build: description.backend.build + (description.backend.blas ? ` + ${description.backend.blas.vendor}` : ""),
+                build: buildLabel(description.backend),
                 fileBytes: statSync(file).size,
                 pairsPerSecond: pairs.length / seconds,
                 tokensPerSecond: scoredTokens / seconds,

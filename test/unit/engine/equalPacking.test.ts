@@ -6,7 +6,7 @@ import { sharedPrefixLength } from "../../../src/engine/sharedPrefixLength.js";
 import { FakeContext, type DecodeCall } from "../fakes/FakeContext.js";
 import { allSequences, expectRowsOfAlone, twoColumnHead } from "../fakes/engineFixtures.js";
 
-// Equal-span packing (packEqualBatch, the engine's fillerBudget): every decode is laid out so that
+// Equal-span packing (packEqualBatch, the engine's equalSpans option): every decode is laid out so that
 // llama.cpp runs it as one micro-batch on a cache with one KV stream per slot, finishing sequences
 // padded with filler after their output token. Checked against the KV-cache simulator (every row
 // equals its sequence decoded alone, every position continues its sequence, no slot overflows) and
@@ -58,7 +58,7 @@ function shortJobs(jobs: number, perJob: number, prefix: number): ScoringGroup[]
     });
 }
 
-describe("ScoringEngine equal-span packing (fillerBudget)", () => {
+describe("ScoringEngine equal-span packing (equalSpans)", () => {
     it("scores every sequence as decoded alone, never overflows a slot, and keeps filler within its budget", async () => {
         const jobArbitrary = fc.array(
             fc.record({
@@ -91,7 +91,7 @@ describe("ScoringEngine equal-span packing (fillerBudget)", () => {
                     // Slots barely larger than the longest sequence: filler must stop at the last cell.
                     const sequenceCells = longest + spareCells;
                     const context = new FakeContext({ sequences: slots, batchSize, sequenceContextSize: sequenceCells });
-                    const engine = new ScoringEngine(context, { slots, batchSize, head: twoColumnHead, fillerBudget, sequenceCells });
+                    const engine = new ScoringEngine(context, { slots, batchSize, head: twoColumnHead, equalSpans: { fillerBudget, sequenceCells } });
                     const results = await Promise.all(built.map(({ groups, count }) => engine.run(groups, count)));
                     results.forEach(({ rows }, j) => expectRowsOfAlone(rows, allSequences(built[j]!.groups)));
                     // Filler: at most fillerBudget per finishing sequence, and all of it past the sequence's end.
@@ -107,7 +107,12 @@ describe("ScoringEngine equal-span packing (fillerBudget)", () => {
         const batchSize = 128;
         const run = async (fillerBudget: number | undefined) => {
             const context = new FakeContext({ sequences: 32, batchSize });
-            const engine = new ScoringEngine(context, { slots: 32, batchSize, head: twoColumnHead, fillerBudget, sequenceCells: 4096 });
+            const engine = new ScoringEngine(context, {
+                slots: 32,
+                batchSize,
+                head: twoColumnHead,
+                equalSpans: fillerBudget === undefined ? undefined : { fillerBudget, sequenceCells: 4096 }
+            });
             const jobs = shortJobs(16, 3, 6);
             const results = await Promise.all(jobs.map((groups) => engine.run(groups, 3)));
             results.forEach(({ rows }, j) => expectRowsOfAlone(rows, allSequences(jobs[j]!)));
@@ -131,7 +136,7 @@ describe("ScoringEngine equal-span packing (fillerBudget)", () => {
 
     it("gives no filler beyond the budget: with budget 0, a finishing sequence brings only its own tokens", async () => {
         const context = new FakeContext({ sequences: 2, batchSize: 64 });
-        const engine = new ScoringEngine(context, { slots: 2, batchSize: 64, head: twoColumnHead, fillerBudget: 0, sequenceCells: 4096 });
+        const engine = new ScoringEngine(context, { slots: 2, batchSize: 64, head: twoColumnHead, equalSpans: { fillerBudget: 0, sequenceCells: 4096 } });
         const sequences = [
             { index: 0, tokens: tokensOf(10, 1) },
             { index: 1, tokens: tokensOf(4, 40) }
@@ -145,7 +150,7 @@ describe("ScoringEngine equal-span packing (fillerBudget)", () => {
     it("does not put sequences of different 256-cell blocks in one decode; those of one block share decodes", async () => {
         const slotsPerDecode = async (lengths: number[]) => {
             const context = new FakeContext({ sequences: 3, batchSize: 96 });
-            const engine = new ScoringEngine(context, { slots: 3, batchSize: 96, head: twoColumnHead, fillerBudget: 96, sequenceCells: 4096 });
+            const engine = new ScoringEngine(context, { slots: 3, batchSize: 96, head: twoColumnHead, equalSpans: { fillerBudget: 96, sequenceCells: 4096 } });
             const sequences = lengths.map((length, index) => ({ index, tokens: tokensOf(length, 10 * index + 1) }));
             const { rows } = await engine.run([{ prefixLength: 0, sequences }], sequences.length);
             expectRowsOfAlone(rows, sequences);

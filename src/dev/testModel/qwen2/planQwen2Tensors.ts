@@ -1,6 +1,6 @@
-import { GgmlType } from "../../../gguf/GgmlType.js";
-import { matrixGgmlType, type TestModelWeightType } from "../../../testModel/commonMetadata.js";
-import type { Qwen3TensorSpec as TensorSpec, UniformValues } from "../../../testModel/Qwen3TensorSpec.js";
+import type { TestModelWeightType } from "../../../testModel/commonMetadata.js";
+import { planRopeDecoderTensors, tensorMakers, uniform } from "../../../testModel/planRopeDecoderTensors.js";
+import type { Qwen3TensorSpec as TensorSpec } from "../../../testModel/Qwen3TensorSpec.js";
 import type { Qwen2Shape } from "./Qwen2Shape.js";
 
 export type Qwen2TensorOptions = {
@@ -28,45 +28,26 @@ const queryGain = 2;
  * output of order 1: a projection reading a normalized (unit-RMS) vector of width n ~ 1/sqrt(n).
  */
 export function planQwen2Tensors(shape: Qwen2Shape, options: Qwen2TensorOptions): TensorSpec[] {
-    const matrixType = matrixGgmlType(options.weightType);
-    const { embeddingLength: nEmbd, feedForwardLength: nFf, headDim } = shape;
+    const make = tensorMakers(options.weightType);
+    const { embeddingLength: nEmbd, headDim } = shape;
     const nQ = shape.headCount * headDim;
     const nKv = shape.headCountKv * headDim;
     if (nQ !== nEmbd) throw new RangeError(`Qwen2 needs head_count × head_dim = n_embd, got ${shape.headCount} × ${headDim} != ${nEmbd}`);
-    const uniform = (center: number, standardDeviation: number): UniformValues => ({ kind: "uniform", center, standardDeviation });
-    const projection = (name: string, inputs: number, outputs: number, gain: number = 1): TensorSpec => ({
-        name,
-        shape: [inputs, outputs],
-        type: matrixType,
-        values: uniform(0, gain / Math.sqrt(inputs))
-    });
-    // 1-D tensors (norms and biases) stay F32 in F16 and BF16 files, as the converter keeps them
-    const vector = (name: string, width: number, values: UniformValues): TensorSpec => ({ name, shape: [width], type: GgmlType.F32, values });
-    const norm = (name: string, width: number) => vector(name, width, uniform(1, normWeightSpread));
-    const bias = (name: string, width: number) => vector(name, width, uniform(0, attentionBiasSpread));
-    const embedding = uniform(0, embeddingGain / Math.sqrt(nEmbd));
-
-    const tensors: TensorSpec[] = [{ name: "token_embd.weight", shape: [nEmbd, options.vocabularySize], type: matrixType, values: embedding }];
-    for (let block = 0; block < shape.blockCount; block++) {
-        const prefix = `blk.${block}`;
-        tensors.push(
-            norm(`${prefix}.attn_norm.weight`, nEmbd),
-            projection(`${prefix}.attn_q.weight`, nEmbd, nQ, queryGain),
-            bias(`${prefix}.attn_q.bias`, nQ),
-            projection(`${prefix}.attn_k.weight`, nEmbd, nKv),
-            bias(`${prefix}.attn_k.bias`, nKv),
-            projection(`${prefix}.attn_v.weight`, nEmbd, nKv),
-            bias(`${prefix}.attn_v.bias`, nKv),
-            projection(`${prefix}.attn_output.weight`, nQ, nEmbd),
-            norm(`${prefix}.ffn_norm.weight`, nEmbd),
-            projection(`${prefix}.ffn_gate.weight`, nEmbd, nFf),
-            projection(`${prefix}.ffn_up.weight`, nEmbd, nFf),
-            projection(`${prefix}.ffn_down.weight`, nFf, nEmbd)
-        );
-    }
+    const bias = (name: string, width: number) => make.vector(name, width, uniform(0, attentionBiasSpread));
     // No output.weight: Qwen2.5-0.5B and -1.5B, and so mxbai-rerank-base-v2 and -large-v2, tie the
     // output projection to the embeddings (no lm_head in their safetensors), and llama.cpp's qwen2
     // loader then projects through token_embd.
-    tensors.push(norm("output_norm.weight", nEmbd));
-    return tensors;
+    return planRopeDecoderTensors(shape, make, {
+        vocabularySize: options.vocabularySize,
+        embeddingGain,
+        normWeightSpread,
+        attention: (prefix) => [
+            make.projection(`${prefix}.attn_q.weight`, nEmbd, nQ, queryGain),
+            bias(`${prefix}.attn_q.bias`, nQ),
+            make.projection(`${prefix}.attn_k.weight`, nEmbd, nKv),
+            bias(`${prefix}.attn_k.bias`, nKv),
+            make.projection(`${prefix}.attn_v.weight`, nEmbd, nKv),
+            bias(`${prefix}.attn_v.bias`, nKv)
+        ]
+    });
 }

@@ -1,6 +1,7 @@
 import { GgufWriter } from "../../../gguf/GgufWriter.js";
 import { setGeneralMetadata, setTestModelProvenance, testModelWeightTypes, type TestModelWeightType } from "../../../testModel/commonMetadata.js";
 import { writeGgufAtomically, type WrittenTestModel } from "../../../testModel/writeGgufAtomically.js";
+import { setQwenGpt2Vocabulary, setRopeDecoderHyperparameters } from "../../../testModel/ropeDecoderMetadata.js";
 import { convertQwen3Vocabulary } from "../qwen3/convertQwen3Vocabulary.js";
 import { readQwen3TokenizerFiles, type Qwen3TokenizerFiles } from "../qwen3/Qwen3TokenizerFiles.js";
 import { seededTensorFill } from "../../../testModel/seededTensorFill.js";
@@ -69,23 +70,6 @@ function setQwen2Metadata(
     description: { readonly name: string; readonly seed: number; readonly weightType: TestModelWeightType }
 ): void {
     setGeneralMetadata(writer, { architecture: "qwen2", name: description.name, weightType: description.weightType });
-    writer
-        .setUint32("qwen2.block_count", shape.blockCount)
-        .setUint32("qwen2.context_length", shape.contextLength)
-        .setUint32("qwen2.embedding_length", shape.embeddingLength)
-        .setUint32("qwen2.feed_forward_length", shape.feedForwardLength)
-        .setUint32("qwen2.attention.head_count", shape.headCount)
-        .setUint32("qwen2.attention.head_count_kv", shape.headCountKv)
-        .setFloat32("qwen2.rope.freq_base", shape.ropeFreqBase)
-        .setFloat32("qwen2.attention.layer_norm_rms_epsilon", shape.rmsNormEpsilon)
-        .setString("tokenizer.ggml.model", "gpt2")
-        .setString("tokenizer.ggml.pre", "qwen2")
-        .setStringArray("tokenizer.ggml.tokens", vocabulary.tokens)
-        .setInt32Array("tokenizer.ggml.token_type", vocabulary.tokenTypes)
-        .setStringArray("tokenizer.ggml.merges", vocabulary.merges)
-        .setUint32("tokenizer.ggml.eos_token_id", vocabulary.eosTokenId)
-        .setUint32("tokenizer.ggml.padding_token_id", vocabulary.paddingTokenId)
-        .setUint32("tokenizer.ggml.bos_token_id", vocabulary.bosTokenId)
-        .setBool("tokenizer.ggml.add_bos_token", vocabulary.addBosToken);
+    setQwenGpt2Vocabulary(setRopeDecoderHyperparameters(writer, "qwen2", shape), vocabulary);
     setTestModelProvenance(writer, { preset: "qwen2-tiny", seed: description.seed, weightType: description.weightType });
 }
